@@ -1,0 +1,70 @@
+"""``paperfeed``: one command line for everything, over Django management commands.
+
+``paperfeed COMMAND ...`` runs the management command of that name from one of paperfeed's apps;
+``paperfeed manage ...`` reaches every Django command (createsuperuser, shell, dbshell, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """usage: paperfeed COMMAND [options]    (paperfeed COMMAND --help for its options)
+
+A self-hostable research-paper platform: arXiv feeds, hybrid search, digests.
+
+commands:
+{commands}
+  manage       any Django management command (createsuperuser, shell, dbshell, ...)
+
+settings come from the environment (PAPERFEED_HOME, DATABASE_URL, ...): paperfeed settings
+"""
+
+
+def _paperfeed_commands() -> dict[str, str]:
+    from django.core.management import get_commands, load_command_class
+
+    found = {}
+    for name, app in sorted(get_commands().items()):
+        if app.startswith("paperfeed."):
+            command = load_command_class(app, name)
+            found[name] = (command.help or "").split(". ")[0].rstrip(".")
+    return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
+    from paperfeed.config import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        sys.stderr.write(f"paperfeed: {exc}\n")
+        sys.exit(2)
+    from django.core.management import ManagementUtility
+
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        commands = _paperfeed_commands()
+        width = max(map(len, commands)) + 2
+        lines = "\n".join(f"  {name:<{width}}{text}" for name, text in commands.items())
+        sys.stdout.write(USAGE.format(commands=lines))
+        sys.exit(0 if argv else 2)
+    if argv[0] in {"--version", "version"}:
+        from paperfeed import __version__
+
+        sys.stdout.write(f"paperfeed {__version__}\n")
+        return
+    if argv[0] == "manage":
+        ManagementUtility(["paperfeed manage", *argv[1:]]).execute()
+        return
+    if argv[0] not in _paperfeed_commands():
+        sys.stderr.write(f"paperfeed: unknown command {argv[0]!r}; see paperfeed --help\n")
+        sys.exit(2)
+    ManagementUtility(["paperfeed", *argv]).execute()
+
+
+if __name__ == "__main__":
+    main()

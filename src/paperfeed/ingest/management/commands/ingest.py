@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from paperfeed.ingest.files import ingest_file
+from paperfeed.ingest.readers import FORMATS
+from paperfeed.progress import progress_bar
+
+SHOWN_REJECTS = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Import papers from files: arXiv Atom feeds, OAI-PMH ListRecords responses, the Kaggle "
+        "arXiv snapshot, paperfeed JSON lines or Hugging Face daily_papers responses. Plain, .gz "
+        "and .xz files; '-' reads stdin. Idempotent: a second run of the same file changes "
+        "nothing. Exit status: 0 all files read (rejected records are listed), 1 a file could "
+        "not be read or parsed (its earlier batches are kept, the broken batch is not)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE", help="Files to import; '-' is stdin.")
+        parser.add_argument(
+            "--format", default="auto", choices=["auto", *FORMATS],
+            help="Input format (default: detected from the content).",
+        )
+        parser.add_argument("--batch-size", type=int, default=2000,
+                            help="Records per transaction (default 2000).")
+        parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+
+    def handle(self, *args, files, format, batch_size, json, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        shown = 0
+        failed = []
+        totals = {"new": 0, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 0}
+        report = []
+
+        def on_reject(item):
+            nonlocal shown
+            shown += 1
+            if shown <= SHOWN_REJECTS:
+                self.stderr.write(f"rejected {item}")
+
+        for path in files:
+            with progress_bar(f"ingest {path}", unit="papers", disable=json) as advance:
+                result = ingest_file(path, format, batch_size=batch_size,
+                                     on_progress=advance, on_reject=on_reject)
+            counts = result.summary.as_dict()
+            for key in totals:
+                totals[key] += counts[key]
+            report.append({"file": path, "format": result.format, **counts,
+                           **({"error": result.error} if result.error else {})})
+            if result.error:
+                failed.append(path)
+                self.stderr.write(self.style.ERROR(f"error: {result.error}"))
+            if not json:
+                self.stdout.write(self._line(path, result.format, counts))
+        if shown > SHOWN_REJECTS:
+            self.stderr.write(f"... and {shown - SHOWN_REJECTS} more rejected records")
+        if json:
+            import orjson
+
+            self.stdout.write(orjson.dumps({"files": report, **totals}).decode())
+        elif len(files) > 1:
+            self.stdout.write(self._line("total", "", totals))
+        if not json and totals["new"] == totals["updated"] == totals["deleted"] == 0 and not failed:
+            self.stdout.write("nothing changed")
+        if failed:
+            sys.exit(1)
+
+    @staticmethod
+    def _line(label: str, fmt: str, counts: dict) -> str:
+        parts = [f"{counts[k]:,} {k}" for k in ("new", "updated", "unchanged", "rejected")]
+        if counts["deleted"]:
+            parts.append(f"{counts['deleted']:,} deleted")
+        suffix = f" ({fmt})" if fmt else ""
+        return f"{label}{suffix}: " + ", ".join(parts)

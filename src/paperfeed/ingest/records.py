@@ -1,0 +1,121 @@
+"""The one shape every importer produces, and the errors they report.
+
+Parsers (``atom``, ``oai``, ``kaggle``, ``jsonl``, ``hf``) turn bytes into :class:`PaperRecord`
+or :class:`Rejected` items; :mod:`paperfeed.ingest.upsert` is the only writer of the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
+from paperfeed.papers.text import collapse, normalise_abstract, normalise_name
+
+
+@dataclass(frozen=True)
+class AuthorRecord:
+    name: str
+    affiliation: str = ""
+
+
+@dataclass
+class PaperRecord:
+    """One paper as a source describes it. Empty strings / None mean "this source does not say"."""
+
+    arxiv_id: str
+    title_raw: str
+    source: str
+    location: str = ""
+    version: int | None = None
+    abstract_raw: str = ""
+    authors: list[AuthorRecord] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # primary first
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    listed: dt.date | None = None
+    comment: str = ""
+    journal_ref: str = ""
+    doi: str = ""
+    license: str = ""
+    deleted: bool = False
+
+    @property
+    def title(self) -> str:
+        return collapse(self.title_raw)
+
+    @property
+    def abstract(self) -> str:
+        return normalise_abstract(self.abstract_raw)
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0] if self.categories else ""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record that could not be stored: where it was and why."""
+
+    location: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+class SourceError(Exception):
+    """A whole input cannot be read or parsed (truncated archive, broken XML, unknown format)."""
+
+
+def make_record(
+    *, raw_id, title, source: str, location: str, **fields
+) -> PaperRecord | Rejected:
+    """Validate the fields every format shares and build a record, or say why not.
+
+    ``raw_id`` may carry a version (``2501.01234v2``); an explicit ``version`` in ``fields`` wins.
+    """
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        return Rejected(location, "record has no arXiv id")
+    try:
+        parsed = parse_arxiv_id(str(raw_id))
+    except InvalidArxivId as exc:
+        return Rejected(location, str(exc))
+    if not isinstance(title, str) or not collapse(title):
+        return Rejected(location, f"{parsed.id}: record has no title")
+    version = fields.pop("version", None) or parsed.version
+    authors = [
+        AuthorRecord(normalise_name(a.name), collapse(a.affiliation))
+        for a in fields.pop("authors", [])
+        if normalise_name(a.name)
+    ]
+    categories = []
+    for c in fields.pop("categories", []):
+        c = c.strip()
+        if c and c not in categories:
+            categories.append(c)
+    for key in ("comment", "journal_ref", "doi", "license"):
+        fields[key] = collapse(fields.get(key) or "")
+    return PaperRecord(
+        arxiv_id=parsed.id,
+        title_raw=title,
+        source=source,
+        location=location,
+        version=version,
+        authors=authors,
+        categories=categories,
+        **fields,
+    )
+
+
+def parse_date(value, *, location: str = "", what: str = "date") -> dt.date | None:
+    """ISO dates and datetimes (``2025-03-18``, ``2015-01-21T02:41:55Z``) to a date; '' -> None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not an ISO date") from None

@@ -1,0 +1,253 @@
+"""The one writer of the paper store: merge incoming records into Paper/Author/Authorship rows.
+
+Records are written in batches, each batch in one transaction, so an interrupted run leaves the
+store as it was after the last whole batch, and a rerun converges to the same state (idempotent).
+
+Merge rule (:func:`merge`): a record at least as new as what is stored (higher or equal version;
+without versions, a later or equal ``updated`` date) overrides every field it carries; an older
+record only fills fields that are still empty. Empty fields never erase stored ones. ``published``
+and ``listed`` keep the earliest date seen, ``updated`` the latest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from paperfeed.ingest.records import PaperRecord, Rejected
+from paperfeed.papers.models import Author, Authorship, Paper
+
+Authors = tuple[tuple[str, str], ...]  # ((name, affiliation), ...) in order
+
+TEXT_FIELDS = ("title", "title_raw", "abstract", "abstract_raw", "primary_category", "categories",
+               "comment", "journal_ref", "doi", "license")
+PAPER_FIELDS = ("version", *TEXT_FIELDS, "published", "updated", "listed", "source", "deleted")
+MAX_REJECTS_KEPT = 1000
+SQL_CHUNK = 900  # ids per IN (...) query, well under every backend's parameter limit
+
+
+@dataclass
+class Summary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    rejected: int = 0
+    rejects: list[Rejected] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.new + self.updated + self.unchanged + self.deleted + self.rejected
+
+    def reject(self, item: Rejected) -> None:
+        self.rejected += 1
+        if len(self.rejects) < MAX_REJECTS_KEPT:
+            self.rejects.append(item)
+
+    def add(self, other: Summary) -> None:
+        for name in ("new", "updated", "unchanged", "deleted", "rejected"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rejects.extend(other.rejects[: max(0, MAX_REJECTS_KEPT - len(self.rejects))])
+        self.new_ids.extend(other.new_ids)
+        self.changed_ids.extend(other.changed_ids)
+
+    def as_dict(self) -> dict:
+        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged,
+                "deleted": self.deleted, "rejected": self.rejected}
+
+
+def _state_from_record(rec: PaperRecord) -> dict:
+    return {
+        "version": rec.version,
+        "title": rec.title,
+        "title_raw": rec.title_raw,
+        "abstract": rec.abstract,
+        "abstract_raw": rec.abstract_raw,
+        "primary_category": rec.primary_category,
+        "categories": " ".join(rec.categories),
+        "comment": rec.comment,
+        "journal_ref": rec.journal_ref,
+        "doi": rec.doi,
+        "license": rec.license,
+        "published": rec.published,
+        "updated": rec.updated,
+        "listed": rec.listed,
+        "source": rec.source,
+        "deleted": False,
+        "authors": tuple((a.name, a.affiliation) for a in rec.authors),
+    }
+
+
+def _is_as_new(rec: PaperRecord, old: dict) -> bool:
+    if rec.version is not None and old["version"] is not None:
+        return rec.version >= old["version"]
+    if rec.updated is not None and old["updated"] is not None:
+        return rec.updated >= old["updated"]
+    return True
+
+
+def _earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return min(a, b) if a and b else (a or b)
+
+
+def _latest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return max(a, b) if a and b else (a or b)
+
+
+def merge(old: dict | None, rec: PaperRecord) -> dict | None:
+    """The stored state after ``rec`` arrives; ``None`` when ``rec`` deletes a paper never stored."""
+    if rec.deleted:
+        return None if old is None else {**old, "deleted": True}
+    incoming = _state_from_record(rec)
+    if old is None:
+        return incoming
+    as_new = _is_as_new(rec, old)
+    merged = dict(old)
+    for key in (*TEXT_FIELDS, "authors"):
+        value = incoming[key]
+        if value and (as_new or not old[key]):
+            merged[key] = value
+    if rec.version is not None and (old["version"] is None or rec.version > old["version"]):
+        merged["version"] = rec.version
+    merged["published"] = _earliest(old["published"], incoming["published"])
+    merged["listed"] = _earliest(old["listed"], incoming["listed"])
+    merged["updated"] = _latest(old["updated"], incoming["updated"])
+    if as_new:
+        merged["deleted"] = False
+    if merged != old:
+        merged["source"] = rec.source
+    return merged
+
+
+def _chunks(items: list, size: int = SQL_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _load_existing(ids: list[str]) -> dict[str, dict]:
+    existing: dict[str, dict] = {}
+    for chunk in _chunks(ids):
+        for row in Paper.objects.filter(arxiv_id__in=chunk).values("arxiv_id", *PAPER_FIELDS):
+            existing[row.pop("arxiv_id")] = {**row, "authors": ()}
+    if existing:
+        authors: dict[str, list[tuple[str, str]]] = {}
+        for chunk in _chunks(list(existing)):
+            rows = (Authorship.objects.filter(paper_id__in=chunk)
+                    .order_by("paper_id", "position")
+                    .values_list("paper_id", "author__name", "affiliation"))
+            for paper_id, name, affiliation in rows:
+                authors.setdefault(paper_id, []).append((name, affiliation))
+        for paper_id, names in authors.items():
+            existing[paper_id]["authors"] = tuple(names)
+    return existing
+
+
+def _author_ids(names: set[str]) -> dict[str, int]:
+    wanted = sorted(names)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(wanted):
+        ids.update(Author.objects.filter(name__in=chunk).values_list("name", "id"))
+    missing = [Author(name=n) for n in wanted if n not in ids]
+    if missing:
+        Author.objects.bulk_create(missing, batch_size=SQL_CHUNK, ignore_conflicts=True)
+        for chunk in _chunks([a.name for a in missing]):
+            ids.update(Author.objects.filter(name__in=chunk).values_list("name", "id"))
+    return ids
+
+
+def write_batch(records: list[PaperRecord]) -> Summary:
+    """Merge one batch into the store in a single transaction."""
+    summary = Summary()
+    with transaction.atomic():
+        existing = _load_existing(list({r.arxiv_id for r in records}))
+        states: dict[str, dict | None] = {}
+        for rec in records:  # later records in the batch merge on top of earlier ones
+            before = states[rec.arxiv_id] if rec.arxiv_id in states else existing.get(rec.arxiv_id)
+            after = merge(before, rec)
+            states[rec.arxiv_id] = after if after is not None else before
+        created, changed, relink = [], [], []
+        for paper_id, state in states.items():
+            old = existing.get(paper_id)
+            if state is None:  # a deletion of a paper never stored: nothing to do
+                summary.unchanged += 1
+            elif old is None:
+                created.append((paper_id, state))
+            elif state != old:
+                changed.append((paper_id, state))
+                if state["authors"] != old["authors"]:
+                    relink.append(paper_id)
+                if state["deleted"] and not old["deleted"]:
+                    summary.deleted += 1
+                else:
+                    summary.updated += 1
+            else:
+                summary.unchanged += 1
+        link_states = [(pid, s) for pid, s in created] + [(pid, states[pid]) for pid in relink]
+        author_ids = _author_ids({name for _, s in link_states for name, _ in s["authors"]})
+        now = timezone.now()
+        Paper.objects.bulk_create(
+            [Paper(arxiv_id=pid, **{k: s[k] for k in PAPER_FIELDS}) for pid, s in created],
+            batch_size=500,
+        )
+        if changed:
+            rows = []
+            for pid, s in changed:
+                rows.append(Paper(arxiv_id=pid, updated_at=now, **{k: s[k] for k in PAPER_FIELDS}))
+            Paper.objects.bulk_update(rows, [*PAPER_FIELDS, "updated_at"], batch_size=200)
+        for chunk in _chunks(relink):
+            Authorship.objects.filter(paper_id__in=chunk).delete()
+        Authorship.objects.bulk_create(
+            [
+                Authorship(paper_id=pid, author_id=author_ids[name], position=i, affiliation=aff)
+                for pid, s in link_states
+                for i, (name, aff) in enumerate(s["authors"])
+            ],
+            batch_size=900,
+        )
+    summary.new = len(created)
+    summary.new_ids = [pid for pid, _ in created]
+    summary.changed_ids = [pid for pid, _ in changed]
+    return summary
+
+
+def ingest(
+    items: Iterable[PaperRecord | Rejected],
+    *,
+    batch_size: int = 2000,
+    on_batch: Callable[[Summary], None] | None = None,
+    on_reject: Callable[[Rejected], None] | None = None,
+    into: Summary | None = None,
+) -> Summary:
+    """Store every record of ``items``; rejects are counted and passed to ``on_reject``.
+
+    An exception from ``items`` (a source that breaks half-way) propagates after the batches
+    before it were committed (and counted in ``into``); the batch it interrupted is not written.
+    """
+    total = into if into is not None else Summary()
+    batch: list[PaperRecord] = []
+
+    def flush() -> None:
+        done = write_batch(batch)
+        total.add(done)
+        batch.clear()
+        if on_batch:
+            on_batch(done)
+
+    for item in items:
+        if isinstance(item, Rejected):
+            total.reject(item)
+            if on_reject:
+                on_reject(item)
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return total

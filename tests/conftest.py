@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PAPERFEED_SHARED", REPO.parent / "shared"))
+FIXTURES = SHARED / "fixtures"
+DATA = SHARED / "data"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file from ../shared, or skip the test with the reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is not next to this clone)")
+    return path
+
+
+@pytest.fixture
+def data_home(tmp_path, monkeypatch):
+    """A fresh, empty PAPERFEED_HOME for code that writes index files or runs the CLI."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("PAPERFEED_HOME", str(home))
+    from django.conf import settings
+
+    monkeypatch.setattr(settings, "DATA_DIR", home)
+    return home
+
+
+def run_cli(*args: str, home: Path, input: bytes | None = None, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``paperfeed ARGS`` in a subprocess on its own SQLite data directory."""
+    full_env = {**os.environ, "PAPERFEED_HOME": str(home), "DATABASE_URL": "",
+                "PAPERFEED_HARVEST_DELAY": "0", **(env or {})}
+    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run([sys.executable, "-m", "paperfeed", *args], input=input,
+                          capture_output=True, env=full_env, timeout=timeout)

@@ -1,0 +1,15 @@
+"""Settings for the test suite: a throw-away data directory, SQLite unless
+PAPERFEED_TEST_DATABASE_URL names another database (e.g. postgres://postgres@127.0.0.1:5432/test)."""
+
+import os
+import tempfile
+
+os.environ["PAPERFEED_HOME"] = tempfile.mkdtemp(prefix="paperfeed-test-")
+os.environ["DATABASE_URL"] = os.environ.get("PAPERFEED_TEST_DATABASE_URL", "")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
+os.environ["PAPERFEED_PRODUCTION"] = "0"
+os.environ["PAPERFEED_HARVEST_DELAY"] = "0"
+
+from paperfeed.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,55 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2501.01234", ("2501.01234", None)),
+        ("2501.01234v3", ("2501.01234", 3)),
+        ("arXiv:2501.01234v2", ("2501.01234", 2)),
+        ("https://arxiv.org/abs/2501.01234v2", ("2501.01234", 2)),
+        ("http://arxiv.org/pdf/1501.05039v1.pdf", ("1501.05039", 1)),
+        ("oai:arXiv.org:1412.8544", ("1412.8544", None)),
+        ("0704.0967", ("0704.0967", None)),
+        ("cs/9809007", ("cs/9809007", None)),
+        ("quant-ph/0210005v1", ("quant-ph/0210005", 1)),
+        ("math.gt/0309136", ("math.GT/0309136", None)),
+        ("  2501.01234 ", ("2501.01234", None)),
+    ],
+)
+def test_parses_every_form(text, expected):
+    assert tuple(parse_arxiv_id(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "2501.1234", "1412.12345", "2513.01234", "hello", "2501.01234vx", "cs/98", "../etc/passwd"]
+)
+def test_rejects_non_ids_with_the_text_in_the_message(text):
+    with pytest.raises(InvalidArxivId, match="arXiv id"):
+        parse_arxiv_id(text)
+
+
+new_style = st.builds(
+    lambda yy, mm, n, v: (f"{yy:02d}{mm:02d}.{n:05d}" if yy >= 15 else f"{yy:02d}{mm:02d}.{n % 10000:04d}", v),
+    st.integers(7, 29), st.integers(1, 12), st.integers(0, 99999), st.one_of(st.none(), st.integers(1, 30)),
+)
+
+
+@given(new_style)
+def test_round_trip_new_style(item):
+    paper_id, version = item
+    text = paper_id + (f"v{version}" if version else "")
+    assert parse_arxiv_id(text) == (paper_id, version)
+    assert parse_arxiv_id(f"https://arxiv.org/abs/{text}") == (paper_id, version)
+
+
+@given(st.text(max_size=40))
+def test_never_crashes_on_arbitrary_text(text):
+    try:
+        parse_arxiv_id(text)
+    except InvalidArxivId:
+        pass
