@@ -67,6 +67,9 @@ class Paper(models.Model):
     doi = models.CharField(max_length=300, blank=True, default="")
     license = models.CharField(max_length=300, blank=True, default="")
     source = models.CharField(max_length=20, choices=SOURCES, help_text="Source of the last change.")
+    upvotes = models.PositiveIntegerField(
+        default=0, db_index=True, help_text="Community upvotes (count kept by the voting code)."
+    )
     deleted = models.BooleanField(default=False, help_text="Withdrawn from arXiv's OAI-PMH feed.")
     authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,27 @@
+"""The one result shape every retriever returns (lexical, semantic, hybrid, similar)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Hit:
+    """One matching paper.
+
+    ``why`` holds human-readable reasons ("title matches “kv cache”", "semantically close
+    (cosine 0.71)"); ``terms`` the query terms found in the paper (lexical); ``similarity`` the
+    cosine to the query (semantic); ``snippets`` maps a field name to an HTML-escaped excerpt in
+    which matches are wrapped in ``<mark>``.
+    """
+
+    id: str
+    score: float
+    why: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    similarity: float | None = None
+    snippets: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "score": self.score, "why": self.why, "terms": self.terms,
+                "similarity": self.similarity, "snippets": self.snippets}
