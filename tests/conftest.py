@@ -33,11 +33,19 @@ def data_home(tmp_path, monkeypatch):
     return home
 
 
+def cli_env(home: Path, **extra: str) -> dict:
+    """The environment of a ``paperfeed`` subprocess on its own SQLite data directory."""
+    env = {**os.environ, "PAPERFEED_HOME": str(home), "DATABASE_URL": "",
+           "PAPERFEED_HARVEST_DELAY": "0", **extra}
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest-django's test settings are not for it
+    return env
+
+
+CLI = [sys.executable, "-m", "paperfeed"]
+
+
 def run_cli(*args: str, home: Path, input: bytes | None = None, env: dict | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess:
     """Run ``paperfeed ARGS`` in a subprocess on its own SQLite data directory."""
-    full_env = {**os.environ, "PAPERFEED_HOME": str(home), "DATABASE_URL": "",
-                "PAPERFEED_HARVEST_DELAY": "0", **(env or {})}
-    full_env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "-m", "paperfeed", *args], input=input,
-                          capture_output=True, env=full_env, timeout=timeout)
+    return subprocess.run([*CLI, *args], input=input, capture_output=True,
+                          env=cli_env(home, **(env or {})), timeout=timeout)

@@ -22,14 +22,17 @@ settings come from the environment (PAPERFEED_HOME, DATABASE_URL, ...): paperfee
 
 
 def _paperfeed_commands() -> dict[str, str]:
-    from django.core.management import get_commands, load_command_class
+    """Command name -> the app that provides it, for paperfeed's own apps."""
+    from django.core.management import get_commands
 
-    found = {}
-    for name, app in sorted(get_commands().items()):
-        if app.startswith("paperfeed."):
-            command = load_command_class(app, name)
-            found[name] = (command.help or "").split(". ")[0].rstrip(".")
-    return found
+    return {name: app for name, app in sorted(get_commands().items()) if app.startswith("paperfeed.")}
+
+
+def _summaries() -> dict[str, str]:
+    from django.core.management import load_command_class
+
+    return {name: (load_command_class(app, name).help or "").split(". ")[0].rstrip(".")
+            for name, app in _paperfeed_commands().items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import ManagementUtility
 
     if not argv or argv[0] in {"-h", "--help", "help"}:
-        commands = _paperfeed_commands()
+        commands = _summaries()
         width = max(map(len, commands)) + 2
         lines = "\n".join(f"  {name:<{width}}{text}" for name, text in commands.items())
         sys.stdout.write(USAGE.format(commands=lines))

@@ -96,6 +96,9 @@ def make_record(
             categories.append(c)
     for key in ("comment", "journal_ref", "doi", "license"):
         fields[key] = collapse(fields.get(key) or "")
+    problem = _too_long(authors, categories, fields)
+    if problem:
+        return Rejected(location, f"{parsed.id}: {problem}")
     return PaperRecord(
         arxiv_id=parsed.id,
         title_raw=title,
@@ -106,6 +109,25 @@ def make_record(
         categories=categories,
         **fields,
     )
+
+
+# column limits of the store (papers/models.py); a longer value is rejected, never truncated
+MAX_LENGTHS = {"doi": 300, "license": 300, "category": 40, "categories": 500, "author": 1000}
+
+
+def _too_long(authors: list[AuthorRecord], categories: list[str], fields: dict) -> str:
+    for key in ("doi", "license"):
+        if len(fields[key]) > MAX_LENGTHS[key]:
+            return f"{key} is longer than {MAX_LENGTHS[key]} characters"
+    for category in categories:
+        if len(category) > MAX_LENGTHS["category"]:
+            return f"category {category[:50]!r} is longer than {MAX_LENGTHS['category']} characters"
+    if len(" ".join(categories)) > MAX_LENGTHS["categories"]:
+        return f"categories are longer than {MAX_LENGTHS['categories']} characters in all"
+    for author in authors:
+        if len(author.name) > MAX_LENGTHS["author"]:
+            return f"author name {author.name[:50]!r}... is longer than {MAX_LENGTHS['author']} characters"
+    return ""
 
 
 def parse_date(value, *, location: str = "", what: str = "date") -> dt.date | None:

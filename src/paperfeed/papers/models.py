@@ -13,7 +13,7 @@ from paperfeed.papers.ids import abs_url, pdf_url
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=300, unique=True, help_text="Display name, white space collapsed.")
+    name = models.CharField(max_length=1000, unique=True, help_text="Display name, white space collapsed.")
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,76 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from paperfeed import config
+from tests.conftest import run_cli
+
+
+def test_help_lists_commands_and_every_command_has_help(tmp_path):
+    out = run_cli("--help", home=tmp_path)
+    assert out.returncode == 0
+    text = out.stdout.decode()
+    names = [line.split()[0] for line in text.split("commands:")[1].splitlines()
+             if line.startswith("  ") and not line.strip().startswith("manage")]
+    assert {"init", "ingest", "stats"} <= set(names)
+    for name in names:
+        sub = run_cli(name, "--help", home=tmp_path)
+        assert sub.returncode == 0, (name, sub.stderr)
+        assert f"usage: paperfeed {name}" in sub.stdout.decode()
+        assert len(sub.stdout) > 200
+
+
+def test_unknown_command_is_a_usage_error(tmp_path):
+    out = run_cli("frobnicate", home=tmp_path)
+    assert out.returncode == 2
+    assert b"unknown command 'frobnicate'" in out.stderr
+
+
+def test_init_is_idempotent_and_makes_a_secret_key_once(tmp_path):
+    home = tmp_path / "h"
+    env = {"SECRET_KEY": ""}
+    assert run_cli("init", home=home, env=env).returncode == 0
+    key = (home / "secret_key").read_text()
+    assert run_cli("init", home=home, env=env).returncode == 0
+    assert (home / "secret_key").read_text() == key
+    assert oct((home / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_production_mode_refuses_insecure_settings_naming_each(tmp_path):
+    env = {**os.environ, "PAPERFEED_HOME": str(tmp_path), "PAPERFEED_PRODUCTION": "1",
+           "PAPERFEED_DEBUG": "1", "SECRET_KEY": ""}
+    env.pop("PAPERFEED_ALLOWED_HOSTS", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    out = subprocess.run([sys.executable, "-m", "paperfeed", "stats"], env=env, capture_output=True)
+    assert out.returncode == 2
+    err = out.stderr.decode()
+    for name in ("PAPERFEED_DEBUG", "SECRET_KEY", "PAPERFEED_ALLOWED_HOSTS"):
+        assert name in err
+
+
+def test_production_problems_accepts_a_safe_configuration(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("PAPERFEED_ALLOWED_HOSTS", "papers.example.org")
+    assert config.production_problems(debug=False, secret="x" * 50,
+                                      allowed_hosts=["papers.example.org"]) == []
+    assert config.production_problems(debug=False, secret="django-insecure-" + "x" * 40,
+                                      allowed_hosts=["papers.example.org"])
+
+
+def test_every_setting_has_help():
+    for setting in config.SETTINGS:
+        assert setting.help.strip(), setting.name
+
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("yes", True), ("0", False), ("", False)])
+def test_boolean_settings(monkeypatch, value, expected):
+    monkeypatch.setenv("PAPERFEED_DEBUG", value)
+    assert config.get_bool("PAPERFEED_DEBUG") is expected
+
+
+def test_bad_boolean_names_the_setting(monkeypatch):
+    monkeypatch.setenv("PAPERFEED_DEBUG", "maybe")
+    with pytest.raises(config.ConfigError, match="PAPERFEED_DEBUG"):
+        config.get_bool("PAPERFEED_DEBUG")
