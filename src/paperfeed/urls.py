@@ -1,6 +1,11 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("paperfeed.accounts.urls")),
+    path("api/", include("paperfeed.api.urls")),
+    path("", include("paperfeed.community.urls")),
+    path("", include("paperfeed.web.urls")),
 ]

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up and run paperfeed's full test suite: lint, then every test on SQLite, then on PostgreSQL.
+# Usage: bash scripts/test.sh [extra pytest args]
+# PostgreSQL: PAPERFEED_TEST_PG (default postgres://postgres@127.0.0.1:5432/test). When no server
+# answers there the PostgreSQL pass is skipped with a message — except under CI=true, where it fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3.11}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test]"
+
+echo "== ruff"
+.venv/bin/ruff check src tests benchmarks
+
+echo "== tests on SQLite"
+.venv/bin/python -m pytest "$@"
+
+PG_URL=${PAPERFEED_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}
+pg_up() { .venv/bin/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$PG_URL" 2>/dev/null; }
+if ! pg_up && [ "${CI:-}" = "true" ] && command -v pg_ctlcluster >/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  sleep 2
+fi
+if pg_up; then
+  echo "== tests on PostgreSQL ($PG_URL)"
+  PAPERFEED_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL at $PG_URL does not answer; CI must test both databases" >&2
+  exit 1
+else
+  echo "== PostgreSQL at $PG_URL does not answer: PostgreSQL pass skipped (set PAPERFEED_TEST_PG)"
+fi
