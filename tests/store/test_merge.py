@@ -75,3 +75,12 @@ def test_source_follows_the_record_that_changed_something():
     stored = merge(None, record(source="jsonl"))
     assert merge(stored, record(source="kaggle"))["source"] == "jsonl"  # nothing changed
     assert merge(stored, record(source="kaggle", doi="10.1/x"))["source"] == "kaggle"
+
+
+def test_feed_day_follows_listing_unless_a_submission_moved_it():
+    a = merge(None, record(published=dt.date(2025, 3, 14)))
+    assert a["feed_day"] == dt.date(2025, 3, 14)
+    b = merge(a, record(listed=dt.date(2025, 3, 18)))
+    assert b["feed_day"] == dt.date(2025, 3, 18)
+    submitted = {**b, "feed_day": dt.date(2025, 6, 1)}
+    assert merge(submitted, record(listed=dt.date(2025, 3, 17)))["feed_day"] == dt.date(2025, 6, 1)

@@ -6,7 +6,8 @@ store as it was after the last whole batch, and a rerun converges to the same st
 Merge rule (:func:`merge`): a record at least as new as what is stored (higher or equal version;
 without versions, a later or equal ``updated`` date) overrides every field it carries; an older
 record only fills fields that are still empty. Empty fields never erase stored ones. ``published``
-and ``listed`` keep the earliest date seen, ``updated`` the latest.
+and ``listed`` keep the earliest date seen, ``updated`` the latest; ``feed_day`` follows the
+listing day (else first-version date) unless a submission set it to another day.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ Authors = tuple[tuple[str, str], ...]  # ((name, affiliation), ...) in order
 
 TEXT_FIELDS = ("title", "title_raw", "abstract", "abstract_raw", "primary_category", "categories",
                "comment", "journal_ref", "doi", "license")
-PAPER_FIELDS = ("version", *TEXT_FIELDS, "published", "updated", "listed", "source", "deleted")
+PAPER_FIELDS = ("version", *TEXT_FIELDS, "published", "updated", "listed", "feed_day", "source",
+                "deleted")
 MAX_REJECTS_KEPT = 1000
 SQL_CHUNK = 900  # ids per IN (...) query, well under every backend's parameter limit
 
@@ -80,6 +82,7 @@ def _state_from_record(rec: PaperRecord) -> dict:
         "listed": rec.listed,
         "source": rec.source,
         "deleted": False,
+        "feed_day": rec.listed or rec.published,
         "authors": tuple((a.name, a.affiliation) for a in rec.authors),
     }
 
@@ -118,6 +121,9 @@ def merge(old: dict | None, rec: PaperRecord) -> dict | None:
     merged["published"] = _earliest(old["published"], incoming["published"])
     merged["listed"] = _earliest(old["listed"], incoming["listed"])
     merged["updated"] = _latest(old["updated"], incoming["updated"])
+    if old["feed_day"] is None or old["feed_day"] == (old["listed"] or old["published"]):
+        # follows the listing day unless a user submission moved the paper to another day
+        merged["feed_day"] = merged["listed"] or merged["published"]
     if as_new:
         merged["deleted"] = False
     if merged != old:

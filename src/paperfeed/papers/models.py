@@ -67,6 +67,11 @@ class Paper(models.Model):
     doi = models.CharField(max_length=300, blank=True, default="")
     license = models.CharField(max_length=300, blank=True, default="")
     source = models.CharField(max_length=20, choices=SOURCES, help_text="Source of the last change.")
+    feed_day = models.DateField(
+        null=True, blank=True, db_index=True,
+        help_text="Day the paper is shown in the daily feed: the day it was submitted by a user, "
+        "else its listing day, else its first-version date.",
+    )
     upvotes = models.PositiveIntegerField(
         default=0, db_index=True, help_text="Community upvotes (count kept by the voting code)."
     )
@@ -79,7 +84,10 @@ class Paper(models.Model):
 
     class Meta:
         ordering = ["-published", "arxiv_id"]
-        indexes = [models.Index(fields=["-listed", "arxiv_id"], name="paper_listed_idx")]
+        indexes = [
+            models.Index(fields=["-listed", "arxiv_id"], name="paper_listed_idx"),
+            models.Index(fields=["feed_day", "-upvotes"], name="paper_feed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.arxiv_id}: {self.title[:80]}"
@@ -98,8 +106,8 @@ class Paper(models.Model):
 
     @property
     def day(self):
-        """The day the paper belongs to in feeds: its listing day, else its first-version date."""
-        return self.listed or self.published
+        """The day the paper belongs to in feeds."""
+        return self.feed_day or self.listed or self.published
 
     def ordered_authors(self) -> list[Author]:
         return [a.author for a in self.authorships.select_related("author").order_by("position")]
