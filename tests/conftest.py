@@ -35,8 +35,13 @@ def data_home(tmp_path, monkeypatch):
 
 def cli_env(home: Path, **extra: str) -> dict:
     """The environment of a ``paperfeed`` subprocess on its own SQLite data directory."""
-    env = {**os.environ, "PAPERFEED_HOME": str(home), "DATABASE_URL": "",
-           "PAPERFEED_HARVEST_DELAY": "0", **extra}
+    env = {
+        **os.environ,
+        "PAPERFEED_HOME": str(home),
+        "DATABASE_URL": "",
+        "PAPERFEED_HARVEST_DELAY": "0",
+        **extra,
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)  # pytest-django's test settings are not for it
     return env
 
@@ -44,8 +49,18 @@ def cli_env(home: Path, **extra: str) -> dict:
 CLI = [sys.executable, "-m", "paperfeed"]
 
 
-def run_cli(*args: str, home: Path, input: bytes | None = None, env: dict | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str,
+    home: Path,
+    input: bytes | None = None,
+    env: dict | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
     """Run ``paperfeed ARGS`` in a subprocess on its own SQLite data directory."""
-    return subprocess.run([*CLI, *args], input=input, capture_output=True,
-                          env=cli_env(home, **(env or {})), timeout=timeout)
+    return subprocess.run(
+        [*CLI, *args],
+        input=input,
+        capture_output=True,
+        env=cli_env(home, **(env or {})),
+        timeout=timeout,
+    )

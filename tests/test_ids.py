@@ -26,7 +26,17 @@ def test_parses_every_form(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "2501.1234", "1412.12345", "2513.01234", "hello", "2501.01234vx", "cs/98", "../etc/passwd"]
+    "text",
+    [
+        "",
+        "2501.1234",
+        "1412.12345",
+        "2513.01234",
+        "hello",
+        "2501.01234vx",
+        "cs/98",
+        "../etc/passwd",
+    ],
 )
 def test_rejects_non_ids_with_the_text_in_the_message(text):
     with pytest.raises(InvalidArxivId, match="arXiv id"):
@@ -34,8 +44,14 @@ def test_rejects_non_ids_with_the_text_in_the_message(text):
 
 
 new_style = st.builds(
-    lambda yy, mm, n, v: (f"{yy:02d}{mm:02d}.{n:05d}" if yy >= 15 else f"{yy:02d}{mm:02d}.{n % 10000:04d}", v),
-    st.integers(7, 29), st.integers(1, 12), st.integers(0, 99999), st.one_of(st.none(), st.integers(1, 30)),
+    lambda yy, mm, n, v: (
+        f"{yy:02d}{mm:02d}.{n:05d}" if yy >= 15 else f"{yy:02d}{mm:02d}.{n % 10000:04d}",
+        v,
+    ),
+    st.integers(7, 29),
+    st.integers(1, 12),
+    st.integers(0, 99999),
+    st.one_of(st.none(), st.integers(1, 30)),
 )
 
 

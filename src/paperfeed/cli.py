@@ -25,14 +25,18 @@ def _paperfeed_commands() -> dict[str, str]:
     """Command name -> the app that provides it, for paperfeed's own apps."""
     from django.core.management import get_commands
 
-    return {name: app for name, app in sorted(get_commands().items()) if app.startswith("paperfeed.")}
+    return {
+        name: app for name, app in sorted(get_commands().items()) if app.startswith("paperfeed.")
+    }
 
 
 def _summaries() -> dict[str, str]:
     from django.core.management import load_command_class
 
-    return {name: (load_command_class(app, name).help or "").split(". ")[0].rstrip(".")
-            for name, app in _paperfeed_commands().items()}
+    return {
+        name: (load_command_class(app, name).help or "").split(". ")[0].rstrip(".")
+        for name, app in _paperfeed_commands().items()
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

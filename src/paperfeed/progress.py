@@ -39,10 +39,16 @@ def progress_bar(
         yield lambda n=1: None
         return
     columns = [TextColumn("{task.description}"), BarColumn()]
-    columns += [MofNCompleteColumn(), TaskProgressColumn()] if total else [TextColumn("{task.completed:,}")]
+    columns += (
+        [MofNCompleteColumn(), TaskProgressColumn()]
+        if total
+        else [TextColumn("{task.completed:,}")]
+    )
     columns += [_Rate(unit), TimeElapsedColumn()]
     if total:
         columns.append(TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False, disable=not console.is_terminal) as bar:
+    with Progress(
+        *columns, console=console, transient=False, disable=not console.is_terminal
+    ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)

@@ -12,8 +12,11 @@ def test_help_lists_commands_and_every_command_has_help(tmp_path):
     out = run_cli("--help", home=tmp_path)
     assert out.returncode == 0
     text = out.stdout.decode()
-    names = [line.split()[0] for line in text.split("commands:")[1].splitlines()
-             if line.startswith("  ") and not line.strip().startswith("manage")]
+    names = [
+        line.split()[0]
+        for line in text.split("commands:")[1].splitlines()
+        if line.startswith("  ") and not line.strip().startswith("manage")
+    ]
     assert {"init", "ingest", "stats"} <= set(names)
     for name in names:
         sub = run_cli(name, "--help", home=tmp_path)
@@ -39,8 +42,13 @@ def test_init_is_idempotent_and_makes_a_secret_key_once(tmp_path):
 
 
 def test_production_mode_refuses_insecure_settings_naming_each(tmp_path):
-    env = {**os.environ, "PAPERFEED_HOME": str(tmp_path), "PAPERFEED_PRODUCTION": "1",
-           "PAPERFEED_DEBUG": "1", "SECRET_KEY": ""}
+    env = {
+        **os.environ,
+        "PAPERFEED_HOME": str(tmp_path),
+        "PAPERFEED_PRODUCTION": "1",
+        "PAPERFEED_DEBUG": "1",
+        "SECRET_KEY": "",
+    }
     env.pop("PAPERFEED_ALLOWED_HOSTS", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     out = subprocess.run([sys.executable, "-m", "paperfeed", "stats"], env=env, capture_output=True)
@@ -53,10 +61,15 @@ def test_production_mode_refuses_insecure_settings_naming_each(tmp_path):
 def test_production_problems_accepts_a_safe_configuration(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
     monkeypatch.setenv("PAPERFEED_ALLOWED_HOSTS", "papers.example.org")
-    assert config.production_problems(debug=False, secret="x" * 50,
-                                      allowed_hosts=["papers.example.org"]) == []
-    assert config.production_problems(debug=False, secret="django-insecure-" + "x" * 40,
-                                      allowed_hosts=["papers.example.org"])
+    assert (
+        config.production_problems(
+            debug=False, secret="x" * 50, allowed_hosts=["papers.example.org"]
+        )
+        == []
+    )
+    assert config.production_problems(
+        debug=False, secret="django-insecure-" + "x" * 40, allowed_hosts=["papers.example.org"]
+    )
 
 
 def test_every_setting_has_help():

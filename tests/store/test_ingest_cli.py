@@ -13,9 +13,15 @@ from tests.conftest import CLI, cli_env, run_cli
 
 
 def paper(i: int, **kw) -> dict:
-    obj = {"id": f"2503.{i:05d}", "title": f"Title {i}\n  wrapped", "abstract": f"Abstract\n{i}.",
-           "authors": [f"Author {i}", "Common Name"], "categories": ["cs.CL", "cs.AI"],
-           "comment": None, "listed": "2025-03-18"}
+    obj = {
+        "id": f"2503.{i:05d}",
+        "title": f"Title {i}\n  wrapped",
+        "abstract": f"Abstract\n{i}.",
+        "authors": [f"Author {i}", "Common Name"],
+        "categories": ["cs.CL", "cs.AI"],
+        "comment": None,
+        "listed": "2025-03-18",
+    }
     obj.update(kw)
     return obj
 
@@ -32,10 +38,12 @@ def dump(db_path) -> list:
     papers = con.execute(
         "select arxiv_id, version, title, title_raw, abstract, abstract_raw, primary_category, "
         "categories, published, updated, listed, comment, journal_ref, doi, license, source, "
-        "deleted from papers_paper order by arxiv_id").fetchall()
+        "deleted from papers_paper order by arxiv_id"
+    ).fetchall()
     links = con.execute(
         "select s.paper_id, s.position, a.name, s.affiliation from papers_authorship s "
-        "join papers_author a on a.id = s.author_id order by s.paper_id, s.position").fetchall()
+        "join papers_author a on a.id = s.author_id order by s.paper_id, s.position"
+    ).fetchall()
     authors = con.execute("select name from papers_author order by name").fetchall()
     con.close()
     return [papers, links, authors]
@@ -72,9 +80,15 @@ def test_stdin_and_xz_and_json_summary(tmp_path, home):
 
 
 def test_bad_records_are_rejected_with_line_numbers_and_the_rest_stored(tmp_path, home):
-    lines = [json.dumps(paper(1)), "{not json", json.dumps(paper(2, id=None)),
-             json.dumps(paper(3, title="  ")), json.dumps(paper(4, id="not-an-id")),
-             json.dumps(paper(5, listed="18/03/2025")), json.dumps(paper(6))]
+    lines = [
+        json.dumps(paper(1)),
+        "{not json",
+        json.dumps(paper(2, id=None)),
+        json.dumps(paper(3, title="  ")),
+        json.dumps(paper(4, id="not-an-id")),
+        json.dumps(paper(5, listed="18/03/2025")),
+        json.dumps(paper(6)),
+    ]
     src = tmp_path / "bad.jsonl"
     src.write_text("\n".join(lines) + "\n")
     out = run_cli("ingest", str(src), home=home)
@@ -120,8 +134,12 @@ def test_killed_ingest_then_rerun_equals_one_clean_run(tmp_path):
         assert run_cli("init", home=home).returncode == 0
     assert run_cli("ingest", str(src), home=clean).returncode == 0
 
-    proc = subprocess.Popen([*CLI, "ingest", str(src), "--batch-size", "50"], env=cli_env(killed),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*CLI, "ingest", str(src), "--batch-size", "50"],
+        env=cli_env(killed),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db = killed / "paperfeed.sqlite3"
     deadline = time.time() + 60
     stored = 0

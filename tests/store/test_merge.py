@@ -7,10 +7,14 @@ from paperfeed.ingest.upsert import merge
 
 
 def record(**kw) -> PaperRecord:
-    base = dict(arxiv_id="2501.01234", title_raw="A  title\n  wrapped", source="jsonl",
-                abstract_raw="First line\nsecond line.\n  New paragraph.",
-                authors=[AuthorRecord("Ada Lovelace", "Analytical Engines Ltd")],
-                categories=["cs.LG", "stat.ML"])
+    base = dict(
+        arxiv_id="2501.01234",
+        title_raw="A  title\n  wrapped",
+        source="jsonl",
+        abstract_raw="First line\nsecond line.\n  New paragraph.",
+        authors=[AuthorRecord("Ada Lovelace", "Analytical Engines Ltd")],
+        categories=["cs.LG", "stat.ML"],
+    )
     base.update(kw)
     return PaperRecord(**base)
 
@@ -56,8 +60,12 @@ def test_empty_fields_never_erase_stored_ones():
 
 def test_dates_keep_earliest_listing_and_first_version_latest_update():
     a = merge(None, record(listed=dt.date(2025, 3, 18), published=dt.date(2025, 3, 14)))
-    b = merge(a, record(listed=dt.date(2025, 3, 20), published=dt.date(2025, 3, 10),
-                        updated=dt.date(2025, 4, 1)))
+    b = merge(
+        a,
+        record(
+            listed=dt.date(2025, 3, 20), published=dt.date(2025, 3, 10), updated=dt.date(2025, 4, 1)
+        ),
+    )
     assert b["listed"] == dt.date(2025, 3, 18)
     assert b["published"] == dt.date(2025, 3, 10)
     assert b["updated"] == dt.date(2025, 4, 1)

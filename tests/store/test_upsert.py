@@ -12,10 +12,15 @@ pytestmark = pytest.mark.django_db
 
 
 def rec(i: int, **kw) -> PaperRecord:
-    base = dict(arxiv_id=f"2501.{i:05d}", title_raw=f"Paper {i}", source="jsonl",
-                abstract_raw=f"Abstract {i}", categories=["cs.CL"],
-                authors=[AuthorRecord(f"Author {i}"), AuthorRecord("Shared Author", "Lab")],
-                listed=dt.date(2025, 1, 2))
+    base = dict(
+        arxiv_id=f"2501.{i:05d}",
+        title_raw=f"Paper {i}",
+        source="jsonl",
+        abstract_raw=f"Abstract {i}",
+        categories=["cs.CL"],
+        authors=[AuthorRecord(f"Author {i}"), AuthorRecord("Shared Author", "Lab")],
+        listed=dt.date(2025, 1, 2),
+    )
     base.update(kw)
     return PaperRecord(**base)
 
@@ -61,13 +66,19 @@ def test_a_source_breaking_mid_batch_keeps_earlier_batches_only():
         ingest(items(), batch_size=2)
     # batches [1,2] and [3,4] were committed; the batch holding 5 was not
     assert sorted(Paper.objects.values_list("arxiv_id", flat=True)) == [
-        "2501.00001", "2501.00002", "2501.00003", "2501.00004"]
+        "2501.00001",
+        "2501.00002",
+        "2501.00003",
+        "2501.00004",
+    ]
     assert not Authorship.objects.filter(paper_id="2501.00005").exists()
 
 
 def test_deleted_record_hides_the_paper_without_losing_it():
     ingest([rec(1)])
-    summary = ingest([PaperRecord(arxiv_id="2501.00001", title_raw="", source="oai-pmh", deleted=True)])
+    summary = ingest(
+        [PaperRecord(arxiv_id="2501.00001", title_raw="", source="oai-pmh", deleted=True)]
+    )
     assert summary.deleted == 1
     paper = Paper.objects.get(pk="2501.00001")
     assert paper.deleted and paper.title == "Paper 1"
@@ -75,8 +86,14 @@ def test_deleted_record_hides_the_paper_without_losing_it():
 
 
 def test_category_filter_matches_primary_and_cross_lists_exactly():
-    ingest([rec(1, categories=["cs.CL", "cs.LG"]), rec(2, categories=["cs.LGX"]),
-            rec(3, categories=["stat.ML", "cs.LG", "cs.AI"]), rec(4, categories=["math.OC"])])
+    ingest(
+        [
+            rec(1, categories=["cs.CL", "cs.LG"]),
+            rec(2, categories=["cs.LGX"]),
+            rec(3, categories=["stat.ML", "cs.LG", "cs.AI"]),
+            rec(4, categories=["math.OC"]),
+        ]
+    )
     ids = lambda c: sorted(Paper.objects.in_category(c).values_list("arxiv_id", flat=True))  # noqa: E731
     assert ids("cs.LG") == ["2501.00001", "2501.00003"]
     assert ids("cs") == ["2501.00001", "2501.00002", "2501.00003"]

@@ -43,8 +43,13 @@ def ingest_file(
         with open_input(path) as stream:
             result.format = detect_format(stream, path) if fmt == "auto" else fmt
             parse = parser_for(result.format)
-            ingest(parse(stream, path), batch_size=batch_size, on_batch=progress,
-                   on_reject=rejected, into=result.summary)
+            ingest(
+                parse(stream, path),
+                batch_size=batch_size,
+                on_batch=progress,
+                on_reject=rejected,
+                into=result.summary,
+            )
     except SourceError as exc:
         result.error = str(exc)
     return result

@@ -46,7 +46,9 @@ def _authors(value) -> list[AuthorRecord]:
     result = []
     for item in value:
         if isinstance(item, dict):
-            result.append(AuthorRecord(str(item.get("name") or ""), str(item.get("affiliation") or "")))
+            result.append(
+                AuthorRecord(str(item.get("name") or ""), str(item.get("affiliation") or ""))
+            )
         else:
             result.append(AuthorRecord(str(item)))
     return result

@@ -13,7 +13,7 @@ import lzma
 import sys
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import BinaryIO
 
 from paperfeed.ingest.records import PaperRecord, Rejected, SourceError
@@ -42,7 +42,9 @@ class _GuardedStream(io.RawIOBase):
         try:
             data = self._inner.read(len(buffer))
         except EOFError:
-            raise SourceError(f"{self._name}: {self._kind} stream is truncated (file cut short)") from None
+            raise SourceError(
+                f"{self._name}: {self._kind} stream is truncated (file cut short)"
+            ) from None
         except (OSError, lzma.LZMAError, zlib.error) as exc:
             raise SourceError(f"{self._name}: corrupt {self._kind} data ({exc})") from None
         buffer[: len(data)] = data
@@ -52,28 +54,24 @@ class _GuardedStream(io.RawIOBase):
 @contextmanager
 def open_input(path: str) -> Iterator[BinaryIO]:
     """A binary stream of the decompressed content of ``path`` (``-`` is stdin)."""
-    if path == "-":
-        raw = sys.stdin.buffer
-        close = False
-    else:
-        try:
-            raw = open(path, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise SourceError(f"{path}: cannot open ({exc.strerror or exc})") from None
-        close = True
-    try:
+    with ExitStack() as stack:
+        if path == "-":
+            raw = sys.stdin.buffer
+        else:
+            try:
+                raw = stack.enter_context(open(path, "rb"))
+            except OSError as exc:
+                raise SourceError(f"{path}: cannot open ({exc.strerror or exc})") from None
         buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
         magic = buffered.peek(6)[:6]
         if magic[:2] == b"\x1f\x8b":
-            stream = io.BufferedReader(_GuardedStream(gzip.GzipFile(fileobj=buffered), path, "gzip"), 1 << 20)
+            inner = stack.enter_context(gzip.GzipFile(fileobj=buffered))
+            yield io.BufferedReader(_GuardedStream(inner, path, "gzip"), 1 << 20)
         elif magic[:6] == b"\xfd7zXZ\x00":
-            stream = io.BufferedReader(_GuardedStream(lzma.LZMAFile(buffered), path, "xz"), 1 << 20)
+            inner = stack.enter_context(lzma.LZMAFile(buffered))
+            yield io.BufferedReader(_GuardedStream(inner, path, "xz"), 1 << 20)
         else:
-            stream = buffered
-        yield stream
-    finally:
-        if close:
-            raw.close()
+            yield buffered
 
 
 def detect_format(stream: BinaryIO, name: str) -> str:
@@ -91,14 +89,16 @@ def detect_format(stream: BinaryIO, name: str) -> str:
         return "hf-daily"
     if head.startswith(b"{"):
         first_line = head.split(b"\n", 1)[0]
-        if b'"authors_parsed"' in first_line or b'"submitter"' in first_line or b'"versions"' in first_line:
+        if (
+            b'"authors_parsed"' in first_line
+            or b'"submitter"' in first_line
+            or b'"versions"' in first_line
+        ):
             return "kaggle"
         if b'"paper"' in first_line and b'"publishedAt"' in first_line:
             return "hf-daily"
         return "jsonl"
-    raise SourceError(
-        f"{name}: unknown format (starts with {head[:20]!r}); name one with --format"
-    )
+    raise SourceError(f"{name}: unknown format (starts with {head[:20]!r}); name one with --format")
 
 
 def parser_for(fmt: str) -> Parser:

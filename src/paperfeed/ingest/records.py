@@ -68,9 +68,7 @@ class SourceError(Exception):
     """A whole input cannot be read or parsed (truncated archive, broken XML, unknown format)."""
 
 
-def make_record(
-    *, raw_id, title, source: str, location: str, **fields
-) -> PaperRecord | Rejected:
+def make_record(*, raw_id, title, source: str, location: str, **fields) -> PaperRecord | Rejected:
     """Validate the fields every format shares and build a record, or say why not.
 
     ``raw_id`` may carry a version (``2501.01234v2``); an explicit ``version`` in ``fields`` wins.

@@ -24,10 +24,28 @@ from paperfeed.papers.models import Author, Authorship, Paper
 
 Authors = tuple[tuple[str, str], ...]  # ((name, affiliation), ...) in order
 
-TEXT_FIELDS = ("title", "title_raw", "abstract", "abstract_raw", "primary_category", "categories",
-               "comment", "journal_ref", "doi", "license")
-PAPER_FIELDS = ("version", *TEXT_FIELDS, "published", "updated", "listed", "feed_day", "source",
-                "deleted")
+TEXT_FIELDS = (
+    "title",
+    "title_raw",
+    "abstract",
+    "abstract_raw",
+    "primary_category",
+    "categories",
+    "comment",
+    "journal_ref",
+    "doi",
+    "license",
+)
+PAPER_FIELDS = (
+    "version",
+    *TEXT_FIELDS,
+    "published",
+    "updated",
+    "listed",
+    "feed_day",
+    "source",
+    "deleted",
+)
 MAX_REJECTS_KEPT = 1000
 SQL_CHUNK = 900  # ids per IN (...) query, well under every backend's parameter limit
 
@@ -60,8 +78,13 @@ class Summary:
         self.changed_ids.extend(other.changed_ids)
 
     def as_dict(self) -> dict:
-        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-                "deleted": self.deleted, "rejected": self.rejected}
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "rejected": self.rejected,
+        }
 
 
 def _state_from_record(rec: PaperRecord) -> dict:
@@ -144,9 +167,11 @@ def _load_existing(ids: list[str]) -> dict[str, dict]:
     if existing:
         authors: dict[str, list[tuple[str, str]]] = {}
         for chunk in _chunks(list(existing)):
-            rows = (Authorship.objects.filter(paper_id__in=chunk)
-                    .order_by("paper_id", "position")
-                    .values_list("paper_id", "author__name", "affiliation"))
+            rows = (
+                Authorship.objects.filter(paper_id__in=chunk)
+                .order_by("paper_id", "position")
+                .values_list("paper_id", "author__name", "affiliation")
+            )
             for paper_id, name, affiliation in rows:
                 authors.setdefault(paper_id, []).append((name, affiliation))
         for paper_id, names in authors.items():

@@ -13,7 +13,9 @@ from paperfeed.papers.ids import abs_url, pdf_url
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=1000, unique=True, help_text="Display name, white space collapsed.")
+    name = models.CharField(
+        max_length=1000, unique=True, help_text="Display name, white space collapsed."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -24,16 +26,21 @@ class Author(models.Model):
 
 class PaperQuerySet(models.QuerySet):
     def visible(self) -> PaperQuerySet:
-        return self.filter(deleted=False)
+        """Papers shown anywhere: not withdrawn from arXiv, not hidden by a moderator."""
+        return self.filter(deleted=False, hidden=False)
 
     def in_category(self, category: str) -> PaperQuerySet:
         """Papers listed in ``category`` (primary or cross-listed); ``cs`` matches all ``cs.*``."""
         if "." in category:
-            return self.filter(Q(categories=category) | Q(categories__startswith=category + " ")
-                               | Q(categories__endswith=" " + category)
-                               | Q(categories__contains=" " + category + " "))
-        return self.filter(Q(categories__startswith=category + ".")
-                           | Q(categories__contains=" " + category + "."))
+            return self.filter(
+                Q(categories=category)
+                | Q(categories__startswith=category + " ")
+                | Q(categories__endswith=" " + category)
+                | Q(categories__contains=" " + category + " ")
+            )
+        return self.filter(
+            Q(categories__startswith=category + ".") | Q(categories__contains=" " + category + ".")
+        )
 
 
 class Paper(models.Model):
@@ -45,9 +52,13 @@ class Paper(models.Model):
         ("hf-daily", "Hugging Face daily papers"),
     ]
 
-    arxiv_id = models.CharField(primary_key=True, max_length=40, help_text="arXiv id without version.")
+    arxiv_id = models.CharField(
+        primary_key=True, max_length=40, help_text="arXiv id without version."
+    )
     version = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Latest version number known (empty: the source did not say)."
+        null=True,
+        blank=True,
+        help_text="Latest version number known (empty: the source did not say).",
     )
     title = models.TextField(help_text="Title, white space collapsed, LaTeX kept.")
     title_raw = models.TextField(blank=True, default="", help_text="Title as arXiv sent it.")
@@ -60,15 +71,22 @@ class Paper(models.Model):
     published = models.DateField(null=True, blank=True, db_index=True, help_text="Date of v1.")
     updated = models.DateField(null=True, blank=True, help_text="Date of the latest version.")
     listed = models.DateField(
-        null=True, blank=True, db_index=True, help_text="Day of the arXiv listing it first appeared in."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Day of the arXiv listing it first appeared in.",
     )
     comment = models.TextField(blank=True, default="")
     journal_ref = models.TextField(blank=True, default="")
     doi = models.CharField(max_length=300, blank=True, default="")
     license = models.CharField(max_length=300, blank=True, default="")
-    source = models.CharField(max_length=20, choices=SOURCES, help_text="Source of the last change.")
+    source = models.CharField(
+        max_length=20, choices=SOURCES, help_text="Source of the last change."
+    )
     feed_day = models.DateField(
-        null=True, blank=True, db_index=True,
+        null=True,
+        blank=True,
+        db_index=True,
         help_text="Day the paper is shown in the daily feed: the day it was submitted by a user, "
         "else its listing day, else its first-version date.",
     )
@@ -76,6 +94,9 @@ class Paper(models.Model):
         default=0, db_index=True, help_text="Community upvotes (count kept by the voting code)."
     )
     deleted = models.BooleanField(default=False, help_text="Withdrawn from arXiv's OAI-PMH feed.")
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden by a moderator: shown nowhere (ingest never changes it)."
+    )
     authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,11 +10,20 @@ from paperfeed.papers.models import Author, Paper
 
 def store_stats(top: int = 20) -> dict:
     papers = Paper.objects.visible()
-    by_category = (papers.values("primary_category").annotate(n=Count("arxiv_id"))
-                   .order_by("-n", "primary_category"))
+    by_category = (
+        papers.values("primary_category")
+        .annotate(n=Count("arxiv_id"))
+        .order_by("-n", "primary_category")
+    )
     day = Coalesce("listed", "published")
-    by_month = (papers.annotate(day=day).exclude(day=None).annotate(month=TruncMonth("day"))
-                .values("month").annotate(n=Count("arxiv_id")).order_by("month"))
+    by_month = (
+        papers.annotate(day=day)
+        .exclude(day=None)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(n=Count("arxiv_id"))
+        .order_by("month")
+    )
     return {
         "papers": papers.count(),
         "deleted": Paper.objects.filter(deleted=True).count(),

@@ -5,79 +5,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Display name, white space collapsed.', max_length=1000, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Display name, white space collapsed.",
+                        max_length=1000,
+                        unique=True,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Authorship',
+            name="Authorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('affiliation', models.TextField(blank=True, default='')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authorships', to='papers.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("affiliation", models.TextField(blank=True, default="")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authorships",
+                        to="papers.author",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['paper', 'position'],
+                "ordering": ["paper", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Paper',
+            name="Paper",
             fields=[
-                ('arxiv_id', models.CharField(help_text='arXiv id without version.', max_length=40, primary_key=True, serialize=False)),
-                ('version', models.PositiveIntegerField(blank=True, help_text='Latest version number known (empty: the source did not say).', null=True)),
-                ('title', models.TextField(help_text='Title, white space collapsed, LaTeX kept.')),
-                ('title_raw', models.TextField(blank=True, default='', help_text='Title as arXiv sent it.')),
-                ('abstract', models.TextField(blank=True, default='', help_text='Abstract, unwrapped paragraphs.')),
-                ('abstract_raw', models.TextField(blank=True, default='', help_text='Abstract as arXiv sent it.')),
-                ('primary_category', models.CharField(blank=True, db_index=True, default='', max_length=40)),
-                ('categories', models.CharField(blank=True, default='', help_text='Space-separated, primary first.', max_length=500)),
-                ('published', models.DateField(blank=True, db_index=True, help_text='Date of v1.', null=True)),
-                ('updated', models.DateField(blank=True, help_text='Date of the latest version.', null=True)),
-                ('listed', models.DateField(blank=True, db_index=True, help_text='Day of the arXiv listing it first appeared in.', null=True)),
-                ('comment', models.TextField(blank=True, default='')),
-                ('journal_ref', models.TextField(blank=True, default='')),
-                ('doi', models.CharField(blank=True, default='', max_length=300)),
-                ('license', models.CharField(blank=True, default='', max_length=300)),
-                ('source', models.CharField(choices=[('arxiv-atom', 'arXiv query API (Atom)'), ('oai-pmh', 'arXiv OAI-PMH'), ('kaggle', 'Kaggle arXiv snapshot'), ('jsonl', 'paperfeed JSON lines'), ('hf-daily', 'Hugging Face daily papers')], help_text='Source of the last change.', max_length=20)),
-                ('upvotes', models.PositiveIntegerField(db_index=True, default=0, help_text='Community upvotes (count kept by the voting code).')),
-                ('deleted', models.BooleanField(default=False, help_text="Withdrawn from arXiv's OAI-PMH feed.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('authors', models.ManyToManyField(related_name='papers', through='papers.Authorship', to='papers.author')),
+                (
+                    "arxiv_id",
+                    models.CharField(
+                        help_text="arXiv id without version.",
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Latest version number known (empty: the source did not say).",
+                        null=True,
+                    ),
+                ),
+                ("title", models.TextField(help_text="Title, white space collapsed, LaTeX kept.")),
+                (
+                    "title_raw",
+                    models.TextField(blank=True, default="", help_text="Title as arXiv sent it."),
+                ),
+                (
+                    "abstract",
+                    models.TextField(
+                        blank=True, default="", help_text="Abstract, unwrapped paragraphs."
+                    ),
+                ),
+                (
+                    "abstract_raw",
+                    models.TextField(
+                        blank=True, default="", help_text="Abstract as arXiv sent it."
+                    ),
+                ),
+                (
+                    "primary_category",
+                    models.CharField(blank=True, db_index=True, default="", max_length=40),
+                ),
+                (
+                    "categories",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Space-separated, primary first.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "published",
+                    models.DateField(blank=True, db_index=True, help_text="Date of v1.", null=True),
+                ),
+                (
+                    "updated",
+                    models.DateField(
+                        blank=True, help_text="Date of the latest version.", null=True
+                    ),
+                ),
+                (
+                    "listed",
+                    models.DateField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Day of the arXiv listing it first appeared in.",
+                        null=True,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, default="")),
+                ("journal_ref", models.TextField(blank=True, default="")),
+                ("doi", models.CharField(blank=True, default="", max_length=300)),
+                ("license", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("arxiv-atom", "arXiv query API (Atom)"),
+                            ("oai-pmh", "arXiv OAI-PMH"),
+                            ("kaggle", "Kaggle arXiv snapshot"),
+                            ("jsonl", "paperfeed JSON lines"),
+                            ("hf-daily", "Hugging Face daily papers"),
+                        ],
+                        help_text="Source of the last change.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "upvotes",
+                    models.PositiveIntegerField(
+                        db_index=True,
+                        default=0,
+                        help_text="Community upvotes (count kept by the voting code).",
+                    ),
+                ),
+                (
+                    "deleted",
+                    models.BooleanField(
+                        default=False, help_text="Withdrawn from arXiv's OAI-PMH feed."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "authors",
+                    models.ManyToManyField(
+                        related_name="papers", through="papers.Authorship", to="papers.author"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published', 'arxiv_id'],
+                "ordering": ["-published", "arxiv_id"],
             },
         ),
         migrations.AddField(
-            model_name='authorship',
-            name='paper',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorships', to='papers.paper'),
+            model_name="authorship",
+            name="paper",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="authorships",
+                to="papers.paper",
+            ),
         ),
         migrations.AddIndex(
-            model_name='paper',
-            index=models.Index(fields=['-listed', 'arxiv_id'], name='paper_listed_idx'),
+            model_name="paper",
+            index=models.Index(fields=["-listed", "arxiv_id"], name="paper_listed_idx"),
         ),
         migrations.AddIndex(
-            model_name='authorship',
-            index=models.Index(fields=['author', 'paper'], name='authorship_author_idx'),
+            model_name="authorship",
+            index=models.Index(fields=["author", "paper"], name="authorship_author_idx"),
         ),
         migrations.AddConstraint(
-            model_name='authorship',
-            constraint=models.UniqueConstraint(fields=('paper', 'position'), name='authorship_unique_position'),
+            model_name="authorship",
+            constraint=models.UniqueConstraint(
+                fields=("paper", "position"), name="authorship_unique_position"
+            ),
         ),
     ]

@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0001_initial'),
+        ("papers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paper',
-            name='feed_day',
-            field=models.DateField(blank=True, db_index=True, help_text='Day the paper is shown in the daily feed: the day it was submitted by a user, else its listing day, else its first-version date.', null=True),
+            model_name="paper",
+            name="feed_day",
+            field=models.DateField(
+                blank=True,
+                db_index=True,
+                help_text="Day the paper is shown in the daily feed: the day it was submitted by a user, else its listing day, else its first-version date.",
+                null=True,
+            ),
         ),
         migrations.AddIndex(
-            model_name='paper',
-            index=models.Index(fields=['feed_day', '-upvotes'], name='paper_feed_idx'),
+            model_name="paper",
+            index=models.Index(fields=["feed_day", "-upvotes"], name="paper_feed_idx"),
         ),
     ]

@@ -10,8 +10,11 @@ class Command(BaseCommand):
     help = "Show how many papers the store holds, by primary category and by month (of the listing day, else of the first version)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true",
-                            help="Print a JSON object (keys: papers, deleted, authors, categories, months).")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print a JSON object (keys: papers, deleted, authors, categories, months).",
+        )
         parser.add_argument("--top", type=int, default=20, help="Categories listed (default 20).")
 
     def handle(self, *args, json, top, **options):
@@ -19,8 +22,10 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(orjson.dumps(stats).decode())
             return
-        self.stdout.write(f"papers: {stats['papers']:,}  authors: {stats['authors']:,}  "
-                          f"deleted: {stats['deleted']:,}")
+        self.stdout.write(
+            f"papers: {stats['papers']:,}  authors: {stats['authors']:,}  "
+            f"deleted: {stats['deleted']:,}"
+        )
         self.stdout.write("by primary category:")
         for name, n in stats["categories"].items():
             self.stdout.write(f"  {name:<18}{n:>9,}")
@@ -28,7 +33,9 @@ class Command(BaseCommand):
         months = stats["months"]
         shown = list(months.items())
         if len(shown) > 24:
-            self.stdout.write(f"  ({len(shown) - 24} earlier months not shown; --json has them all)")
+            self.stdout.write(
+                f"  ({len(shown) - 24} earlier months not shown; --json has them all)"
+            )
             shown = shown[-24:]
         for month, n in shown:
             self.stdout.write(f"  {month}  {n:>9,}")

@@ -1,0 +1,308 @@
+"""The paper lists every page, feed and API endpoint shows: one implementation, called thrice.
+
+Each function returns a :class:`PaperPage` whose ``items`` are :class:`Paper` objects ready to
+display, whatever the page length, in a handful of queries (count, page, authors):
+
+- ``paper.author_list``: the authors in order (prefetched);
+- ``paper.submission`` and its ``user`` selected (None when nobody submitted it);
+- ``paper.n_comments``: visible comments (not hidden, nor replies to a hidden comment);
+- ``paper.voted``: whether ``user`` upvoted it (False for anonymous users).
+
+Sorts: ``upvotes`` (most first, then newest), ``newest`` (feed day, then id, descending) and
+``trending`` (:mod:`paperfeed.community.trending`, ranked in Python over the bounded set).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from paperfeed.community import trending as trending_math
+from paperfeed.community.models import Comment, Vote
+from paperfeed.papers.models import Authorship, Paper, PaperQuerySet
+
+SORTS = ("upvotes", "newest", "trending")
+MAX_PER_PAGE = 200
+TRENDING_MAX_CANDIDATES = 20_000
+
+
+class ListError(ValueError):
+    """A bad argument to a list function (sort, page, date), said in words."""
+
+
+@dataclass
+class PaperPage:
+    """One page of a paper list."""
+
+    items: list[Paper]
+    total: int
+    page: int
+    per_page: int
+    has_next: bool
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+# -- building blocks ------------------------------------------------------------------------
+def _check(sort: str, page: int, per_page: int) -> None:
+    if sort not in SORTS:
+        raise ListError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if not isinstance(page, int) or page < 1:
+        raise ListError(f"page must be a whole number >= 1, not {page!r}")
+    if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ListError(f"per_page must be between 1 and {MAX_PER_PAGE}, not {per_page!r}")
+
+
+def _user_id(user) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.pk
+
+
+def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
+    """``queryset`` with submitter, comment count, the user's vote and ordered authors."""
+    comments = (
+        Comment.objects.filter(paper=OuterRef("pk"), hidden=False)
+        .exclude(parent__hidden=True)
+        .order_by()
+        .values("paper")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = queryset.select_related("submission__user").annotate(
+        n_comments=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0))
+    )
+    user_id = _user_id(user)
+    if user_id is not None:
+        qs = qs.annotate(voted=Exists(Vote.objects.filter(user_id=user_id, paper=OuterRef("pk"))))
+    else:
+        qs = qs.annotate(voted=Value(False))
+    authorships = Authorship.objects.select_related("author").order_by("position")
+    return qs.prefetch_related(
+        Prefetch("authorships", queryset=authorships, to_attr="_authorships")
+    )
+
+
+def _finish(papers: list[Paper]) -> list[Paper]:
+    for paper in papers:
+        paper.author_list = [a.author for a in getattr(paper, "_authorships", [])]
+        try:
+            paper.submitter = paper.submission.user
+        except Paper.submission.RelatedObjectDoesNotExist:
+            paper.submitter = None
+    return papers
+
+
+def hydrate(ids: list[str], user=None) -> list[Paper]:
+    """The visible papers with ``ids``, decorated, in the order of ``ids`` (unknown ids dropped)."""
+    found = {
+        p.arxiv_id: p for p in decorate(Paper.objects.visible().filter(arxiv_id__in=ids), user)
+    }
+    return _finish([found[i] for i in ids if i in found])
+
+
+def _ordered_page(queryset, order: tuple[str, ...], page: int, per_page: int, user) -> PaperPage:
+    total = queryset.count()
+    start = (page - 1) * per_page
+    items = (
+        list(decorate(queryset, user).order_by(*order)[start : start + per_page])
+        if start < total
+        else []
+    )
+    return PaperPage(_finish(items), total, page, per_page, start + per_page < total)
+
+
+def _trending_page(queryset, now: dt.datetime, page: int, per_page: int, user) -> PaperPage:
+    rows = queryset.values_list("arxiv_id", "upvotes", "feed_day", "submission__created")
+    candidates = [
+        trending_math.Candidate(pid, votes, day, submitted)
+        for pid, votes, day, submitted in rows[:TRENDING_MAX_CANDIDATES]
+    ]
+    ranked = trending_math.rank(candidates, now)
+    start = (page - 1) * per_page
+    ids = [pid for pid, _ in ranked[start : start + per_page]]
+    items = hydrate(ids, user)
+    for paper, (_, value) in zip(items, ranked[start : start + per_page], strict=False):
+        paper.trending_score = value
+    return PaperPage(items, len(ranked), page, per_page, start + per_page < len(ranked))
+
+
+ORDERS = {
+    "upvotes": ("-upvotes", "-feed_day", "-arxiv_id"),
+    "newest": ("-feed_day", "-arxiv_id"),
+}
+
+
+def _sorted_page(queryset, sort: str, page: int, per_page: int, user, now=None) -> PaperPage:
+    _check(sort, page, per_page)
+    if sort == "trending":
+        return _trending_page(queryset, now or timezone.now(), page, per_page, user)
+    return _ordered_page(queryset, ORDERS[sort], page, per_page, user)
+
+
+# -- days, weeks, months --------------------------------------------------------------------
+def days_between(start: dt.date, end: dt.date) -> PaperQuerySet:
+    return Paper.objects.visible().filter(feed_day__gte=start, feed_day__lte=end)
+
+
+def day_feed(
+    day: dt.date, *, sort: str = "upvotes", page: int = 1, per_page: int = 50, user=None
+) -> PaperPage:
+    """Papers whose feed day is ``day``."""
+    result = _sorted_page(days_between(day, day), sort, page, per_page, user, now=_end_of(day))
+    result.extra.update(start=day, end=day)
+    return result
+
+
+def week_bounds(iso_year: int, iso_week: int) -> tuple[dt.date, dt.date]:
+    try:
+        monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
+    except ValueError:
+        raise ListError(f"no ISO week {iso_week} in {iso_year}") from None
+    return monday, monday + dt.timedelta(days=6)
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    if not 1 <= month <= 12 or not 1 <= year <= 9999:
+        raise ListError(f"no month {year}-{month:02d}")
+    first = dt.date(year, month, 1)
+    return first, first.replace(day=calendar.monthrange(year, month)[1])
+
+
+def week_feed(
+    iso_year: int,
+    iso_week: int,
+    *,
+    sort: str = "upvotes",
+    page: int = 1,
+    per_page: int = 50,
+    user=None,
+) -> PaperPage:
+    """Papers whose feed day falls in ISO week ``iso_week`` of ``iso_year`` (Monday to Sunday)."""
+    start, end = week_bounds(iso_year, iso_week)
+    result = _sorted_page(days_between(start, end), sort, page, per_page, user, now=_end_of(end))
+    result.extra.update(start=start, end=end)
+    return result
+
+
+def month_feed(
+    year: int, month: int, *, sort: str = "upvotes", page: int = 1, per_page: int = 50, user=None
+) -> PaperPage:
+    """Papers whose feed day falls in ``year``-``month``."""
+    start, end = month_bounds(year, month)
+    result = _sorted_page(days_between(start, end), sort, page, per_page, user, now=_end_of(end))
+    result.extra.update(start=start, end=end)
+    return result
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The trending clock for a past period: the end of its last day (or now, if sooner)."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    return min(end, timezone.now())
+
+
+def latest_day(on_or_before: dt.date | None = None) -> dt.date | None:
+    """The latest feed day that has visible papers (on or before a day, if given)."""
+    qs = Paper.objects.visible().filter(feed_day__isnull=False)
+    if on_or_before is not None:
+        qs = qs.filter(feed_day__lte=on_or_before)
+    return qs.order_by("-feed_day").values_list("feed_day", flat=True).first()
+
+
+def neighbours(start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The nearest feed days with papers before ``start`` and after ``end`` (one query)."""
+    visible = Paper.objects.visible().order_by()
+    before = visible.filter(feed_day__lt=start).order_by("-feed_day").values("feed_day")[:1]
+    after = visible.filter(feed_day__gt=end).order_by("feed_day").values("feed_day")[:1]
+    # two uncorrelated subqueries on any one row: one round trip; no rows means no papers at all
+    row = (
+        Paper.objects.order_by()
+        .annotate(before=Subquery(before), after=Subquery(after))
+        .values_list("before", "after")[:1]
+    )
+    return next(iter(row), (None, None))
+
+
+def trending(
+    now: dt.datetime | None = None,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    user=None,
+    window_days: int = trending_math.WINDOW_DAYS,
+) -> PaperPage:
+    """Papers of the last ``window_days`` days ranked by :func:`trending.score`.
+
+    When no paper entered the feed in the window (a store that has not been fed for a while),
+    the window ends at the latest feed day instead, and ``note`` says so.
+    """
+    now = now or timezone.now()
+    note = ""
+    start = trending_math.window_start(now, window_days)
+    latest = latest_day(now.date())
+    if latest is not None and latest < start:
+        now = dt.datetime.combine(latest + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        start = trending_math.window_start(now, window_days)
+        note = f"No papers in the last {window_days} days: trending as of {latest.isoformat()}."
+    _check("trending", page, per_page)
+    result = _trending_page(days_between(start, now.date()), now, page, per_page, user)
+    result.note = note
+    result.extra.update(start=start, end=now.date(), now=now)
+    return result
+
+
+# -- authors, categories, users -------------------------------------------------------------
+def author_papers(
+    author_id: int, *, sort: str = "newest", page: int = 1, per_page: int = 50, user=None
+) -> PaperPage:
+    """Papers by the author ``author_id``."""
+    qs = Paper.objects.visible().filter(authorships__author_id=author_id)
+    return _sorted_page(qs, sort, page, per_page, user)
+
+
+def category_papers(
+    category: str, *, sort: str = "newest", page: int = 1, per_page: int = 50, user=None
+) -> PaperPage:
+    """Papers listed in ``category`` (primary or cross-list; ``cs`` means every ``cs.*``)."""
+    return _sorted_page(Paper.objects.visible().in_category(category), sort, page, per_page, user)
+
+
+def _user(user_or_username):
+    if isinstance(user_or_username, str):
+        model = get_user_model()
+        try:
+            return model.objects.get(**{model.USERNAME_FIELD: user_or_username})
+        except model.DoesNotExist:
+            raise ListError(f"no user called {user_or_username!r}") from None
+    return user_or_username
+
+
+def submitted_by(user_or_username, *, page: int = 1, per_page: int = 50, user=None) -> PaperPage:
+    """Papers submitted by a user, latest submission first."""
+    owner = _user(user_or_username)
+    _check("newest", page, per_page)
+    qs = Paper.objects.visible().filter(submission__user=owner)
+    return _ordered_page(qs, ("-submission__created", "-arxiv_id"), page, per_page, user)
+
+
+def upvoted_by(user_or_username, *, page: int = 1, per_page: int = 50, user=None) -> PaperPage:
+    """Papers a user upvoted, latest vote first."""
+    owner = _user(user_or_username)
+    _check("newest", page, per_page)
+    votes = Vote.objects.filter(user=owner, paper=OuterRef("pk")).values("created")[:1]
+    qs = Paper.objects.visible().filter(Q(votes__user=owner)).annotate(voted_at=Subquery(votes))
+    return _ordered_page(qs, ("-voted_at", "-arxiv_id"), page, per_page, user)
