@@ -20,7 +20,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("PAPERFEED_HOME", "./paperfeed-data", "Data directory: SQLite database, search indexes, secret key."),
+    Setting(
+        "PAPERFEED_HOME",
+        "./paperfeed-data",
+        "Data directory: SQLite database, search indexes, secret key.",
+    ),
     Setting(
         "DATABASE_URL",
         "",
@@ -39,18 +43,33 @@ SETTINGS: tuple[Setting, ...] = (
         "1 = production mode: refuses to start with debug on, a default or missing SECRET_KEY, "
         "or no PAPERFEED_ALLOWED_HOSTS.",
     ),
-    Setting("PAPERFEED_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."),
+    Setting(
+        "PAPERFEED_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."
+    ),
     Setting(
         "PAPERFEED_EMBEDDING_MODEL",
         "all-MiniLM-L6-v2",
         "sentence-transformers model name or path used for semantic search.",
     ),
     Setting("PAPERFEED_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai", "arXiv OAI-PMH endpoint."),
-    Setting("PAPERFEED_ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv query API endpoint."),
+    Setting(
+        "PAPERFEED_ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv query API endpoint."
+    ),
     Setting(
         "PAPERFEED_HARVEST_DELAY",
         "3",
         "Seconds between requests to arXiv (arXiv asks for at least 3).",
+    ),
+    Setting(
+        "PAPERFEED_CONTACT_EMAIL",
+        "",
+        "Contact address sent to arXiv in the harvester's User-Agent (mailto:); empty: none.",
+    ),
+    Setting(
+        "PAPERFEED_SUBMISSIONS_PER_DAY",
+        "10",
+        "Papers one user may submit to the daily feed per day (UTC); further submissions are "
+        "refused until the next day.",
     ),
 )
 

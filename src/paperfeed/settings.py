@@ -16,7 +16,9 @@ SECRET_KEY = config.secret_key(DATA_DIR)
 ALLOWED_HOSTS = [h.strip() for h in config.get("PAPERFEED_ALLOWED_HOSTS").split(",") if h.strip()]
 PRODUCTION = config.get_bool("PAPERFEED_PRODUCTION")
 if PRODUCTION:
-    _problems = config.production_problems(debug=DEBUG, secret=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
+    _problems = config.production_problems(
+        debug=DEBUG, secret=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS
+    )
     if _problems:
         raise config.ConfigError(
             "production mode refuses insecure settings:\n  - " + "\n  - ".join(_problems)
@@ -90,7 +92,11 @@ def _database(url: str) -> dict:
     db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db.setdefault("OPTIONS", {}).update(
-            {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+            {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            }
         )
     return db
 
@@ -113,8 +119,25 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the emailed link shows a page whose POST confirms
+ACCOUNT_LOGOUT_ON_GET = False  # logging out is a POST (CSRF-protected)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[paperfeed] "
+# allauth's throttles (its defaults for the rest) count in Django's cache: 10 failed logins a
+# minute per IP, 5 per account per 5 minutes. A file cache in the data directory, so that every
+# web worker process counts the same attempts (a local-memory cache would count per process).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# searched before the apps' templates, so these overrides of allauth's templates win
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "accounts" / "templates"]
+PAPERFEED_SUBMISSIONS_PER_DAY = int(config.get("PAPERFEED_SUBMISSIONS_PER_DAY"))
 # --- end accounts ---
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -159,3 +182,4 @@ PAPERFEED_EMBEDDING_MODEL = config.get("PAPERFEED_EMBEDDING_MODEL")
 PAPERFEED_ARXIV_OAI_URL = config.get("PAPERFEED_ARXIV_OAI_URL")
 PAPERFEED_ARXIV_API_URL = config.get("PAPERFEED_ARXIV_API_URL")
 PAPERFEED_HARVEST_DELAY = float(config.get("PAPERFEED_HARVEST_DELAY"))
+PAPERFEED_CONTACT_EMAIL = config.get("PAPERFEED_CONTACT_EMAIL")

@@ -11,7 +11,9 @@ from paperfeed.papers.models import Paper
 class Vote(models.Model):
     """One upvote of one user for one paper; ``Paper.upvotes`` is the kept count."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="votes")
     created = models.DateTimeField(auto_now_add=True)
 

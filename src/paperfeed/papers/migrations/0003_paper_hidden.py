@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0002_feed_day'),
+        ("papers", "0002_feed_day"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paper',
-            name='hidden',
-            field=models.BooleanField(default=False, help_text='Hidden by a moderator: shown nowhere (ingest never changes it).'),
+            model_name="paper",
+            name="hidden",
+            field=models.BooleanField(
+                default=False,
+                help_text="Hidden by a moderator: shown nowhere (ingest never changes it).",
+            ),
         ),
     ]

@@ -1,0 +1,193 @@
+"""Community views: vote, submit, comment. Thin shells over votes/submissions/comments.
+
+Every state change is a POST (CSRF-protected by the middleware); htmx requests get the
+re-rendered partial, plain form posts a redirect to a safe ``next`` (or the paper page).
+Anonymous posts go to the login page (htmx: an ``HX-Redirect`` header).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from paperfeed.community import comments as comments_core
+from paperfeed.community import submissions, votes
+from paperfeed.community.models import Comment
+from paperfeed.papers.models import Paper
+
+
+def paper_path(arxiv_id: str) -> str:
+    """The paper page's path: ``/papers/<arxiv id>`` (old-style ids keep their slash)."""
+    return "/papers/" + quote(arxiv_id, safe="/.")
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    for candidate in (request.POST.get("next"), request.GET.get("next")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return default
+
+
+def _login_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
+    url = f"{settings.LOGIN_URL}?{urlencode({'next': next_url})}"
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _visible_paper(arxiv_id: str) -> Paper:
+    return get_object_or_404(Paper.objects.visible(), pk=arxiv_id)
+
+
+# --- votes ----------------------------------------------------------------------------------
+
+
+@require_POST
+def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """Toggle the user's vote (or set it with ``voted=1``/``voted=0``)."""
+    paper = _visible_paper(arxiv_id)
+    back = _safe_next(request, paper_path(paper.pk))
+    if not request.user.is_authenticated:
+        return _login_redirect(request, back)
+    wanted = request.POST.get("voted")
+    try:
+        if wanted in ("0", "1"):
+            result = votes.set_vote(request.user, paper.pk, wanted == "1")
+        else:
+            result = votes.toggle_vote(request.user, paper.pk)
+    except votes.VoteError as exc:
+        if request.htmx:
+            return HttpResponse(str(exc), status=403)
+        messages.error(request, str(exc))
+        return redirect(back)
+    if request.htmx:
+        paper.upvotes = result.count
+        return render(
+            request,
+            "community/_vote_button.html",
+            {"paper": paper, "voted": result.voted, "next": back},
+        )
+    return redirect(back)
+
+
+# --- submissions ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    """GET: the form and the user's recent submissions; POST: submit a paper."""
+    text = ""
+    if request.method == "POST":
+        text = request.POST.get("paper", "")
+        try:
+            submission = submissions.submit(request.user, text)
+        except submissions.SubmissionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Thanks! {submission.paper_id} is in today's feed.")
+            return redirect("community:submit")  # the message and the list, newest first
+    recent = request.user.submissions.select_related("paper").order_by("-created")[:20]
+    context = {
+        "text": text,
+        "recent": recent,
+        "limit": submissions.daily_limit(),
+        "used": submissions.submitted_today(request.user),
+    }
+    return render(request, "community/submit.html", context)
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def _render_comments(request: HttpRequest, paper: Paper, error: str = "") -> HttpResponse:
+    """The comments block; an error is shown inside it (htmx swaps 2xx answers only)."""
+    context = {
+        "paper": paper,
+        "comments": comments_core.for_paper(paper.pk),
+        "user": request.user,
+        "error": error,
+    }
+    return render(request, "community/_comments.html", context)
+
+
+def _comments_response(request: HttpRequest, paper: Paper, *, anchor: str = "") -> HttpResponse:
+    if request.htmx:
+        return _render_comments(request, paper)
+    return redirect(_safe_next(request, paper_path(paper.pk)) + anchor)
+
+
+def _comment_failed(request: HttpRequest, paper: Paper, exc: Exception) -> HttpResponse:
+    if request.htmx:
+        return _render_comments(request, paper, error=str(exc))
+    messages.error(request, str(exc))
+    return redirect(_safe_next(request, paper_path(paper.pk)) + "#comments")
+
+
+def _parent_id(request: HttpRequest) -> int | None:
+    raw = request.POST.get("parent", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise comments_core.CommentError(f"parent must be a comment number, got {raw[:20]!r}")
+    return int(raw)
+
+
+@require_http_methods(["GET", "POST"])
+def paper_comments(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """GET: the comments block alone (htmx refresh); POST: add a comment or a reply."""
+    paper = _visible_paper(arxiv_id)
+    if request.method == "GET":
+        return _render_comments(request, paper)
+    if not request.user.is_authenticated:
+        return _login_redirect(request, paper_path(paper.pk) + "#comments")
+    try:
+        comment = comments_core.add_comment(
+            request.user, paper.pk, request.POST.get("body", ""), _parent_id(request)
+        )
+    except comments_core.CommentForbidden:
+        raise
+    except comments_core.CommentError as exc:
+        return _comment_failed(request, paper, exc)
+    return _comments_response(request, paper, anchor=f"#comment-{comment.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """GET: the edit form (own comments only); POST: save it."""
+    comment = get_object_or_404(Comment.objects.select_related("paper"), pk=comment_id)
+    if not request.user.is_authenticated:
+        return _login_redirect(request, paper_path(comment.paper_id) + f"#comment-{comment.pk}")
+    if comment.user_id != request.user.pk:
+        raise comments_core.CommentForbidden("you can only change your own comments")
+    if request.method == "GET":
+        return render(request, "community/comment_edit.html", {"comment": comment})
+    try:
+        comments_core.edit_comment(request.user, comment.pk, request.POST.get("body", ""))
+    except comments_core.CommentForbidden:
+        raise
+    except comments_core.CommentError as exc:
+        return _comment_failed(request, comment.paper, exc)
+    return _comments_response(request, comment.paper, anchor=f"#comment-{comment.pk}")
+
+
+@require_POST
+def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("paper"), pk=comment_id)
+    if not request.user.is_authenticated:
+        return _login_redirect(request, paper_path(comment.paper_id) + "#comments")
+    try:
+        comments_core.delete_comment(request.user, comment.pk)
+    except comments_core.CommentNotFound as exc:
+        raise Http404(str(exc)) from exc
+    return _comments_response(request, comment.paper, anchor="#comments")

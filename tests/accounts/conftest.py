@@ -1,0 +1,24 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts attempts in the cache: every test starts and ends with none counted."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db):
+    from tests.community.factories import make_user
+
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    from tests.community.factories import make_user
+
+    return make_user("bob")
