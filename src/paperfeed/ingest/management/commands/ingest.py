@@ -21,16 +21,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="Files to import; '-' is stdin.")
         parser.add_argument(
-            "--format", default="auto", choices=["auto", *FORMATS],
+            "files", nargs="+", metavar="FILE", help="Files to import; '-' is stdin."
+        )
+        parser.add_argument(
+            "--format",
+            default="auto",
+            choices=["auto", *FORMATS],
             help="Input format (default: detected from the content).",
         )
-        parser.add_argument("--batch-size", type=int, default=2000,
-                            help="Records per transaction (default 2000).")
+        parser.add_argument(
+            "--batch-size", type=int, default=2000, help="Records per transaction (default 2000)."
+        )
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+        parser.add_argument(
+            "--no-index",
+            action="store_true",
+            help="Do not update the search indexes afterwards (run `paperfeed "
+            "index` later); by default they are updated when papers changed.",
+        )
 
-    def handle(self, *args, files, format, batch_size, json, **options):
+    def handle(self, *args, files, format, batch_size, json, no_index=False, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         shown = 0
@@ -46,13 +57,20 @@ class Command(BaseCommand):
 
         for path in files:
             with progress_bar(f"ingest {path}", unit="papers", disable=json) as advance:
-                result = ingest_file(path, format, batch_size=batch_size,
-                                     on_progress=advance, on_reject=on_reject)
+                result = ingest_file(
+                    path, format, batch_size=batch_size, on_progress=advance, on_reject=on_reject
+                )
             counts = result.summary.as_dict()
             for key in totals:
                 totals[key] += counts[key]
-            report.append({"file": path, "format": result.format, **counts,
-                           **({"error": result.error} if result.error else {})})
+            report.append(
+                {
+                    "file": path,
+                    "format": result.format,
+                    **counts,
+                    **({"error": result.error} if result.error else {}),
+                }
+            )
             if result.error:
                 failed.append(path)
                 self.stderr.write(self.style.ERROR(f"error: {result.error}"))
@@ -60,16 +78,39 @@ class Command(BaseCommand):
                 self.stdout.write(self._line(path, result.format, counts))
         if shown > SHOWN_REJECTS:
             self.stderr.write(f"... and {shown - SHOWN_REJECTS} more rejected records")
+        changed = totals["new"] + totals["updated"] + totals["deleted"] > 0
+        index_result = self._update_indexes(quiet=json) if changed and not no_index else None
         if json:
             import orjson
 
-            self.stdout.write(orjson.dumps({"files": report, **totals}).decode())
+            extra = {"index": index_result} if index_result is not None else {}
+            self.stdout.write(
+                orjson.dumps({"files": report, **totals, **extra}, default=str).decode()
+            )
         elif len(files) > 1:
             self.stdout.write(self._line("total", "", totals))
         if not json and totals["new"] == totals["updated"] == totals["deleted"] == 0 and not failed:
             self.stdout.write("nothing changed")
         if failed:
             sys.exit(1)
+
+    def _update_indexes(self, *, quiet: bool) -> dict:
+        """Bring the search indexes up to date with what was just stored."""
+        from paperfeed.search.paths import IndexBusy
+        from paperfeed.search.sync import sync_indexes
+
+        try:
+            result = sync_indexes(progress=not quiet)
+        except IndexBusy as exc:
+            self.stderr.write(self.style.WARNING(f"search index not updated: {exc}"))
+            return {"error": str(exc)}
+        if not quiet:
+            lexical = result["lexical"]
+            self.stdout.write(
+                f"search index: {lexical['indexed']:,} indexed, "
+                f"{lexical['deleted']:,} removed, {lexical['papers']:,} papers"
+            )
+        return result
 
     @staticmethod
     def _line(label: str, fmt: str, counts: dict) -> str:

@@ -1,0 +1,444 @@
+"""Keyword search over titles, abstracts and authors: a tantivy (BM25) index.
+
+:class:`LexicalIndex` builds and queries one index directory; it knows nothing of the database,
+so the BEIR evaluation can index any corpus in a temporary directory. :func:`search_papers` is
+the one entry point for the app's own index (CLI, web, API), which :mod:`paperfeed.search.sync`
+keeps in step with the database under ``DATA_DIR/index/lexical-NNNNNN``.
+
+Scoring is tantivy's BM25 (k1 = 1.2, b = 0.75) summed over fields, each field's score multiplied
+by :data:`FIELD_BOOSTS`. A paper the query names by arXiv id gets :data:`ID_SCORE` added, so it
+comes first whatever the words score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import tantivy
+
+from paperfeed.search import paths
+from paperfeed.search.hits import Hit
+from paperfeed.search.query import ParsedQuery, normalise_category, parse
+from paperfeed.search.snippets import explain
+
+KIND = "lexical"
+TEXT_ANALYZER = "paperfeed_text"
+NAME_ANALYZER = "paperfeed_name"
+DEFAULT_FIELDS = ["title", "abstract", "authors"]
+FIELD_BOOSTS = {"title": 0.5, "abstract": 1.0, "authors": 1.0}
+"""Multipliers of each field's BM25 score, chosen on SciFact (BEIR test split, nDCG@10 with
+title boost 0.0/0.25/0.5/0.75/1.0/2.0/4.0: .669/.679/.676/.665/.655/.605/.552): a word in the
+title usually recurs in the abstract, so a high title boost counts it twice over."""
+ID_SCORE = 1000.0
+SORTS = ("relevance", "newest", "upvotes")
+MAX_LIMIT = 1000
+WRITER_HEAP_BYTES = 128_000_000
+
+
+class IndexMissing(RuntimeError):
+    """No lexical index was built yet."""
+
+
+def _text_analyzer() -> tantivy.TextAnalyzer:
+    """Words split on non-alphanumerics, >40 bytes dropped, lowercased, accents folded, stemmed."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def _name_analyzer() -> tantivy.TextAnalyzer:
+    """Name parts lowercased and accent-folded, not stemmed ("Jürgen" -> "jurgen")."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+NAMES = _name_analyzer()
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", stored=True, tokenizer_name=TEXT_ANALYZER)
+    builder.add_text_field("abstract", stored=True, tokenizer_name=TEXT_ANALYZER)
+    builder.add_text_field("authors", stored=True, tokenizer_name=NAME_ANALYZER)
+    builder.add_text_field("categories", stored=True, tokenizer_name="raw")
+    builder.add_text_field("cat", tokenizer_name="raw")  # lowercase categories and archives
+    builder.add_integer_field("day", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("upvotes", stored=True, indexed=True, fast=True)
+    return builder.build()
+
+
+def day_number(day: dt.date | str | None) -> int:
+    """``YYYYMMDD`` as an int (0 for no date): the ``day`` field, sortable and range-filterable."""
+    if day is None or day == "":
+        return 0
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _category_terms(categories: Iterable[str]) -> list[str]:
+    """``["cs.CL", "stat.ML"]`` -> ``["cs.cl", "cs", "stat.ml", "stat"]`` for the ``cat`` field."""
+    terms: dict[str, None] = {}
+    for category in categories:
+        value = normalise_category(category)
+        if value:
+            terms[value] = None
+            terms[value.split(".")[0]] = None
+    return list(terms)
+
+
+def make_document(paper: dict) -> tantivy.Document:
+    """A tantivy document from ``{id, title, abstract, authors, categories, day, upvotes}``."""
+    paper_id = paper.get("id")
+    if not paper_id or not isinstance(paper_id, str):
+        raise ValueError(f"document without a text id: {str(paper)[:120]}")
+    doc = tantivy.Document()
+    doc.add_text("id", paper_id)
+    doc.add_text("title", paper.get("title") or "")
+    doc.add_text("abstract", paper.get("abstract") or "")
+    for name in paper.get("authors") or ():
+        doc.add_text("authors", name)
+    categories = list(paper.get("categories") or ())
+    for category in categories:
+        doc.add_text("categories", category)
+    for term in _category_terms(categories):
+        doc.add_text("cat", term)
+    doc.add_integer("day", day_number(paper.get("day")))
+    doc.add_integer("upvotes", int(paper.get("upvotes") or 0))
+    return doc
+
+
+@dataclass
+class SearchResult:
+    """The shape every search mode returns (CLI, web and API share it)."""
+
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    mode: str = "lexical"
+
+
+class LexicalIndex:
+    """One tantivy index directory: add/delete/commit documents, search them."""
+
+    def __init__(self, index: tantivy.Index, path: Path | None):
+        index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
+        index.register_tokenizer(NAME_ANALYZER, _name_analyzer())
+        self._index = index
+        self.path = path
+        self.schema = build_schema()
+        self._writer: tantivy.IndexWriter | None = None
+        self.boosts = dict(FIELD_BOOSTS)
+
+    @classmethod
+    def create(cls, path: Path | str | None) -> LexicalIndex:
+        """A new, empty index in directory ``path`` (created; must be empty); None: in memory."""
+        if path is None:
+            return cls(tantivy.Index(build_schema()), None)
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if any(path.iterdir()):
+            raise FileExistsError(f"{path} is not empty; a new lexical index needs an empty dir")
+        return cls(tantivy.Index(build_schema(), path=str(path), reuse=False), path)
+
+    @classmethod
+    def open(cls, path: Path | str) -> LexicalIndex:
+        path = Path(path)
+        if not (path / "meta.json").exists():
+            raise IndexMissing(f"no lexical index in {path}")
+        return cls(tantivy.Index.open(str(path)), path)
+
+    # -- writing -------------------------------------------------------------------------
+    def _writer_or_new(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self._index.writer(WRITER_HEAP_BYTES, min(2, os.cpu_count() or 1))
+            except ValueError as exc:  # tantivy's own lock file is held by another writer
+                raise paths.IndexBusy(
+                    f"the lexical index in {self.path} is being written: {exc}"
+                ) from exc
+        return self._writer
+
+    def add_documents(self, papers: Iterable[dict], *, replace: bool = True) -> int:
+        """Add papers (dicts as for :func:`make_document`); ``replace`` drops an older copy first."""
+        writer = self._writer_or_new()
+        count = 0
+        for paper in papers:
+            doc = make_document(paper)
+            if replace:
+                writer.delete_documents_by_term("id", paper["id"])
+            writer.add_document(doc)
+            count += 1
+        return count
+
+    def delete(self, ids: Iterable[str]) -> int:
+        writer = self._writer_or_new()
+        count = 0
+        for paper_id in ids:
+            writer.delete_documents_by_term("id", paper_id)
+            count += 1
+        return count
+
+    def commit(self) -> None:
+        """Make the changes durable and visible to this object's searches."""
+        if self._writer is not None:
+            self._writer.commit()
+        self._index.reload()
+
+    def close(self) -> None:
+        """Release the writer (and tantivy's write lock), waiting for background merges."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.wait_merging_threads()
+
+    def reload(self) -> None:
+        self._index.reload()
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def num_docs(self) -> int:
+        return self._index.searcher().num_docs
+
+    def all_ids(self) -> set[str]:
+        """Every paper id in the index (reads each stored document: for reconciliation only)."""
+        searcher = self._index.searcher()
+        result = searcher.search(
+            tantivy.Query.all_query(), limit=max(1, searcher.num_docs), count=False
+        )
+        return {searcher.doc(address).get_first("id") for _, address in result.hits}
+
+    def search(
+        self,
+        query: str | ParsedQuery,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        categories: Iterable[str] | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        author: str | None = None,
+        sort: str = "relevance",
+        snippets: bool = True,
+    ) -> tuple[list[Hit], int]:
+        """Papers matching ``query`` best first, and how many match in all.
+
+        ``categories``: any of them (``cs`` matches every ``cs.*``); ``since``/``until``:
+        inclusive bounds on the paper's day; ``author``: a name or name prefix; ``sort``:
+        ``relevance`` (BM25; newest first when the query has no words), ``newest`` or
+        ``upvotes`` (then ``Hit.score`` is the sort key: YYYYMMDD or the upvote count).
+        """
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if limit < 0 or offset < 0:
+            raise ValueError(f"limit and offset must be >= 0 (got limit={limit}, offset={offset})")
+        parsed = query if isinstance(query, ParsedQuery) else parse(query)
+        if parsed.is_empty:
+            return [], 0
+        limit = min(limit, MAX_LIMIT)
+        text_query = self._text_query(parsed)
+        searcher = self._index.searcher()
+        try:
+            result = self._run(
+                searcher, parsed, text_query, sort, limit, offset, categories, since, until, author
+            )
+        except ValueError:
+            # A query tantivy parsed but cannot run (an odd field name): search the plain words.
+            parsed = replace(parsed, text=" ".join(parsed.words))
+            text_query = self._text_query(parsed)
+            result = self._run(
+                searcher, parsed, text_query, sort, limit, offset, categories, since, until, author
+            )
+        hits = explain(
+            searcher,
+            self.schema,
+            result.hits[:limit],
+            parsed,
+            text_query if snippets else None,
+            author_filters=[*parsed.authors, *([author] if author else [])],
+        )
+        return hits, result.count
+
+    def _run(
+        self, searcher, parsed, text_query, sort, limit, offset, categories, since, until, author
+    ) -> tantivy.SearchResult:
+        built = self._full_query(parsed, text_query, categories, since, until, author)
+        limit = max(limit, 1)  # tantivy asserts limit > 0; limit 0 (a count) drops the hit
+        order_field = {"newest": "day", "upvotes": "upvotes"}.get(sort)
+        if sort == "relevance" and text_query is None and not parsed.ids:
+            order_field = "day"  # nothing to score: newest first
+        if order_field:
+            return searcher.search(
+                built,
+                limit,
+                count=True,
+                offset=offset,
+                order_by_field=order_field,
+                order=tantivy.Order.Desc,
+            )
+        return searcher.search(built, limit, count=True, offset=offset)
+
+    # -- query building ----------------------------------------------------------------
+    def _parse_text(self, text: str) -> tantivy.Query:
+        return self._index.parse_query(text, DEFAULT_FIELDS, field_boosts=self.boosts)
+
+    def _text_query(self, parsed: ParsedQuery) -> tantivy.Query | None:
+        """Tantivy's parse of the text; the plain words when it is malformed; None: no words."""
+        if not parsed.words:
+            return None
+        try:
+            return self._parse_text(parsed.text)
+        except ValueError:
+            pass
+        try:
+            return self._parse_text(" ".join(parsed.words))
+        except ValueError:
+            return None
+
+    def _author_query(self, name: str) -> tantivy.Query | None:
+        """A name: last word by prefix (also within one edit when >= 5 letters), words in order."""
+        words = [token for token in NAMES.analyze(name) if token]
+        if not words:
+            return None
+        if len(words) > 1:
+            return tantivy.Query.phrase_prefix_query(self.schema, "authors", words)
+        word = words[0]
+        options = [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.boost_query(
+                    tantivy.Query.term_query(self.schema, "authors", word), 2.0
+                ),
+            ),
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.fuzzy_term_query(
+                    self.schema, "authors", word, distance=0, prefix=True
+                ),
+            ),
+        ]
+        if len(word) >= 5:
+            options.append(
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.fuzzy_term_query(self.schema, "authors", word, distance=1),
+                )
+            )
+        return tantivy.Query.boolean_query(options)
+
+    def _categories_query(self, categories: Iterable[str]) -> tantivy.Query | None:
+        terms = [c for c in (normalise_category(x) for x in categories) if c]
+        if not terms:
+            return None
+        return tantivy.Query.term_set_query(self.schema, "cat", terms)
+
+    def _full_query(self, parsed, text_query, categories, since, until, author) -> tantivy.Query:
+        main = text_query
+        if parsed.ids:
+            by_id = tantivy.Query.const_score_query(
+                tantivy.Query.term_set_query(self.schema, "id", list(parsed.ids)), ID_SCORE
+            )
+            main = (
+                by_id
+                if main is None
+                else tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, by_id), (tantivy.Occur.Should, main)]
+                )
+            )
+        clauses = [(tantivy.Occur.Must, main or tantivy.Query.all_query())]
+        required = [self._author_query(a) for a in (*parsed.authors, *([author] if author else []))]
+        required.append(self._categories_query(parsed.categories))
+        if categories is not None:
+            categories = list(categories)
+            if categories:
+                # Asked for categories none of which can exist: nothing matches, not everything.
+                required.append(self._categories_query(categories) or tantivy.Query.empty_query())
+        if since or until:
+            required.append(
+                tantivy.Query.range_query(
+                    self.schema,
+                    "day",
+                    tantivy.FieldType.Integer,
+                    lower_bound=day_number(since) if since else None,
+                    upper_bound=day_number(until) if until else None,
+                )
+            )
+        clauses += [(tantivy.Occur.Must, q) for q in required if q is not None]
+        excluded = [self._author_query(a) for a in parsed.not_authors]
+        excluded.append(self._categories_query(parsed.not_categories))
+        clauses += [(tantivy.Occur.MustNot, q) for q in excluded if q is not None]
+        return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+
+
+# -- the app's own index (DATA_DIR/index) ------------------------------------------------
+_open: dict[str, tuple[Path, int, LexicalIndex]] = {}
+
+
+def _published() -> tuple[Path, int]:
+    """The published generation and its ``meta.json`` mtime (read twice: a rebuild may have
+    just swapped the pointer and removed the generation read a moment before)."""
+    for _attempt in range(2):
+        path = paths.current_dir(KIND)
+        if path is None:
+            raise IndexMissing(
+                f"no search index in {paths.index_root()} yet: run `paperfeed index --rebuild`"
+            )
+        try:
+            return path, (path / "meta.json").stat().st_mtime_ns
+        except FileNotFoundError:
+            continue
+    raise IndexMissing(f"the search index in {path} is incomplete: run `paperfeed index --rebuild`")
+
+
+def current_index() -> LexicalIndex:
+    """The published lexical index, reopened after a rebuild and reloaded after a commit."""
+    path, stamp = _published()
+    cached = _open.get(KIND)
+    if cached and cached[0] == path:
+        if cached[1] != stamp:
+            cached[2].reload()
+            _open[KIND] = (path, stamp, cached[2])
+        return cached[2]
+    index = LexicalIndex.open(path)
+    _open[KIND] = (path, stamp, index)
+    return index
+
+
+def search_papers(
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    categories: Iterable[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    author: str | None = None,
+    sort: str = "relevance",
+) -> SearchResult:
+    """Keyword search of the app's index; raises :class:`IndexMissing` before the first build."""
+    parsed = parse(query)
+    if parsed.is_empty:
+        return SearchResult([], 0, "lexical")
+    hits, total = current_index().search(
+        parsed,
+        limit=limit,
+        offset=offset,
+        categories=categories,
+        since=since,
+        until=until,
+        author=author,
+        sort=sort,
+    )
+    return SearchResult(hits, total, "lexical")

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand
+
+from paperfeed.search.paths import IndexBusy
+from paperfeed.search.sync import index_status, rebuild_indexes, sync_indexes
+
+EXIT_BUSY = 3
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+class Command(BaseCommand):
+    help = (
+        "Bring the search indexes up to date with the database. Papers changed since the last "
+        "run are reindexed and deleted ones dropped; the first run builds the index. Exit "
+        "status: 0 done, 1 error, 3 another process is writing the index (try again later)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Build a new index from the whole database and switch to it "
+            "atomically (searches keep using the old one meanwhile).",
+        )
+        parser.add_argument(
+            "--status",
+            action="store_true",
+            help="Only report: papers in the database and in the index, "
+            "watermark, generation, size on disk.",
+        )
+        parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
+
+    def handle(self, *args, rebuild, status, json, **options):
+        if status:
+            return self._print(index_status(), json, status=True)
+        quiet = json or not sys.stderr.isatty()
+        try:
+            result = (
+                rebuild_indexes(progress=not quiet) if rebuild else sync_indexes(progress=not quiet)
+            )
+        except IndexBusy as exc:
+            self.stderr.write(self.style.WARNING(str(exc)))
+            sys.exit(EXIT_BUSY)
+        self._print(result, json)
+
+    def _print(self, result: dict, as_json: bool, *, status: bool = False) -> None:
+        if as_json:
+            import orjson
+
+            self.stdout.write(orjson.dumps(result, default=str).decode())
+            return
+        if status:
+            if result["generation"] is None:
+                self.stdout.write(
+                    f"papers in database: {result['papers_in_db']:,}\n"
+                    "no search index yet: run `paperfeed index --rebuild`"
+                )
+                return
+            lines = [
+                f"papers in database: {result['papers_in_db']:,}",
+                f"papers in index:    {result['papers_in_index']:,}",
+                f"changed since sync: {result['changed_since_sync']:,}",
+                f"watermark:          {result['watermark']}",
+                f"generation:         {result['generation']} ({result['path']})",
+                f"size on disk:       {_size(result['size_bytes'])}",
+                f"built at:           {result['built_at']}",
+                f"synced at:          {result['synced_at']}",
+            ]
+            self.stdout.write("\n".join(lines))
+            return
+        lexical = result["lexical"]
+        self.stdout.write(
+            f"lexical index {lexical['action']} (generation {lexical['generation']}): "
+            f"{lexical['indexed']:,} indexed, {lexical['deleted']:,} removed, "
+            f"{lexical['papers']:,} papers in the index"
+        )
+        if result.get("vectors"):
+            self.stdout.write(f"vector index: {result['vectors']}")

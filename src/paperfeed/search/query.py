@@ -1,0 +1,191 @@
+"""Turn what a person typed into a search box into a safe, structured query.
+
+The query language (a superset of tantivy's, see docs/search.md)::
+
+    kv cache                     words: papers with any of them, the more the better (BM25)
+    "kv cache"                   a phrase
+    +kv -quantization            must / must not; AND, OR, NOT and (brackets) as in tantivy
+    title:attention              a word (or "phrase") in the title; abstract: likewise
+    author:vaswani               an author name, by prefix ("author:vasw") or a near miss
+    author:"yann lecun"          a full name, the last word by prefix
+    cat:cs.CL   cat:cs           a category; an archive alone (cs) matches all of its categories
+    -cat:cs.CV  -author:smith    excluded
+    2503.11731, arXiv:2503.11731v2, https://arxiv.org/abs/2503.11731   that paper first
+
+Nothing here raises on any input: text is normalised (NFKC), control characters dropped, the
+length capped at :data:`MAX_QUERY_CHARS`, and :attr:`ParsedQuery.words` keeps a plain-words form
+that the index falls back to when tantivy's parser rejects :attr:`ParsedQuery.text`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
+
+MAX_QUERY_CHARS = 1000
+"""Longer queries are cut at the last space before this many characters."""
+
+FIELD_ALIASES = {
+    "author": "author",
+    "authors": "author",
+    "au": "author",
+    "cat": "cat",
+    "category": "cat",
+    "categories": "cat",
+    "id": "id",
+    "arxiv": "id",
+    "title": "title",
+    "ti": "title",
+    "abstract": "abstract",
+    "abs": "abstract",
+}
+"""Field prefixes a user may type, mapped to the field they mean."""
+
+_CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_WORD_RE = re.compile(r"[^\W_]+")
+_TOKEN_RE = re.compile(
+    r"""(?P<neg>[-+]?)(?:(?P<field>[A-Za-z]+):)?(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]+))"""
+)
+_ID_PREFIX_RE = re.compile(r"^(?:https?://|www\.|arxiv\.org/|arxiv:)", re.IGNORECASE)
+_CATEGORY_RE = re.compile(r"^[a-z][a-z-]*(?:\.[a-z][a-z-]*)?$")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query split into tantivy text and the filters paperfeed applies itself.
+
+    ``text`` goes to tantivy's query parser (phrases, ``title:``, boolean operators);
+    ``words`` is the same text as plain lowercase words, the fallback when the parser rejects
+    ``text``; ``authors``/``categories`` are required (several categories: any of them),
+    ``not_*`` excluded; ``ids`` are arXiv ids the query names, shown first.
+    """
+
+    text: str = ""
+    words: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    not_authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    not_categories: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when there is nothing to search for: no words, filters or ids."""
+        return not (self.words or self.authors or self.categories or self.ids)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.words)
+
+
+def clean(raw: object) -> str:
+    """NFKC-normalised text without control characters, white space collapsed, length capped."""
+    if not isinstance(raw, str):
+        raw = "" if raw is None else str(raw)
+    text = unicodedata.normalize("NFKC", raw[: MAX_QUERY_CHARS * 4])
+    text = "".join(" " if unicodedata.category(ch) in _CONTROL_CATEGORIES else ch for ch in text)
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text.rfind(" ", 0, MAX_QUERY_CHARS)
+        text = text[: cut if cut > MAX_QUERY_CHARS // 2 else MAX_QUERY_CHARS].rstrip()
+    return text
+
+
+def plain_words(text: str) -> list[str]:
+    """Lowercase runs of letters and digits: the query with every operator removed.
+
+    >>> plain_words('"KV-cache" AND (Llama-3')
+    ['kv', 'cache', 'and', 'llama', '3']
+    """
+    return [w.lower() for w in _WORD_RE.findall(text)]
+
+
+def as_arxiv_id(text: str) -> str | None:
+    """The arXiv id ``text`` names (bare, versioned, ``arXiv:`` or a URL), else ``None``."""
+    try:
+        return parse_arxiv_id(text).id
+    except InvalidArxivId:
+        return None
+
+
+def normalise_category(text: str) -> str | None:
+    """``cs.CL`` -> ``cs.cl``, ``CS`` -> ``cs``; ``None`` when it cannot be a category."""
+    value = text.strip().lower()
+    return value if _CATEGORY_RE.match(value) else None
+
+
+def _requote(token: str) -> str:
+    """A phrase safe inside tantivy's double quotes."""
+    return '"' + token.replace("\\", " ").replace('"', " ") + '"'
+
+
+def parse(raw: object) -> ParsedQuery:
+    """Split a typed query into text for tantivy and paperfeed's own filters; never raises."""
+    text = clean(raw)
+    if not text:
+        return ParsedQuery()
+    whole_id = as_arxiv_id(text)
+    if whole_id:
+        return ParsedQuery(ids=(whole_id,))
+    if text.count('"') % 2:  # an unbalanced quote: the last one is a stray character
+        last = text.rfind('"')
+        text = text[:last] + " " + text[last + 1 :]
+    parts: list[str] = []
+    found: dict[str, list[str]] = {
+        k: [] for k in ("authors", "not_authors", "categories", "not_categories", "ids")
+    }
+    for match in _TOKEN_RE.finditer(text):
+        negated = match["neg"] == "-"
+        field = FIELD_ALIASES.get((match["field"] or "").lower())
+        value = match["quoted"] if match["quoted"] is not None else match["bare"]
+        value = value.strip()
+        token = match[0][len(match["neg"]) :]
+        if not negated and _looks_like_id(token) and as_arxiv_id(token):
+            found["ids"].append(as_arxiv_id(token))
+            continue
+        if match["field"] and field is None:  # an unknown field: its name and value are words
+            parts.append(match["neg"] + " ".join(plain_words(match["field"] + " " + value)))
+            continue
+        if field == "author" and plain_words(value):
+            found["not_authors" if negated else "authors"].append(value)
+        elif field == "cat" and normalise_category(value):
+            found["not_categories" if negated else "categories"].append(normalise_category(value))
+        elif field == "id" and as_arxiv_id(value):
+            found["ids"].append(as_arxiv_id(value))
+        elif field in ("title", "abstract"):
+            if plain_words(value):
+                quote = match["quoted"] is not None or ":" in value
+                body = _requote(value) if quote else value
+                parts.append(f"{match['neg']}{field}:{body}")
+        elif field in ("author", "cat", "id"):  # an empty or unusable filter value: plain words
+            parts.append(" ".join(plain_words(value)))
+        elif match["quoted"] is not None:
+            if plain_words(value):
+                parts.append(match["neg"] + _requote(value))
+        elif ":" in match[0]:  # tantivy would read "x:" as a field name: keep the words only
+            parts.append(match["neg"] + " ".join(plain_words(match[0])))
+        else:
+            parts.append(match[0])
+    query_text = " ".join(p for p in parts if p.strip())
+    words = tuple(plain_words(query_text))
+    return ParsedQuery(
+        text=query_text if words else "",
+        words=words,
+        authors=tuple(found["authors"]),
+        not_authors=tuple(found["not_authors"]),
+        categories=tuple(dict.fromkeys(found["categories"])),
+        not_categories=tuple(dict.fromkeys(found["not_categories"])),
+        ids=tuple(dict.fromkeys(found["ids"])),
+    )
+
+
+def _looks_like_id(token: str) -> bool:
+    """Cheap pre-check before :func:`as_arxiv_id`: digits with a dot, a slash or a URL prefix."""
+    return (
+        bool(_ID_PREFIX_RE.match(token))
+        or ("." in token or "/" in token)
+        and any(ch.isdigit() for ch in token)
+    )

@@ -1,0 +1,356 @@
+"""Keep the derived search indexes in step with the database, whichever process changed it.
+
+The lexical index stores, next to tantivy's files, ``state.json`` with a *watermark*: the
+largest ``Paper.updated_at`` it has seen, and the ``(id, updated_at)`` pairs it indexed in the
+last :data:`WATERMARK_OVERLAP` before it. :func:`sync_indexes` reads the papers changed since the
+watermark less that overlap (an ingest batch stamps ``updated_at`` before it commits, so a
+concurrent batch may land out of order), skips the pairs it already indexed, reindexes the rest,
+drops the ones marked deleted, and reconciles ids when the counts disagree (rows removed from the
+database).
+Any process (an ingest run, a web node catching up) can call it; a file lock lets one write at a
+time. :func:`rebuild_indexes` builds a new generation from scratch and publishes it atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.db.models import Max
+from django.utils import timezone
+
+from paperfeed.papers.models import Authorship, Paper
+from paperfeed.progress import progress_bar
+from paperfeed.search import paths
+from paperfeed.search.lexical import KIND, LexicalIndex
+
+STATE_FILE = "state.json"
+STATE_VERSION = 1
+WATERMARK_OVERLAP = dt.timedelta(seconds=10)
+"""How far before the watermark changes are looked for again (longer than an ingest batch's
+transaction, ~1 s for 2,000 papers)."""
+CHUNK = 2000
+SQL_CHUNK = 900  # ids per IN (...) query, under every backend's parameter limit
+_PAPER_COLUMNS = ("arxiv_id", "title", "abstract", "categories", "listed", "published", "upvotes")
+
+
+# -- documents from the database -----------------------------------------------------------
+def _documents_for_rows(rows: list[dict]) -> list[dict]:
+    names: dict[str, list[str]] = {}
+    ids = [row["arxiv_id"] for row in rows]
+    for start in range(0, len(ids), SQL_CHUNK):
+        for paper_id, name in (
+            Authorship.objects.filter(paper_id__in=ids[start : start + SQL_CHUNK])
+            .order_by("paper_id", "position")
+            .values_list("paper_id", "author__name")
+        ):
+            names.setdefault(paper_id, []).append(name)
+    return [
+        {
+            "id": row["arxiv_id"],
+            "title": row["title"],
+            "abstract": row["abstract"],
+            "authors": names.get(row["arxiv_id"], []),
+            "categories": row["categories"].split(),
+            "day": row["listed"] or row["published"],
+            "upvotes": row["upvotes"],
+        }
+        for row in rows
+    ]
+
+
+def paper_documents(ids: Iterable[str] | None = None) -> Iterator[dict]:
+    """Index documents for the visible papers (all, or those in ``ids``), in id order."""
+    if ids is not None:
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), SQL_CHUNK):
+            rows = list(
+                Paper.objects.visible()
+                .filter(arxiv_id__in=wanted[start : start + SQL_CHUNK])
+                .order_by("arxiv_id")
+                .values(*_PAPER_COLUMNS)
+            )
+            yield from _documents_for_rows(rows)
+        return
+    last = ""
+    while True:  # keyset pagination: constant memory, no OFFSET scans
+        rows = list(
+            Paper.objects.visible()
+            .filter(arxiv_id__gt=last)
+            .order_by("arxiv_id")
+            .values(*_PAPER_COLUMNS)[:CHUNK]
+        )
+        if not rows:
+            return
+        yield from _documents_for_rows(rows)
+        last = rows[-1]["arxiv_id"]
+
+
+# -- state next to the index ---------------------------------------------------------------
+def read_state(path: Path) -> dict | None:
+    """The index's ``state.json``; None when missing, unreadable or from another version."""
+    try:
+        state = json.loads((path / STATE_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        return None
+    return state
+
+
+def _write_state(path: Path, state: dict) -> None:
+    temporary = path / f".{STATE_FILE}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps({"version": STATE_VERSION, **state}, indent=1), "utf-8")
+    os.replace(temporary, path / STATE_FILE)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _window(stamps: Iterable[tuple[str, dt.datetime]], mark: dt.datetime | None) -> dict:
+    """``{id: updated_at}`` of the papers within the overlap before ``mark``."""
+    if mark is None:
+        return {}
+    return {pid: _iso(at) for pid, at in stamps if at >= mark - WATERMARK_OVERLAP}
+
+
+def _watermark(state: dict) -> dt.datetime | None:
+    value = state.get("watermark")
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+# -- rebuild and sync ----------------------------------------------------------------------
+def _add_with_progress(
+    index: LexicalIndex,
+    documents: Iterable[dict],
+    description: str,
+    total: int,
+    progress: bool,
+    *,
+    replace: bool,
+) -> int:
+    added = 0
+    with progress_bar(description, total=total, unit="papers", disable=not progress) as advance:
+        batch: list[dict] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= CHUNK:
+                added += index.add_documents(batch, replace=replace)
+                advance(len(batch))
+                batch.clear()
+        added += index.add_documents(batch, replace=replace)
+        advance(len(batch))
+    return added
+
+
+def _rebuild_locked(progress: bool) -> dict:
+    target = paths.new_generation_dir(KIND)
+    try:
+        # Read the watermark before the rows: whatever changes meanwhile is caught next sync.
+        watermark = Paper.objects.aggregate(m=Max("updated_at"))["m"]
+        window = {}
+        if watermark is not None:
+            window = _window(
+                Paper.objects.filter(updated_at__gte=watermark - WATERMARK_OVERLAP).values_list(
+                    "arxiv_id", "updated_at"
+                ),
+                watermark,
+            )
+        votes = _upvotes()
+        total = Paper.objects.visible().count()
+        index = LexicalIndex.create(target)
+        added = _add_with_progress(
+            index, paper_documents(), "index papers", total, progress, replace=False
+        )
+        index.commit()
+        index.close()
+        now = timezone.now()
+        _write_state(
+            target,
+            {
+                "watermark": _iso(watermark),
+                "window": window,
+                "upvotes": votes,
+                "papers": added,
+                "generation": paths.generation_of(target),
+                "built_at": _iso(now),
+                "synced_at": _iso(now),
+            },
+        )
+        paths.publish(KIND, target)
+    except BaseException:
+        paths.discard(target)
+        raise
+    return {
+        "action": "rebuilt",
+        "generation": paths.generation_of(target),
+        "indexed": added,
+        "deleted": 0,
+        "papers": added,
+    }
+
+
+def _upvotes() -> dict[str, int]:
+    """``{id: upvotes}`` of the papers with any: votes change ``upvotes`` without touching
+    ``updated_at``, so the index remembers the counts it holds and compares them each sync."""
+    return dict(Paper.objects.visible().filter(upvotes__gt=0).values_list("arxiv_id", "upvotes"))
+
+
+def _stale_votes(state: dict, votes: dict[str, int]) -> set[str]:
+    """Papers whose upvote count differs from the one the index holds."""
+    known = state.get("upvotes") or {}
+    return {pid for pid in votes.keys() | known.keys() if votes.get(pid, 0) != known.get(pid, 0)}
+
+
+def _reconcile(index: LexicalIndex, progress: bool) -> tuple[int, int]:
+    """Make the index's ids equal the visible papers' ids; returns (added, removed)."""
+    in_index = index.all_ids()
+    in_db = set(Paper.objects.visible().values_list("arxiv_id", flat=True))
+    extra, missing = in_index - in_db, in_db - in_index
+    index.delete(extra)
+    added = _add_with_progress(
+        index,
+        paper_documents(missing),
+        "index missing papers",
+        len(missing),
+        progress,
+        replace=True,
+    )
+    return added, len(extra)
+
+
+def _sync_locked(path: Path, state: dict, progress: bool) -> dict:
+    old_mark = _watermark(state)
+    seen = state.get("window") or {}
+    changed = Paper.objects.all()
+    if old_mark is not None:
+        changed = changed.filter(updated_at__gte=old_mark - WATERMARK_OVERLAP)
+    rows = list(changed.values_list("arxiv_id", "updated_at"))
+    shown = set(changed.visible().values_list("arxiv_id", flat=True))
+    new_mark = max([at for _, at in rows], default=old_mark)
+    if old_mark is not None and new_mark is not None:
+        new_mark = max(new_mark, old_mark)
+    fresh = [pid for pid, at in rows if seen.get(pid) != _iso(at)]
+    votes = _upvotes()
+    to_index = sorted({pid for pid in fresh if pid in shown} | _stale_votes(state, votes))
+    to_delete = [pid for pid in fresh if pid not in shown]  # withdrawn or hidden
+    index = LexicalIndex.open(path)
+    try:
+        indexed = _add_with_progress(
+            index,
+            paper_documents(to_index),
+            "index changed papers",
+            len(to_index),
+            progress,
+            replace=True,
+        )
+        deleted = index.delete(to_delete)
+        index.commit()
+        reconciled = (0, 0)
+        if index.num_docs != Paper.objects.visible().count():
+            reconciled = _reconcile(index, progress)
+            index.commit()
+        papers = index.num_docs
+    finally:
+        index.close()
+    window = _window(rows, new_mark)
+    _write_state(
+        path,
+        {
+            **state,
+            "watermark": _iso(new_mark),
+            "window": window,
+            "upvotes": votes,
+            "papers": papers,
+            "synced_at": _iso(timezone.now()),
+        },
+    )
+    return {
+        "action": "synced",
+        "generation": paths.generation_of(path),
+        "indexed": indexed + reconciled[0],
+        "deleted": deleted + reconciled[1],
+        "papers": papers,
+    }
+
+
+def _sync_vectors(progress: bool) -> dict | None:
+    try:
+        from paperfeed.search.vectors import sync_vectors
+    except ImportError:
+        return None
+    return sync_vectors(progress=progress)
+
+
+def sync_indexes(progress: bool = True) -> dict:
+    """Bring every index up to date with the database (builds the lexical one if absent).
+
+    Returns ``{"lexical": {action, generation, indexed, deleted, papers}, "vectors": ...}``;
+    raises :class:`paperfeed.search.paths.IndexBusy` when another process is writing.
+    """
+    with paths.write_lock(KIND):
+        path = paths.current_dir(KIND)
+        state = read_state(path) if path else None
+        if path is None or state is None:
+            lexical = _rebuild_locked(progress)
+        else:
+            lexical = _sync_locked(path, state, progress)
+    return {"lexical": lexical, "vectors": _sync_vectors(progress)}
+
+
+def rebuild_indexes(progress: bool = True) -> dict:
+    """Build the lexical index from scratch into a new generation and publish it atomically."""
+    with paths.write_lock(KIND):
+        lexical = _rebuild_locked(progress)
+    result = {"lexical": lexical, "vectors": None}
+    try:
+        from paperfeed.search.vectors import rebuild_vectors
+    except ImportError:
+        rebuild_vectors = None
+    if rebuild_vectors is not None:
+        vectors = rebuild_vectors(progress=progress)
+        result["vectors"] = (
+            dataclasses.asdict(vectors) if dataclasses.is_dataclass(vectors) else vectors
+        )
+    else:
+        result["vectors"] = _sync_vectors(progress)
+    return result
+
+
+def index_status() -> dict:
+    """Papers in the database and in the index, watermark, generation, size on disk."""
+    in_db = Paper.objects.visible().count()
+    path = paths.current_dir(KIND)
+    status = {
+        "papers_in_db": in_db,
+        "papers_in_index": None,
+        "watermark": None,
+        "generation": None,
+        "path": None,
+        "size_bytes": None,
+        "built_at": None,
+        "synced_at": None,
+        "changed_since_sync": None,
+    }
+    if path is None:
+        return status
+    state = read_state(path) or {}
+    index = LexicalIndex.open(path)
+    mark = _watermark(state)
+    changed = Paper.objects.filter(updated_at__gt=mark).count() if mark else in_db
+    status.update(
+        papers_in_index=index.num_docs,
+        watermark=state.get("watermark"),
+        generation=paths.generation_of(path),
+        path=str(path),
+        size_bytes=paths.size_on_disk(path),
+        built_at=state.get("built_at"),
+        synced_at=state.get("synced_at"),
+        changed_since_sync=changed,
+    )
+    return status
