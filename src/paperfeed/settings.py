@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the /api/docs page's Swagger UI files itself instead of from a CDN
     "allauth",
     "allauth.account",
     "paperfeed.papers",

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from paperfeed.ingest.harvest import HarvestError, HarvestSummary, fetch_ids, harvest_set
+from paperfeed.papers.ids import InvalidArxivId
+from paperfeed.progress import progress_bar
+
+SHOWN_REJECTS = 20
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch papers from arXiv over the network: a whole OAI-PMH set for a date range "
+        "(--set cs), or single papers by id from the query API (--id 2501.01234). A set harvest "
+        "keeps a checkpoint after every stored page: rerunning the same command after a kill or "
+        "a failure resumes where it stopped. Waits PAPERFEED_HARVEST_DELAY seconds between "
+        "requests and honours arXiv's Retry-After. Exit status: 0 success (including nothing "
+        "new), 1 the fetch failed (network or protocol error; the checkpoint is kept, so a "
+        "rerun resumes), 2 usage error."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", choices=["arxiv"], help="Where to fetch from (arxiv).")
+        what = parser.add_mutually_exclusive_group(required=True)
+        what.add_argument(
+            "--set",
+            dest="set_spec",
+            metavar="SET",
+            help="OAI-PMH set to harvest, e.g. cs, math, physics:hep-th.",
+        )
+        what.add_argument(
+            "--id",
+            dest="ids",
+            action="append",
+            metavar="ID",
+            help="arXiv id to fetch from the query API (repeatable; commas allowed), e.g. "
+            "2501.01234 or 2501.01234v2.",
+        )
+        parser.add_argument(
+            "--from",
+            dest="from_date",
+            type=iso_date,
+            metavar="DATE",
+            help="First datestamp to harvest, YYYY-MM-DD (default: the day after the last "
+            "completed harvest of the set, else yesterday). Only with --set.",
+        )
+        parser.add_argument(
+            "--until",
+            dest="until_date",
+            type=iso_date,
+            metavar="DATE",
+            help="Last datestamp to harvest, YYYY-MM-DD (default: today, UTC). Only with --set.",
+        )
+        parser.add_argument(
+            "--restart",
+            action="store_true",
+            help="Ignore an interrupted harvest of the set and start a new one.",
+        )
+        parser.add_argument(
+            "--base-url",
+            metavar="URL",
+            help="Endpoint to use instead of PAPERFEED_ARXIV_OAI_URL (--set) or "
+            "PAPERFEED_ARXIV_API_URL (--id).",
+        )
+        parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+
+    def handle(
+        self,
+        *args,
+        source,
+        set_spec,
+        ids,
+        from_date,
+        until_date,
+        restart,
+        base_url,
+        json,
+        **options,
+    ):
+        if base_url is not None and not base_url.startswith(("http://", "https://")):
+            raise CommandError(
+                f"--base-url {base_url!r} is not an http(s) URL", returncode=EXIT_USAGE
+            )
+        if set_spec is not None and not set_spec.strip():
+            raise CommandError("--set: empty set name (e.g. cs)", returncode=EXIT_USAGE)
+        shown_rejects = 0
+
+        def on_reject(item):
+            nonlocal shown_rejects
+            shown_rejects += 1
+            if shown_rejects <= SHOWN_REJECTS:
+                self.stderr.write(f"rejected {item}")
+
+        def notify(message: str) -> None:
+            self.stderr.write(message)
+
+        self._check_tables()
+        try:
+            if set_spec is not None:
+                summary = self._harvest(
+                    set_spec, from_date, until_date, restart, base_url, json, on_reject, notify
+                )
+                label = f"arxiv set {set_spec}"
+                if summary.from_date:
+                    label += f" {summary.from_date}..{summary.until_date}"
+            else:
+                if from_date or until_date or restart:
+                    raise CommandError(
+                        "--from, --until and --restart go with --set, not --id",
+                        returncode=EXIT_USAGE,
+                    )
+                id_list = [part.strip() for text in ids for part in text.split(",") if part.strip()]
+                if not id_list:
+                    raise CommandError("--id: no arXiv id given", returncode=EXIT_USAGE)
+                with progress_bar(
+                    "arxiv ids", total=len(id_list), unit="records", disable=json
+                ) as advance:
+                    summary = fetch_ids(
+                        id_list, base_url, on_records=advance, on_reject=on_reject, notify=notify
+                    )
+                label = f"arxiv {len(id_list)} id(s)"
+        except InvalidArxivId as exc:
+            raise CommandError(f"--id: {exc}", returncode=EXIT_USAGE) from None
+        except HarvestError as exc:
+            raise CommandError(
+                f"fetch failed: {exc}"
+                + (
+                    "\nthe checkpoint is kept: run the same command again to resume"
+                    if set_spec
+                    else ""
+                ),
+                returncode=EXIT_FAILED,
+            ) from None
+        if shown_rejects > SHOWN_REJECTS:
+            self.stderr.write(f"... and {shown_rejects - SHOWN_REJECTS} more rejected records")
+        self._report(label, summary, json)
+        self._sync_indexes()
+
+    @staticmethod
+    def _check_tables() -> None:
+        from django.db import connection
+
+        from paperfeed.ingest.models import HarvestCheckpoint
+        from paperfeed.papers.models import Paper
+
+        tables = set(connection.introspection.table_names())
+        missing = {Paper._meta.db_table, HarvestCheckpoint._meta.db_table} - tables
+        if missing:
+            raise CommandError(
+                f"the database lacks {', '.join(sorted(missing))}: run `paperfeed init` first",
+                returncode=EXIT_USAGE,
+            )
+
+    def _harvest(
+        self, set_spec, from_date, until_date, restart, base_url, json, on_reject, notify
+    ) -> HarvestSummary:
+        until = until_date or dt.datetime.now(dt.UTC).date()
+        if from_date and from_date > until:
+            raise CommandError(
+                f"--from {from_date} is after --until {until}" + ("" if until_date else " (today)"),
+                returncode=EXIT_USAGE,
+            )
+        with progress_bar(f"arxiv {set_spec}", unit="records", disable=json) as advance:
+            return harvest_set(
+                set_spec,
+                from_date=from_date,
+                until_date=until_date,
+                restart=restart,
+                base_url=base_url,
+                on_records=advance,
+                on_reject=on_reject,
+                notify=notify,
+            )
+
+    def _report(self, label: str, summary: HarvestSummary, json: bool) -> None:
+        if json:
+            import orjson
+
+            self.stdout.write(
+                orjson.dumps(
+                    {"source": label, **summary.as_dict(), "notices": summary.notices}
+                ).decode()
+            )
+            return
+        counts = summary.as_dict()
+        stored = ", ".join(
+            f"{counts[k]:,} {k}" for k in ("new", "updated", "unchanged", "rejected", "deleted")
+        )
+        wire = ", ".join(f"{counts[k]:,} {k}" for k in ("pages", "requests", "retries"))
+        self.stdout.write(f"{label}: {stored}; {wire}")
+        if summary.missing_ids:
+            self.stdout.write("not returned by arXiv: " + ", ".join(summary.missing_ids))
+        if counts["new"] == counts["updated"] == counts["deleted"] == 0:
+            self.stdout.write("nothing new")
+
+    def _sync_indexes(self) -> None:
+        """Bring the search indexes up to date, when the search app provides the sync."""
+        try:
+            from paperfeed.search.sync import sync_indexes
+        except ImportError:
+            return
+        try:
+            sync_indexes()
+        except Exception as exc:
+            if type(exc).__name__ == "IndexBusy":  # another process is syncing: it catches up
+                self.stderr.write(f"search indexes not synced now: {exc}")
+                return
+            raise CommandError(
+                f"the papers are stored, but syncing the search indexes failed: {exc}",
+                returncode=EXIT_FAILED,
+            ) from exc
