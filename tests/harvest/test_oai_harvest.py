@@ -209,7 +209,7 @@ def test_a_kill_after_storing_but_before_the_checkpoint_reingests_that_page(arxi
     assert Paper.objects.count() == 5
 
 
-def test_default_from_is_the_day_after_the_last_completed_harvest(arxiv, fake_time):
+def test_default_from_overlaps_the_last_day_of_the_last_completed_harvest(arxiv, fake_time):
     arxiv.route(OAI, {"metadataPrefix": "arXiv"}, own_reply("no-records-match.xml"))
     harvest(arxiv, fake_time, from_date=None, until_date=None, today=dt.date(2025, 3, 10))
     assert arxiv.params()[-1] == {**FIRST, "from": "2025-03-09", "until": "2025-03-10"}
@@ -220,9 +220,12 @@ def test_default_from_is_the_day_after_the_last_completed_harvest(arxiv, fake_ti
         until_date=dt.date(2025, 3, 12),
         today=dt.date(2025, 3, 12),
     )
-    assert arxiv.params()[-1] == {**FIRST, "from": "2025-03-11", "until": "2025-03-12"}
-    summary = harvest(arxiv, fake_time, from_date=None, until_date=None, today=dt.date(2025, 3, 12))
-    assert len(arxiv.requests) == 2 and summary.requests == 0
+    assert arxiv.params()[-1] == {**FIRST, "from": "2025-03-10", "until": "2025-03-12"}
+    # the same day again: records stamped 2025-03-12 after the last run are still found
+    harvest(arxiv, fake_time, from_date=None, until_date=None, today=dt.date(2025, 3, 12))
+    assert arxiv.params()[-1] == {**FIRST, "from": "2025-03-12", "until": "2025-03-12"}
+    summary = harvest(arxiv, fake_time, from_date=None, until_date=None, today=dt.date(2025, 3, 11))
+    assert len(arxiv.requests) == 3 and summary.requests == 0
     assert "harvested through 2025-03-12" in summary.notices[0]
 
 

@@ -63,7 +63,9 @@ def page_datestamps(data: bytes) -> list[dt.date]:
 
 
 def _default_from(set_spec: str, today: dt.date) -> tuple[dt.date, dt.date | None]:
-    """The day after the last completed harvest of ``set_spec``, else yesterday; and that until."""
+    """The ``until`` day of the last completed harvest of ``set_spec`` (again: OAI datestamps are
+    days, and records stamped that day after the harvest ran would otherwise be skipped; storing a
+    record twice changes nothing), else yesterday; and that until."""
     from paperfeed.ingest.models import HarvestCheckpoint
 
     last = (
@@ -72,7 +74,7 @@ def _default_from(set_spec: str, today: dt.date) -> tuple[dt.date, dt.date | Non
         .first()
     )
     if last is not None:
-        return last.until_date + dt.timedelta(days=1), last.until_date
+        return last.until_date, last.until_date
     return today - dt.timedelta(days=1), None
 
 
@@ -123,7 +125,7 @@ def open_checkpoint(
         running.update(status=HarvestCheckpoint.ABANDONED, message=f"abandoned by {why}")
     if from_date is None:
         from_date, covered = _default_from(set_spec, today)
-        if from_date > until:
+        if from_date > until:  # only when an earlier run harvested beyond today's date
             notify(f"nothing to do: {set_spec} is harvested through {covered}")
             return None
     return HarvestCheckpoint.objects.create(

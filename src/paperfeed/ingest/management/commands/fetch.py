@@ -54,8 +54,9 @@ class Command(BaseCommand):
             dest="from_date",
             type=iso_date,
             metavar="DATE",
-            help="First datestamp to harvest, YYYY-MM-DD (default: the day after the last "
-            "completed harvest of the set, else yesterday). Only with --set.",
+            help="First datestamp to harvest, YYYY-MM-DD (default: the last day of the last "
+            "completed harvest of the set, harvested again to catch late records; else "
+            "yesterday). Only with --set.",
         )
         parser.add_argument(
             "--until",
