@@ -1,1 +1,48 @@
-urlpatterns: list = []
+"""The JSON API: one NinjaAPI at /api/ (OpenAPI at /api/openapi.json, docs at /api/docs).
+
+HF-compatible routes sit at HF's paths (/api/daily_papers, /api/papers/...); paperfeed's own
+routes under /api/v1/.  docs/api.md describes every route.
+"""
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from ninja import NinjaAPI
+
+from paperfeed.api import comments, errors, feeds, hf, papers, search, submissions, users, votes
+
+api = NinjaAPI(
+    title="paperfeed API",
+    version="1",
+    description="Papers, feeds, search, votes, comments and submissions of a paperfeed site, "
+    "plus Hugging Face-compatible daily-papers endpoints. GET routes are public; routes that "
+    "change data need a Bearer API token (from your account page) or a logged-in session with "
+    'the CSRF token. Errors are {"detail": "..."}.',
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("", hf.router)
+# /papers/{id}/vote and /papers/{id}/comments before /papers/{id}: ids may contain a slash
+for router in (
+    votes.router,
+    comments.router,
+    papers.router,
+    feeds.router,
+    search.router,
+    submissions.router,
+    users.router,
+):
+    api.add_router("/v1", router)
+
+
+def unknown_route(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any other /api/ path: a JSON 404 in the API's error shape, not the site's HTML page."""
+    message = f"no API route /api/{rest}; see /api/docs"
+    body = {"detail": message}
+    if not request.path.startswith(errors.NATIVE_PREFIX):
+        body["error"] = message
+    return JsonResponse(body, status=404)
+
+
+urlpatterns = [path("", api.urls), re_path(r"^(?P<rest>.*)$", unknown_route)]

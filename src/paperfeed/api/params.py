@@ -1,0 +1,99 @@
+"""Query-parameter parsing shared by the API routers: each function names the bad parameter.
+
+Every function here is pure: it turns the text of one query parameter into a value or raises
+:class:`BadParameter`, which the API turns into ``400 {"detail": "..."}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from paperfeed.papers.ids import parse_arxiv_id
+
+
+class BadParameter(ValueError):
+    """A query or path parameter that cannot be used; the message names it and says why."""
+
+    def __init__(self, name: str, problem: str):
+        self.name = name
+        self.problem = problem
+        super().__init__(f"{name}: {problem}")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+
+
+def parse_day(name: str, value: str) -> dt.date:
+    """``YYYY-MM-DD`` -> date; ``2025-13-01`` and ``yesterday`` are refused."""
+    text = value.strip()
+    if not _DATE.fullmatch(text):
+        raise BadParameter(name, f"expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadParameter(name, f"{value!r} is not a calendar date ({exc})") from None
+
+
+def parse_iso_week(name: str, value: str) -> tuple[int, int]:
+    """``YYYY-Www`` (ISO 8601 week, e.g. ``2025-W09``) -> ``(iso_year, iso_week)``."""
+    match = _WEEK.fullmatch(value.strip())
+    if not match:
+        raise BadParameter(name, f"expected an ISO week as YYYY-Www (e.g. 2025-W09), got {value!r}")
+    year, week = int(match[1]), int(match[2])
+    try:
+        dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise BadParameter(name, f"{value!r}: year {year} has no ISO week {week}") from None
+    return year, week
+
+
+def parse_month(name: str, value: str) -> tuple[int, int]:
+    """``YYYY-MM`` -> ``(year, month)``."""
+    match = _MONTH.fullmatch(value.strip())
+    if not match:
+        raise BadParameter(name, f"expected a month as YYYY-MM (e.g. 2025-02), got {value!r}")
+    year, month = int(match[1]), int(match[2])
+    if not 1 <= month <= 12 or year < 1:
+        raise BadParameter(name, f"{value!r} is not a month (month must be 01 to 12)")
+    return year, month
+
+
+def parse_paper_id(name: str, value: str) -> str:
+    """An arXiv id (new ``2503.01234``, old ``cs/9809007``, with or without version) -> bare id."""
+    try:
+        return parse_arxiv_id(value).id
+    except ValueError as exc:
+        raise BadParameter(name, str(exc)) from None
+
+
+def check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise BadParameter(name, f"must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def check_range(name: str, value: int, low: int, high: int | None = None) -> int:
+    """``value`` if ``low <= value (<= high)``; the message gives the allowed range."""
+    if value < low or (high is not None and value > high):
+        allowed = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise BadParameter(name, f"must be {allowed}, got {value}")
+    return value
+
+
+def capped(value: int | None, default: int, cap: int) -> int:
+    """A page size: ``default`` when absent, at most ``cap`` (asking for more is not an error)."""
+    return default if value is None else min(value, cap)
+
+
+def only_one(**given: object) -> None:
+    """Refuse mutually exclusive parameters given together (``date`` and ``week``...)."""
+    present = [name for name, value in given.items() if value not in (None, "")]
+    if len(present) > 1:
+        raise BadParameter(
+            present[1],
+            f"cannot be combined with {', '.join(present[:1])}; "
+            f"give only one of {', '.join(given)}",
+        )

@@ -1,0 +1,216 @@
+"""Response and request shapes of the JSON API (they also make the OpenAPI document).
+
+Two families: ``Hf*`` reproduce Hugging Face's field names and types (camelCase, ``_id``,
+times as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` strings) so HF clients parse them unchanged; the native
+``/api/v1`` shapes use paperfeed's own snake_case names and plain ISO dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+# --------------------------------------------------------------------------- errors
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What was wrong, naming the parameter or field.")
+
+
+# --------------------------------------------------------------------------- Hugging Face shapes
+
+
+class HfUser(Schema):
+    """A user overview as HF gives it (``submittedBy``, ``submittedOnDailyBy``)."""
+
+    hf_id: str = Field(alias="_id", description="paperfeed user id (HF: a Mongo object id)")
+    avatarUrl: str = Field(description="Always empty: paperfeed keeps no avatars.")
+    fullname: str
+    name: str = Field(description="Username.")
+    user: str = Field(description="Username (HF sends both name and user).")
+    type: str = "user"
+    isPro: bool = False
+
+
+class HfAuthor(Schema):
+    hf_id: str = Field(alias="_id", description="paperfeed author id")
+    name: str
+    hidden: bool = False
+
+
+class HfPaper(Schema):
+    """``GET /api/papers/{id}`` and the ``paper`` object of a daily-papers entry."""
+
+    id: str = Field(description="arXiv id without version")
+    authors: list[HfAuthor]
+    publishedAt: str = Field(description="Date of the first arXiv version (midnight UTC).")
+    submittedOnDailyAt: str | None = Field(
+        description="When the paper entered the daily feed (user submission or arXiv listing)."
+    )
+    submittedOnDailyBy: HfUser | None = Field(
+        description="The user who submitted it; null for papers that came from arXiv's listing."
+    )
+    title: str
+    summary: str = Field(description="The abstract.")
+    upvotes: int
+    discussionId: str = Field(description="The paper's comment thread: its arXiv id.")
+    numComments: int
+
+
+class HfDailyEntry(Schema):
+    """One item of ``GET /api/daily_papers`` and ``GET /api/papers/search``."""
+
+    paper: HfPaper
+    publishedAt: str = Field(description="When the paper entered the daily feed.")
+    title: str
+    summary: str
+    thumbnail: str = Field(description="Always empty: paperfeed makes no thumbnails.")
+    numComments: int
+    submittedBy: HfUser | None
+    isAuthorParticipating: bool = Field(
+        description="Whether the submitter is one of the authors (by display name)."
+    )
+
+
+# --------------------------------------------------------------------------- native shapes
+
+
+class UserOut(Schema):
+    username: str
+
+
+class AuthorOut(Schema):
+    id: int
+    name: str
+
+
+class LinksOut(Schema):
+    html: str = Field(description="The paper's page on this paperfeed.")
+    abs: str = Field(description="arXiv abstract page.")
+    pdf: str
+    doi: str | None = None
+
+
+class PaperOut(Schema):
+    id: str
+    version: int | None
+    title: str
+    abstract: str
+    authors: list[AuthorOut]
+    primary_category: str
+    categories: list[str]
+    published: dt.date | None
+    updated: dt.date | None
+    listed: dt.date | None
+    feed_day: dt.date | None
+    comment: str
+    journal_ref: str
+    doi: str
+    license: str
+    upvotes: int
+    n_comments: int
+    submitted_by: UserOut | None
+    submitted_at: dt.datetime | None
+    voted: bool | None = Field(
+        description="Whether the caller upvoted it (null for anonymous calls)."
+    )
+    links: LinksOut
+
+
+class PageOut(Schema):
+    """One page of papers with the metadata to fetch the next one."""
+
+    items: list[PaperOut]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    has_next: bool
+    has_previous: bool
+
+
+class FeedPageOut(PageOut):
+    feed: str = Field(description="daily, weekly, monthly, trending, submitted or upvoted")
+    period: str | None = Field(description="The day, ISO week or month shown (null: trending).")
+    sort: str
+    previous_period: str | None = None
+    next_period: str | None = None
+
+
+class SearchHitOut(Schema):
+    paper: PaperOut
+    score: float
+    why: list[str]
+    terms: list[str]
+    similarity: float | None
+    snippets: dict[str, str] = Field(
+        description="Field name -> HTML-escaped excerpt with matches wrapped in <mark>."
+    )
+
+
+class SearchOut(Schema):
+    query: str
+    mode: str = Field(
+        description="The mode that really ran (hybrid falls back to lexical "
+        "when no vector index exists)."
+    )
+    sort: str
+    total: int
+    limit: int
+    offset: int
+    has_next: bool
+    items: list[SearchHitOut]
+
+
+class SimilarHitOut(Schema):
+    paper: PaperOut
+    similarity: float | None
+
+
+class SimilarOut(Schema):
+    id: str
+    items: list[SimilarHitOut]
+
+
+class VoteOut(Schema):
+    id: str
+    voted: bool
+    upvotes: int
+
+
+class CommentOut(Schema):
+    id: int
+    paper_id: str
+    parent_id: int | None
+    user: UserOut
+    body: str = Field(description="Markdown source.")
+    body_html: str = Field(description="Rendered, sanitised HTML.")
+    created: dt.datetime
+    edited: dt.datetime | None
+    replies: list[CommentOut] = Field(default_factory=list)
+
+
+class CommentsOut(Schema):
+    id: str
+    total: int
+    items: list[CommentOut]
+
+
+class CommentIn(Schema):
+    body: str = Field(description="Markdown (a safe subset is rendered).")
+    parent_id: int | None = Field(default=None, description="Reply to this top-level comment.")
+
+
+class CommentEditIn(Schema):
+    body: str
+
+
+class SubmissionIn(Schema):
+    paper: str = Field(description="An arXiv id (2503.01234, cs/9809007) or an arXiv URL.")
+
+
+class SubmissionOut(Schema):
+    paper: PaperOut
+    user: UserOut
+    created: dt.datetime

@@ -1,0 +1,82 @@
+"""Native search: hybrid (keyword + meaning), lexical or semantic, with filters and sorts."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from paperfeed.api import params
+from paperfeed.api.auth import optional_user
+from paperfeed.api.schemas import ErrorOut, SearchOut
+from paperfeed.api.shapes import paper_out
+from paperfeed.papers import lists
+from paperfeed.search import hybrid
+
+router = Router(tags=["Search"])
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 400: ErrorOut, 422: ErrorOut, 503: ErrorOut},
+    summary="Search papers",
+)
+def search(
+    request: HttpRequest,
+    q: str = "",
+    mode: str = "hybrid",
+    category: Query[list[str]] = None,
+    since: str | None = None,
+    until: str | None = None,
+    author: str | None = None,
+    sort: str = "relevance",
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+):
+    """``q`` in the query language of the search page (words, "phrases", -not, author:,
+    title:, cat:); ``category`` may repeat; ``since``/``until`` are YYYY-MM-DD (feed day)."""
+    mode = params.check_choice("mode", mode, hybrid.MODES)
+    sort = params.check_choice("sort", sort, hybrid.SORTS)
+    limit = params.check_range("limit", limit, 1, MAX_LIMIT)
+    offset = params.check_range("offset", offset, 0)
+    start = params.parse_day("since", since) if since else None
+    end = params.parse_day("until", until) if until else None
+    if start and end and start > end:
+        raise params.BadParameter("until", f"{end} is before since={start}")
+    categories = [c for value in (category or []) for c in value.split(",") if c.strip()]
+    result = hybrid.search(
+        q,
+        mode=mode,
+        limit=limit,
+        offset=offset,
+        categories=categories or None,
+        since=start,
+        until=end,
+        author=author or None,
+        sort=sort,
+    )
+    user = optional_user(request)
+    papers = {p.arxiv_id: p for p in lists.hydrate([h.id for h in result.hits], user)}
+    items = [
+        {
+            "paper": paper_out(papers[h.id], anonymous=user is None),
+            "score": h.score,
+            "why": h.why,
+            "terms": h.terms,
+            "similarity": h.similarity,
+            "snippets": h.snippets,
+        }
+        for h in result.hits
+        if h.id in papers
+    ]
+    return {
+        "query": q,
+        "mode": result.mode,
+        "sort": sort,
+        "total": result.total,
+        "limit": limit,
+        "offset": offset,
+        "has_next": offset + len(result.hits) < result.total,
+        "items": items,
+    }

@@ -1,0 +1,44 @@
+"""A user's lists: the papers they submitted and the papers they upvoted."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from ninja import Router
+
+from paperfeed.api import params
+from paperfeed.api.auth import optional_user
+from paperfeed.api.errors import NotFound
+from paperfeed.api.schemas import ErrorOut, PageOut
+from paperfeed.api.shapes import page_out
+from paperfeed.papers import lists
+
+router = Router(tags=["Users"])
+MAX_PER_PAGE = 100
+RESPONSES = {200: PageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _user_list(
+    request: HttpRequest, list_function, username: str, page: int, per_page: int
+) -> dict:
+    params.check_range("page", page, 1)
+    params.check_range("per_page", per_page, 1, MAX_PER_PAGE)
+    model = get_user_model()
+    owner = model.objects.filter(**{model.USERNAME_FIELD: username}, is_active=True).first()
+    if owner is None:
+        raise NotFound(f"no user called {username!r}")
+    viewer = optional_user(request)
+    result = list_function(owner, page=page, per_page=per_page, user=viewer)
+    return page_out(result, anonymous=viewer is None)
+
+
+@router.get("/users/{username}/submissions", response=RESPONSES, summary="Papers a user submitted")
+def user_submissions(request: HttpRequest, username: str, page: int = 1, per_page: int = 50):
+    """Latest submission first."""
+    return _user_list(request, lists.submitted_by, username, page, per_page)
+
+
+@router.get("/users/{username}/upvotes", response=RESPONSES, summary="Papers a user upvoted")
+def user_upvotes(request: HttpRequest, username: str, page: int = 1, per_page: int = 50):
+    """Latest upvote first."""
+    return _user_list(request, lists.upvoted_by, username, page, per_page)

@@ -1,0 +1,79 @@
+"""POST /api/v1/submissions: stored and fetched papers, polite refusals as 400."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from paperfeed.community.models import Submission
+from paperfeed.papers.models import Paper
+from tests.conftest import shared_file
+from tests.harvest.conftest import FakeArxiv, Reply
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(client, text: str):
+    return client.post("/api/v1/submissions", {"paper": text}, content_type="application/json")
+
+
+EMPTY_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title><id>http://arxiv.org/api/x</id>
+<updated>2025-01-20T00:00:00-05:00</updated>
+<opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
+</feed>
+"""
+
+
+@pytest.fixture
+def arxiv(settings):
+    """A local arXiv query API: the recorded feed for 1501.05039, an empty feed for any other id."""
+    feed = shared_file("fixtures", "arxiv-api", "query_all-science_10-entries.xml").read_bytes()
+    with FakeArxiv() as fake:
+        fake.route("/api/query", {}, Reply(body=EMPTY_FEED))
+        fake.route("/api/query", {"id_list": "1501.05039"}, Reply(body=feed))
+        settings.PAPERFEED_ARXIV_API_URL = fake.url + "/api/query"
+        yield fake
+
+
+@pytest.fixture
+def no_arxiv(settings):
+    settings.PAPERFEED_ARXIV_API_URL = "http://127.0.0.1:9/never"
+
+
+def test_submit_a_stored_paper_puts_it_in_todays_feed(alice_api, papers, no_arxiv):
+    response = submit(alice_api, "https://arxiv.org/abs/2503.00002v2")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["paper"]["id"] == "2503.00002" and body["user"] == {"username": "alice"}
+    assert body["paper"]["submitted_by"] == {"username": "alice"}
+    today = timezone.localdate().isoformat()
+    assert body["paper"]["feed_day"] == today
+    daily = alice_api.get("/api/daily_papers", {"date": today}).json()
+    assert [e["paper"]["id"] for e in daily] == ["2503.00002"]
+    assert daily[0]["submittedBy"]["user"] == "alice"
+
+
+def test_refusals_are_400_with_the_reason(alice_api, papers, no_arxiv, settings):
+    assert submit(alice_api, "2503.00002").status_code == 201
+    duplicate = submit(alice_api, "2503.00002")
+    assert duplicate.status_code == 400 and "already" in duplicate.json()["detail"]
+    invalid = submit(alice_api, "not a paper")
+    assert invalid.status_code == 400 and "not an arXiv id" in invalid.json()["detail"]
+    settings.PAPERFEED_SUBMISSIONS_PER_DAY = 1
+    limited = submit(alice_api, "2503.00003")
+    assert limited.status_code == 400 and "limit" in limited.json()["detail"]
+    assert Submission.objects.count() == 1
+    assert (
+        alice_api.post("/api/v1/submissions", {}, content_type="application/json").status_code
+        == 422
+    )
+
+
+def test_unknown_paper_is_fetched_from_arxiv(alice_api, db, arxiv):
+    response = submit(alice_api, "1501.05039")
+    assert response.status_code == 201, response.content
+    assert response.json()["paper"]["title"]
+    assert Paper.objects.filter(pk="1501.05039").exists()
+    missing = submit(alice_api, "2501.99999")
+    assert missing.status_code == 400 and "no paper" in missing.json()["detail"]
