@@ -83,8 +83,10 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    qs = queryset.select_related("submission__user").annotate(
-        n_comments=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0))
+    qs = (
+        queryset.defer("title_raw", "abstract_raw")
+        .select_related("submission__user")
+        .annotate(n_comments=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)))
     )
     user_id = _user_id(user)
     if user_id is not None:
@@ -110,7 +112,8 @@ def _finish(papers: list[Paper]) -> list[Paper]:
 def hydrate(ids: list[str], user=None) -> list[Paper]:
     """The visible papers with ``ids``, decorated, in the order of ``ids`` (unknown ids dropped)."""
     found = {
-        p.arxiv_id: p for p in decorate(Paper.objects.visible().filter(arxiv_id__in=ids), user)
+        p.arxiv_id: p
+        for p in decorate(Paper.objects.visible().filter(arxiv_id__in=ids).order_by(), user)
     }
     return _finish([found[i] for i in ids if i in found])
 
@@ -127,17 +130,23 @@ def _ordered_page(queryset, order: tuple[str, ...], page: int, per_page: int, us
 
 
 def _trending_page(queryset, now: dt.datetime, page: int, per_page: int, user) -> PaperPage:
-    rows = queryset.values_list("arxiv_id", "upvotes", "feed_day", "submission__created")
-    candidates = [
-        trending_math.Candidate(pid, votes, day, submitted)
-        for pid, votes, day, submitted in rows[:TRENDING_MAX_CANDIDATES]
+    """One query for the window's (id, votes, day, submitted) rows, ranked by the formula.
+
+    Only voted papers need the formula; every unvoted one scores 0 and follows, ordered as
+    :func:`trending.rank` breaks ties (newer entry first, then id).
+    """
+    rows = queryset.order_by().values_list("arxiv_id", "upvotes", "feed_day", "submission__created")
+    candidates = [trending_math.Candidate(*row) for row in rows[:TRENDING_MAX_CANDIDATES]]
+    ranked = trending_math.rank((c for c in candidates if c.upvotes > 0), now)
+    ranked += [
+        (pid, 0.0) for pid in trending_math.newest_first(c for c in candidates if c.upvotes <= 0)
     ]
-    ranked = trending_math.rank(candidates, now)
     start = (page - 1) * per_page
-    ids = [pid for pid, _ in ranked[start : start + per_page]]
-    items = hydrate(ids, user)
-    for paper, (_, value) in zip(items, ranked[start : start + per_page], strict=False):
-        paper.trending_score = value
+    shown = ranked[start : start + per_page]
+    items = hydrate([pid for pid, _ in shown], user)
+    scores = dict(shown)
+    for paper in items:
+        paper.trending_score = scores[paper.arxiv_id]
     return PaperPage(items, len(ranked), page, per_page, start + per_page < len(ranked))
 
 

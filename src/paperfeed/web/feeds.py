@@ -1,0 +1,151 @@
+"""RSS 2.0 and Atom feeds of the lists (daily, trending, category, search query, user).
+
+Each feed calls the same list function as its page (:mod:`paperfeed.papers.lists`); titles and
+abstracts go out as plain text, which the syndication framework escapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from paperfeed.papers import lists
+from paperfeed.search import hybrid
+from paperfeed.search.lexical import IndexMissing
+
+FEED_TYPES = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
+ITEMS = 50
+
+
+class PaperFeed(Feed):
+    """Common item fields for every paper feed."""
+
+    @classmethod
+    def as_kind(cls, kind: str) -> PaperFeed:
+        """An instance of this feed in ``kind`` (atom or rss) format."""
+        subclass = type(f"{cls.__name__}{kind.title()}", (cls,), {"feed_type": FEED_TYPES[kind]})
+        return subclass()
+
+    def item_title(self, paper) -> str:
+        return paper.title
+
+    def item_description(self, paper) -> str:
+        return paper.abstract
+
+    def item_link(self, paper) -> str:
+        return reverse("paper", args=[paper.arxiv_id])
+
+    def item_guid(self, paper) -> str:
+        return paper.abs_url
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, paper) -> str:
+        return ", ".join(a.name for a in getattr(paper, "author_list", []))
+
+    def item_categories(self, paper) -> list[str]:
+        return paper.category_list
+
+    def item_pubdate(self, paper) -> dt.datetime | None:
+        day = paper.day
+        return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC) if day else None
+
+
+class DailyFeed(PaperFeed):
+    title = "paperfeed: daily papers"
+    description = "The latest day's papers, most upvoted first."
+
+    def link(self) -> str:
+        return reverse("home")
+
+    def items(self):
+        day = lists.latest_day(timezone.now().date())
+        return lists.day_feed(day, per_page=ITEMS).items if day else []
+
+
+class TrendingFeed(PaperFeed):
+    title = "paperfeed: trending papers"
+    description = "Papers ranked by upvotes with Hacker-News-style time decay (see /about)."
+
+    def link(self) -> str:
+        return reverse("trending")
+
+    def items(self):
+        return lists.trending(per_page=ITEMS).items
+
+
+class CategoryFeed(PaperFeed):
+    def get_object(self, request, category: str):
+        return category
+
+    def title(self, category: str) -> str:
+        return f"paperfeed: papers in {category}"
+
+    def description(self, category: str) -> str:
+        return f"The newest papers listed in {category}."
+
+    def link(self, category: str) -> str:
+        return reverse("category", args=[category])
+
+    def items(self, category: str):
+        return lists.category_papers(category, per_page=ITEMS).items
+
+
+class SearchFeed(PaperFeed):
+    """Newest papers matching ``?q=`` (the same query language as the search page)."""
+
+    def get_object(self, request):
+        query = request.GET.get("q", "").strip()
+        if not query:
+            raise Http404("a search feed needs ?q=")
+        sort = request.GET.get("sort") or "newest"
+        if sort not in hybrid.SORTS:
+            raise Http404(f"sort must be one of {', '.join(hybrid.SORTS)}")
+        return {"query": query, "sort": sort, "user": request.user}
+
+    def title(self, obj) -> str:
+        return f"paperfeed: search “{obj['query']}”"
+
+    def description(self, obj) -> str:
+        return f"Papers matching {obj['query']}, {obj['sort']} first."
+
+    def link(self, obj) -> str:
+        return reverse("search") + "?" + self._query_string(obj)
+
+    @staticmethod
+    def _query_string(obj) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({"q": obj["query"], "sort": obj["sort"]})
+
+    def items(self, obj):
+        try:
+            result = hybrid.search(obj["query"], limit=ITEMS, sort=obj["sort"])
+        except IndexMissing:
+            return []
+        return lists.hydrate([h.id for h in result.hits])
+
+
+class UserFeed(PaperFeed):
+    def get_object(self, request, username: str):
+        model = get_user_model()
+        return get_object_or_404(model, **{model.USERNAME_FIELD: username, "is_active": True})
+
+    def title(self, owner) -> str:
+        return f"paperfeed: papers submitted by {owner.get_username()}"
+
+    def description(self, owner) -> str:
+        return f"Papers {owner.get_username()} submitted to paperfeed, latest first."
+
+    def link(self, owner) -> str:
+        return reverse("user", args=[owner.get_username()])
+
+    def items(self, owner):
+        return lists.submitted_by(owner, per_page=ITEMS).items

@@ -1,0 +1,118 @@
+"""The search page: /search?q=&mode=&category=&since=&until=&sort=&page= (shareable URLs).
+
+Results come from :func:`paperfeed.search.hybrid.search`. Its snippets are HTML that the search
+layer built by escaping every piece of text and adding only ``<mark>`` (see
+:func:`paperfeed.search.snippets.highlight`), so they are marked safe here and nothing else is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from paperfeed.papers import lists
+from paperfeed.search import hybrid
+from paperfeed.search.lexical import IndexMissing
+from paperfeed.web.views import BadParameter, bad_request, choice_param, int_param
+
+PER_PAGE = 20
+MAX_PAGE = hybrid.MAX_LIMIT // PER_PAGE
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "upvotes": "Most upvoted"}
+
+
+def _date_param(request, name: str) -> dt.date | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a date like 2025-03-18, not {raw[:40]!r}") from None
+
+
+def _categories(request) -> list[str]:
+    names = [
+        c for value in request.GET.getlist("category") for c in value.replace(",", " ").split()
+    ]
+    for name in names:
+        if len(name) > 40 or not all(ch.isalnum() or ch in ".-_" for ch in name):
+            raise BadParameter(f"category {name[:40]!r} is not an arXiv category name")
+    return names
+
+
+def _attach(papers, hits) -> None:
+    by_id = {h.id: h for h in hits}
+    for paper in papers:
+        hit = by_id[paper.arxiv_id]
+        paper.hit = hit
+        paper.snippet_title = mark_safe(hit.snippets["title"]) if "title" in hit.snippets else None  # noqa: S308
+        paper.snippet_abstract = (
+            mark_safe(hit.snippets["abstract"])  # noqa: S308 - escaped upstream
+            if "abstract" in hit.snippets
+            else None
+        )
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    context = {
+        "title": f"Search: {query}" if query else "Search",
+        "query": query,
+        "modes": hybrid.MODES,
+        "sorts": [(s, SORT_LABELS[s]) for s in hybrid.SORTS],
+    }
+    try:
+        mode = choice_param(request, "mode", hybrid.MODES, "hybrid")
+        sort = choice_param(request, "sort", hybrid.SORTS, "relevance")
+        page = int_param(request, "page", 1, maximum=MAX_PAGE)
+        since, until = _date_param(request, "since"), _date_param(request, "until")
+        categories = _categories(request)
+    except BadParameter as exc:
+        return bad_request(request, str(exc))
+    context.update(mode=mode, sort=sort, since=since, until=until, category=" ".join(categories))
+    if query:
+        try:
+            result = hybrid.search(
+                query,
+                mode=mode,
+                limit=PER_PAGE,
+                offset=(page - 1) * PER_PAGE,
+                categories=categories or None,
+                since=since,
+                until=until,
+                sort=sort,
+            )
+        except IndexMissing as exc:
+            context["error"] = f"Search is not ready: {exc}"
+            return render(request, "web/search.html", context, status=503)
+        papers = lists.hydrate([h.id for h in result.hits], request.user)
+        _attach(papers, result.hits)
+        total = result.total
+        feed_query = urlencode({"q": query, "sort": "newest"})
+        context.update(
+            alternates=[
+                {
+                    "type": f"application/{kind}+xml",
+                    "title": f"Search “{query}” ({kind})",
+                    "href": reverse(f"feed-search-{kind}") + "?" + feed_query,
+                }
+                for kind in ("atom", "rss")
+            ],
+            papers=papers,
+            total=total,
+            ran_mode=result.mode,
+            page=page,
+            has_previous=page > 1,
+            has_next=page < MAX_PAGE and page * PER_PAGE < total,
+            feed_url=True,
+        )
+    template = (
+        "web/_search_results.html"
+        if request.htmx and request.htmx.target == "results"
+        else "web/search.html"
+    )
+    return render(request, template, context)

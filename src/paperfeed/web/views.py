@@ -1,0 +1,292 @@
+"""The list pages: daily feed, week, month, trending, author, category, user, and About.
+
+Views only read request parameters, call :mod:`paperfeed.papers.lists` and render; the ranking
+lives in :mod:`paperfeed.community.trending`. Nothing here changes state (all GET).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from paperfeed.community import trending as trending_math
+from paperfeed.papers import lists
+from paperfeed.papers.models import Author
+
+SORT_LABELS = {"upvotes": "Most upvoted", "newest": "Newest", "trending": "Trending"}
+
+
+class BadParameter(Exception):
+    """A query parameter the page cannot use; rendered as a 400 page naming it."""
+
+
+def bad_request(request, message: str):
+    return render(
+        request, "web/error.html", {"title": "Bad request", "message": message}, status=400
+    )
+
+
+def int_param(request, name: str, default: int, *, minimum: int = 1, maximum: int = 10_000) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be a whole number, not {raw[:40]!r}") from None
+    if not minimum <= value <= maximum:
+        raise BadParameter(f"{name} must be between {minimum} and {maximum}, not {value}")
+    return value
+
+
+def choice_param(request, name: str, choices, default: str) -> str:
+    value = request.GET.get(name, "") or default
+    if value not in choices:
+        raise BadParameter(f"{name} must be one of {', '.join(choices)}, not {value[:40]!r}")
+    return value
+
+
+def _alternate(name: str, title: str, **kwargs) -> list[dict]:
+    return [
+        {
+            "type": "application/atom+xml",
+            "title": f"{title} (Atom)",
+            "href": reverse(f"{name}-atom", kwargs=kwargs),
+        },
+        {
+            "type": "application/rss+xml",
+            "title": f"{title} (RSS)",
+            "href": reverse(f"{name}-rss", kwargs=kwargs),
+        },
+    ]
+
+
+def _list_page(
+    request, template: str, fetch, *, default_sort: str = "upvotes", sorts=lists.SORTS, **context
+):
+    """Parse sort/page, call ``fetch(sort=, page=, user=)`` and render ``template``."""
+    try:
+        sort = choice_param(request, "sort", sorts, default_sort)
+        page_number = int_param(request, "page", 1)
+        page = fetch(sort=sort, page=page_number, user=request.user)
+    except (BadParameter, lists.ListError) as exc:
+        return bad_request(request, str(exc))
+    tabs = [{"sort": s, "label": SORT_LABELS[s], "current": s == sort} for s in sorts]
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "papers": page.items,
+            "sort": sort,
+            "tabs": tabs,
+            "default_sort": default_sort,
+            **context,
+        },
+    )
+
+
+# -- the daily feed and its periods ---------------------------------------------------------
+def _period_nav(start: dt.date, end: dt.date, *, to_name, to_label) -> dict:
+    before, after = lists.neighbours(start, end)
+    return {
+        "prev_url": reverse(*to_name(before)) if before else None,
+        "prev_label": to_label(before) if before else "",
+        "next_url": reverse(*to_name(after)) if after else None,
+        "next_label": to_label(after) if after else "",
+    }
+
+
+def _day_nav(day: dt.date) -> dict:
+    return _period_nav(
+        day,
+        day,
+        to_name=lambda d: ("day", None, (d,)),
+        to_label=lambda d: d.strftime("%a %d %b %Y"),
+    )
+
+
+def _iso_week(day: dt.date) -> tuple[int, int]:
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+def _show_day(request, day: dt.date, *, note: str = "", is_home: bool = False):
+    nav = _day_nav(day)
+    year, week = _iso_week(day)
+    return _list_page(
+        request,
+        "web/feed.html",
+        lambda **kw: lists.day_feed(day, **kw),
+        title=f"Papers of {day.strftime('%A %d %B %Y')}",
+        heading=day.strftime("%A %d %B %Y"),
+        period="day",
+        day=day,
+        note=note,
+        is_home=is_home,
+        week_url=reverse("week", args=[(year, week)]),
+        month_url=reverse("month", args=[(day.year, day.month)]),
+        alternates=_alternate("feed-daily", "Daily papers"),
+        **nav,
+    )
+
+
+def home(request):
+    """Today's papers, or the latest day with papers when today has none (and say so)."""
+    today = timezone.now().date()
+    latest = lists.latest_day(today)
+    if latest is None:
+        return render(request, "web/empty.html", {"title": "No papers yet"})
+    note = (
+        ""
+        if latest == today
+        else (f"No papers for today ({today.isoformat()}) yet; showing the latest day with papers.")
+    )
+    return _show_day(request, latest, note=note, is_home=True)
+
+
+def day(request, day: dt.date):
+    return _show_day(request, day)
+
+
+def week(request, week: tuple[int, int]):
+    year, number = week
+    try:
+        start, end = lists.week_bounds(year, number)
+    except lists.ListError as exc:
+        raise Http404(str(exc)) from None
+    nav = _period_nav(
+        start,
+        end,
+        to_name=lambda d: ("week", None, (_iso_week(d),)),
+        to_label=lambda d: "Week {1} of {0}".format(*_iso_week(d)),
+    )
+    return _list_page(
+        request,
+        "web/feed.html",
+        lambda **kw: lists.week_feed(year, number, **kw),
+        title=f"Papers of week {number}, {year}",
+        heading=f"Week {number}, {year} ({start:%d %b} – {end:%d %b %Y})",
+        period="week",
+        day=start,
+        month_url=reverse("month", args=[(start.year, start.month)]),
+        day_url=reverse("day", args=[start]),
+        alternates=_alternate("feed-daily", "Daily papers"),
+        **nav,
+    )
+
+
+def month(request, month: tuple[int, int]):
+    year, number = month
+    try:
+        start, end = lists.month_bounds(year, number)
+    except lists.ListError as exc:
+        raise Http404(str(exc)) from None
+    nav = _period_nav(
+        start,
+        end,
+        to_name=lambda d: ("month", None, ((d.year, d.month),)),
+        to_label=lambda d: d.strftime("%B %Y"),
+    )
+    return _list_page(
+        request,
+        "web/feed.html",
+        lambda **kw: lists.month_feed(year, number, **kw),
+        title=f"Papers of {start:%B %Y}",
+        heading=start.strftime("%B %Y"),
+        period="month",
+        day=start,
+        day_url=reverse("day", args=[start]),
+        week_url=reverse("week", args=[_iso_week(start)]),
+        alternates=_alternate("feed-daily", "Daily papers"),
+        **nav,
+    )
+
+
+def trending(request):
+    return _list_page(
+        request,
+        "web/feed.html",
+        lambda sort, **kw: lists.trending(**kw),
+        sorts=("trending",),
+        default_sort="trending",
+        title="Trending papers",
+        heading="Trending",
+        period="trending",
+        gravity=trending_math.GRAVITY,
+        window_days=trending_math.WINDOW_DAYS,
+        alternates=_alternate("feed-trending", "Trending papers"),
+    )
+
+
+# -- authors, categories, users -------------------------------------------------------------
+def author(request, author_id: int):
+    person = get_object_or_404(Author, pk=author_id)
+    return _list_page(
+        request,
+        "web/list.html",
+        lambda **kw: lists.author_papers(author_id, **kw),
+        default_sort="newest",
+        title=f"Papers by {person.name}",
+        heading=person.name,
+        subheading="Author",
+    )
+
+
+def category(request, category: str):
+    if not category or len(category) > 40 or not all(c.isalnum() or c in ".-_" for c in category):
+        return bad_request(request, f"{category[:40]!r} is not an arXiv category name")
+    return _list_page(
+        request,
+        "web/list.html",
+        lambda **kw: lists.category_papers(category, **kw),
+        default_sort="newest",
+        title=f"Papers in {category}",
+        heading=category,
+        subheading="Category",
+        alternates=_alternate("feed-category", f"Papers in {category}", category=category),
+    )
+
+
+def user_page(request, username: str):
+    model = get_user_model()
+    owner = get_object_or_404(model, **{model.USERNAME_FIELD: username, "is_active": True})
+    tab = request.GET.get("tab") or "submitted"
+    if tab not in ("submitted", "upvoted"):
+        return bad_request(request, f"tab must be submitted or upvoted, not {tab[:40]!r}")
+    fetch = lists.submitted_by if tab == "submitted" else lists.upvoted_by
+    return _list_page(
+        request,
+        "web/user.html",
+        lambda sort, **kw: fetch(owner, **kw),
+        sorts=("newest",),
+        default_sort="newest",
+        title=f"{owner.get_username()} on paperfeed",
+        owner=owner,
+        tab=tab,
+        alternates=_alternate(
+            "feed-user", f"Submitted by {owner.get_username()}", username=owner.get_username()
+        ),
+    )
+
+
+def about(request):
+    return render(
+        request,
+        "web/about.html",
+        {
+            "title": "About paperfeed",
+            "gravity": trending_math.GRAVITY,
+            "offset_hours": trending_math.OFFSET_HOURS,
+            "window_days": trending_math.WINDOW_DAYS,
+            "examples": [
+                {"upvotes": votes, "age": age, "score": f"{trending_math.score(votes, age):.4f}"}
+                for votes, age in ((10, 0), (10, 24), (50, 24), (50, 72), (100, 7 * 24))
+            ],
+        },
+    )

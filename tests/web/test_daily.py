@@ -1,0 +1,152 @@
+"""The daily feed, its week and month views: content, order, navigation, escaping, queries."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from .conftest import XSS_TITLE, comment, make_user, record, set_upvotes, store, submit
+
+pytestmark = pytest.mark.django_db
+
+D1, D2, D4 = dt.date(2025, 3, 18), dt.date(2025, 3, 19), dt.date(2025, 3, 21)  # 20th empty
+
+
+def ids_in(html: str) -> list[str]:
+    return re.findall(r'<span class="id">arXiv:([^<]+)</span>', html)
+
+
+@pytest.fixture
+def three_days():
+    a, b, c = store(
+        record(D1, arxiv_id="2503.00001"),
+        record(D1, arxiv_id="2503.00002"),
+        record(D1, arxiv_id="2503.00003"),
+    )
+    store(record(D2, arxiv_id="2503.00010"), record(D4, arxiv_id="2503.00020"))
+    set_upvotes("2503.00002", 9)
+    set_upvotes("2503.00003", 4)
+    return a, b, c
+
+
+def test_day_page_ranks_by_upvotes_and_shows_card_fields(client, three_days, alice):
+    submit(alice, "2503.00003")
+    comment(alice, "2503.00003", "one")
+    comment(alice, "2503.00003", "hidden", hidden=True)
+    html = client.get("/day/2025-03-18").content.decode()
+    assert ids_in(html) == ["2503.00002", "2503.00003", "2503.00001"]
+    assert "Ada Lovelace" in html and 'href="/authors/' in html
+    assert 'href="/categories/cs.CL"' in html
+    assert "1 comment<" in html  # hidden comment not counted
+    assert 'href="/users/alice"' in html
+    assert re.search(r'vote-count">9<|▲ 9<', html)
+    assert "3 papers" in html
+
+
+def test_sort_tabs_newest_and_trending(client, three_days):
+    newest = client.get("/day/2025-03-18?sort=newest").content.decode()
+    assert ids_in(newest) == ["2503.00003", "2503.00002", "2503.00001"]
+    trending = client.get("/day/2025-03-18?sort=trending").content.decode()
+    assert ids_in(trending) == ["2503.00002", "2503.00003", "2503.00001"]
+    assert 'aria-current="true">Newest' in newest
+
+
+def test_previous_and_next_skip_empty_days(client, three_days):
+    html = client.get("/day/2025-03-19").content.decode()
+    assert 'href="/day/2025-03-18"' in html and 'href="/day/2025-03-21"' in html
+    first = client.get("/day/2025-03-18").content.decode()
+    assert 'rel="prev"' not in first and 'href="/day/2025-03-19"' in first
+    empty = client.get("/day/2025-03-20")
+    assert empty.status_code == 200 and "No papers here." in empty.content.decode()
+
+
+def test_home_falls_back_to_latest_day_and_says_so(client, three_days):
+    html = client.get("/").content.decode()
+    assert ids_in(html) == ["2503.00020"]
+    assert "No papers for today" in html
+
+
+def test_home_shows_today_without_a_note(client):
+    today = timezone.now().date()
+    store(record(today, arxiv_id="2503.00099"))
+    html = client.get("/").content.decode()
+    assert ids_in(html) == ["2503.00099"] and "No papers for today" not in html
+
+
+def test_home_without_papers(client):
+    assert "No papers yet" in client.get("/").content.decode()
+
+
+def test_week_and_month_views(client, three_days):
+    store(record(dt.date(2025, 3, 24), arxiv_id="2503.00030"))  # next ISO week
+    week = client.get("/week/2025-W12").content.decode()  # 17-23 March
+    assert sorted(ids_in(week)) == [
+        "2503.00001",
+        "2503.00002",
+        "2503.00003",
+        "2503.00010",
+        "2503.00020",
+    ]
+    assert ids_in(week)[0] == "2503.00002"
+    assert 'href="/week/2025-W13"' in week
+    month = client.get("/month/2025-03").content.decode()
+    assert len(ids_in(month)) == 6
+    assert client.get("/week/2025-W54").status_code == 404
+    assert client.get("/month/2025-13").status_code == 404
+    assert client.get("/day/2025-02-30").status_code == 404
+
+
+def test_bad_parameters_are_400_with_a_reason(client, three_days):
+    response = client.get("/day/2025-03-18?sort=evil")
+    assert response.status_code == 400 and "sort must be one of" in response.content.decode()
+    response = client.get("/day/2025-03-18?page=zero")
+    assert (
+        response.status_code == 400 and "page must be a whole number" in response.content.decode()
+    )
+
+
+def test_title_markup_renders_as_text_and_latex_as_mathml(client):
+    store(
+        record(D1, arxiv_id="2503.00050", title=XSS_TITLE),
+        record(D1, arxiv_id="2503.00051", title=r"Sorting in $O(n \log n)$ and $\frac{1$ time"),
+    )
+    html = client.get("/day/2025-03-18").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<math" in html and "<mi>log</mi>" in html
+
+
+def test_pagination(client):
+    store(*(record(D1) for _ in range(55)))
+    first = client.get("/day/2025-03-18").content.decode()
+    assert len(ids_in(first)) == 50 and 'href="?page=2"' in first
+    second = client.get("/day/2025-03-18?page=2").content.decode()
+    assert len(ids_in(second)) == 5 and not set(ids_in(first)) & set(ids_in(second))
+
+
+def test_fifty_card_day_page_query_count(client, django_assert_max_num_queries):
+    papers = store(*(record(D1) for _ in range(50)))
+    user = make_user("carol")
+    for paper in papers[:10]:
+        submit(user, paper.pk)
+        comment(user, paper.pk)
+    client.force_login(user)
+    with django_assert_max_num_queries(8):
+        response = client.get("/day/2025-03-18")
+    assert len(ids_in(response.content.decode())) == 50
+
+
+def test_alternate_feed_links(client, three_days):
+    html = client.get("/day/2025-03-18").content.decode()
+    assert 'rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/feeds/daily.rss"' in html
+
+
+def test_week_month_and_trending_pages_query_counts(client, django_assert_max_num_queries):
+    store(*(record(D1 + dt.timedelta(days=i % 7)) for i in range(60)))
+    for url in ["/week/2025-W12", "/month/2025-03", "/trending", "/day/2025-03-18?sort=trending"]:
+        with django_assert_max_num_queries(6):
+            response = client.get(url)
+        assert response.status_code == 200 and len(ids_in(response.content.decode())) >= 8, url

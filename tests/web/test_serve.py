@@ -1,0 +1,59 @@
+"""`paperfeed serve`: gunicorn answers pages and whitenoise serves static files."""
+
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import CLI, cli_env, run_cli
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+@pytest.mark.slow
+def test_serve_answers_pages_and_static_files(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port), "--workers", "1"],
+        env=cli_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/") == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/web/style.css") as response:
+            assert response.status == 200 and b"--accent" in response.read()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/about") as response:
+            assert b"Hacker News" in response.read()
+        assert (home / "static" / "web" / "htmx.min.js").exists()  # collectstatic ran
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode(errors="replace")
+    assert "serving on http://127.0.0.1:" in output
+    assert server.returncode == 0, output[-2000:]
+
+
+def test_serve_refuses_a_bad_port(tmp_path):
+    result = run_cli("serve", "--port", "70000", home=tmp_path)
+    assert result.returncode != 0 and b"--port must be between 1 and 65535" in result.stderr

@@ -1,0 +1,174 @@
+"""Trending: the gravity formula by hand, its monotonicity, and the trending list."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paperfeed.community import trending
+from paperfeed.community.trending import Candidate, rank, score
+from paperfeed.papers import lists
+
+from .conftest import record, set_upvotes, store, submit
+
+NOW = dt.datetime(2025, 6, 10, 12, 0, tzinfo=dt.UTC)
+
+
+def test_constants_are_hacker_news_gravity():
+    assert trending.GRAVITY == 1.8
+    assert trending.OFFSET_HOURS == 2
+
+
+@pytest.mark.parametrize(
+    ("votes", "age", "expected"),
+    [
+        (10, 0, 10 / 2**1.8),  # 2.8717...
+        (10, 22, 10 / 24**1.8),  # 0.0328...
+        (100, 46, 100 / 48**1.8),  # 0.0941...
+        (0, 5, 0.0),
+        (7, -3, 7 / 2**1.8),  # future dates count as age 0
+    ],
+)
+def test_score_by_hand(votes, age, expected):
+    assert score(votes, age) == pytest.approx(expected, rel=1e-12)
+
+
+def test_score_known_decimal_values():
+    assert round(score(10, 0), 4) == 2.8717
+    assert round(score(10, 22), 4) == 0.0328
+    assert round(score(100, 46), 4) == 0.0941
+
+
+@given(st.integers(0, 10_000), st.integers(0, 10_000), st.floats(0, 10_000))
+def test_more_votes_never_rank_lower_at_equal_age(a, b, age):
+    low, high = sorted((a, b))
+    assert score(low, age) <= score(high, age)
+
+
+@given(st.integers(0, 10_000), st.floats(0, 10_000), st.floats(0, 10_000))
+def test_older_never_ranks_higher_at_equal_votes(votes, a, b):
+    young, old = sorted((a, b))
+    assert score(votes, old) <= score(votes, young)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 500), st.integers(0, 20)),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda t: t,
+    )
+)
+def test_rank_orders_by_score_and_is_total(pairs):
+    candidates = [
+        Candidate(f"id{i}", votes, (NOW - dt.timedelta(days=days)).date())
+        for i, (votes, days) in enumerate(pairs)
+    ]
+    ranked = rank(candidates, NOW)
+    assert sorted(pid for pid, _ in ranked) == sorted(c.id for c in candidates)
+    scores = [s for _, s in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert rank(list(reversed(candidates)), NOW) == ranked  # input order does not matter
+
+
+def test_rank_uses_submission_time_over_feed_day_and_breaks_ties_by_newness():
+    day = NOW.date()
+    submitted = Candidate("sub", 5, day, submitted=NOW - dt.timedelta(hours=1))
+    listed = Candidate("lst", 5, day)  # entered at 00:00, 12 hours ago
+    tie_old = Candidate("old", 0, day - dt.timedelta(days=1))
+    tie_new = Candidate("new", 0, day)
+    ranked = [pid for pid, _ in rank([tie_old, listed, tie_new, submitted], NOW)]
+    assert ranked == ["sub", "lst", "new", "old"]
+    assert dict(rank([listed], NOW))["lst"] == pytest.approx(5 / 14**1.8)
+
+
+@pytest.mark.django_db
+def test_trending_list_ranks_window_papers_by_score():
+    today = NOW.date()
+    fresh, older, ancient = store(
+        record(today), record(today - dt.timedelta(days=3)), record(today - dt.timedelta(days=30))
+    )
+    set_upvotes(fresh.pk, 3)
+    set_upvotes(older.pk, 40)  # 40 / 86**1.8 = 0.013 vs 3 / 14**1.8 = 0.026
+    set_upvotes(ancient.pk, 10_000)
+    page = lists.trending(NOW)
+    assert [p.arxiv_id for p in page.items] == [fresh.pk, older.pk]
+    assert page.total == 2 and page.note == ""
+    assert page.items[0].trending_score == pytest.approx(3 / 14**1.8)
+
+
+@pytest.mark.django_db
+def test_trending_counts_age_from_submission(alice):
+    today = NOW.date()
+    a, b = store(record(today), record(today))
+    set_upvotes(a.pk, 2)
+    set_upvotes(b.pk, 2)
+    submit(alice, b.pk, when=NOW - dt.timedelta(minutes=30))
+    assert [p.arxiv_id for p in lists.trending(NOW).items] == [b.pk, a.pk]
+
+
+@pytest.mark.django_db
+def test_trending_on_a_stale_store_anchors_at_the_latest_day():
+    old_day = NOW.date() - dt.timedelta(days=100)
+    a, b = store(record(old_day), record(old_day - dt.timedelta(days=1)))
+    set_upvotes(b.pk, 5)
+    page = lists.trending(NOW)
+    assert [p.arxiv_id for p in page.items] == [b.pk, a.pk]
+    assert old_day.isoformat() in page.note
+
+
+@pytest.mark.django_db
+def test_trending_page_query_count(django_assert_max_num_queries):
+    today = NOW.date()
+    store(*(record(today - dt.timedelta(days=i % 10)) for i in range(60)))
+    with django_assert_max_num_queries(5):
+        page = lists.trending(NOW, per_page=50)
+        assert len(page.items) == 50 and page.has_next
+        assert all(p.author_list for p in page.items)
+
+
+@pytest.mark.django_db
+def test_unvoted_papers_follow_in_the_same_tie_order_as_rank(alice):
+    today = NOW.date()
+    old, new_b, new_a, sub, voted = store(
+        record(today - dt.timedelta(days=2), arxiv_id="2506.00001"),
+        record(today, arxiv_id="2506.00003"),
+        record(today, arxiv_id="2506.00002"),
+        record(today, arxiv_id="2506.00009"),
+        record(today - dt.timedelta(days=5), arxiv_id="2506.00005"),
+    )
+    set_upvotes(voted.pk, 1)
+    submit(alice, sub.pk, when=NOW - dt.timedelta(hours=2))
+    page = lists.trending(NOW)
+    expected = [
+        pid
+        for pid, _ in rank(
+            [
+                Candidate(old.pk, 0, old.feed_day),
+                Candidate(new_b.pk, 0, new_b.feed_day),
+                Candidate(new_a.pk, 0, new_a.feed_day),
+                Candidate(sub.pk, 0, sub.feed_day, NOW - dt.timedelta(hours=2)),
+                Candidate(voted.pk, 1, voted.feed_day),
+            ],
+            NOW,
+        )
+    ]
+    assert [p.arxiv_id for p in page.items] == expected
+    assert expected == ["2506.00005", "2506.00009", "2506.00002", "2506.00003", "2506.00001"]
+    second = lists.trending(NOW, per_page=2, page=2)
+    assert [p.arxiv_id for p in second.items] == expected[2:4] and second.total == 5
+
+
+@given(st.lists(st.tuples(st.integers(0, 20), st.booleans()), max_size=30))
+def test_newest_first_is_ranks_tie_order(entries):
+    candidates = [
+        Candidate(
+            f"id{i:02d}",
+            0,
+            (NOW - dt.timedelta(days=days)).date(),
+            NOW - dt.timedelta(days=days, hours=1) if submitted else None,
+        )
+        for i, (days, submitted) in enumerate(entries)
+    ]
+    assert trending.newest_first(candidates) == [pid for pid, _ in rank(candidates, NOW)]
