@@ -151,10 +151,10 @@ def test_deleted_record_and_record_updated_to_a_new_version(arxiv, fake_time):
     serve_chain(arxiv)
     harvest(arxiv, fake_time)
     arxiv.route(
-        OAI, {"metadataPrefix": "arXiv", "from": "2025-01-05"}, own_reply("deleted-and-updated.xml")
+        OAI, {"metadataPrefix": "arXiv", "from": "2025-01-04"}, own_reply("deleted-and-updated.xml")
     )
     summary = harvest(arxiv, fake_time, from_date=None, until_date=dt.date(2025, 1, 21))
-    assert arxiv.params()[-1] == {**FIRST, "from": "2025-01-05", "until": "2025-01-21"}
+    assert arxiv.params()[-1] == {**FIRST, "from": "2025-01-04", "until": "2025-01-21"}
     assert (summary.new, summary.updated, summary.deleted) == (0, 1, 1)
     assert Paper.objects.get(arxiv_id="2501.00002").deleted is True
     updated = Paper.objects.get(arxiv_id="2501.00001")
