@@ -1,0 +1,295 @@
+"""The one search function the CLI, the web views and the API call: lexical, semantic or hybrid.
+
+Hybrid search takes up to ``depth`` candidates from each side — BM25 over titles, abstracts and
+authors (:mod:`paperfeed.search.lexical`) and the nearest embeddings to the query
+(:mod:`paperfeed.search.vectors`) — and fuses them with :func:`fuse` (a convex combination of
+z-score normalised scores, semantic weight 0.6, 200 candidates a side: tuned on SciFact, see
+docs/search.md).  Filters apply to both sides: tantivy filters
+its own candidates, the vector side over-fetches and keeps what the database says passes.  Each
+hit's ``why`` says whether it matched on terms (the lexical reasons), on meaning ("semantically
+close (cosine 0.71)"), or both.
+
+When one side cannot answer (no vector index yet, no model files, no lexical index) the other
+answers alone and :attr:`SearchResult.mode` says which mode really ran.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from paperfeed.papers.models import Paper
+from paperfeed.search import fusion, lexical, vectors
+from paperfeed.search.embeddings import current_model
+from paperfeed.search.hits import Hit
+from paperfeed.search.lexical import IndexMissing, SearchResult
+from paperfeed.search.query import ParsedQuery, parse
+
+log = logging.getLogger(__name__)
+
+MODES = ("hybrid", "lexical", "semantic")
+SORTS = ("relevance", "newest", "upvotes")
+MAX_LIMIT = 1000
+SEMANTIC_FLOOR = 0.35
+"""Minimum cosine for a meaning-only candidate to be listed when sorting by date or upvotes."""
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """How the two rankings are fused.
+
+    ``method``: ``convex`` (normalised scores, :func:`fusion.convex`), ``rrf`` or ``wrrf``;
+    ``weight``: the semantic side's weight (lexical gets ``1 - weight``); ``depth``: candidates
+    taken from each side.
+    """
+
+    method: str = "convex"
+    weight: float = 0.5
+    depth: int = 100
+    normalise: str = "minmax"
+    rrf_k: int = fusion.RRF_K
+
+
+DEFAULT_FUSION = FusionConfig(method="convex", weight=0.6, depth=200, normalise="zscore")
+"""Chosen on SciFact (docs/search.md)."""
+
+
+def _merge(lexical_hit: Hit | None, semantic_hit: Hit | None, score: float) -> Hit:
+    base = lexical_hit or semantic_hit
+    merged = replace(
+        base, score=score, why=list(base.why), terms=list(base.terms), snippets=dict(base.snippets)
+    )
+    if lexical_hit and semantic_hit:
+        merged.why.extend(semantic_hit.why)
+        merged.similarity = semantic_hit.similarity
+    return merged
+
+
+def fuse(
+    lexical_hits: list[Hit], semantic_hits: list[Hit], config: FusionConfig = DEFAULT_FUSION
+) -> list[Hit]:
+    """One ranking from the two candidate lists (each best first), hits merged by id."""
+    lex = {h.id: h for h in lexical_hits[: config.depth]}
+    sem = {h.id: h for h in semantic_hits[: config.depth]}
+    if config.method == "convex":
+        scores = fusion.convex(
+            [{i: h.score for i, h in lex.items()}, {i: h.score for i, h in sem.items()}],
+            [1.0 - config.weight, config.weight],
+            config.normalise,
+        )
+    elif config.method in {"rrf", "wrrf"}:
+        weights = [1.0, 1.0] if config.method == "rrf" else [1.0 - config.weight, config.weight]
+        scores = fusion.weighted_rrf([list(lex), list(sem)], weights, config.rrf_k)
+    else:
+        raise ValueError(f"fusion method must be convex, rrf or wrrf, not {config.method!r}")
+    return [_merge(lex.get(doc), sem.get(doc), scores[doc]) for doc in fusion.ranking(scores)]
+
+
+# --------------------------------------------------------------------------- query embedding
+
+
+_NEGATED = re.compile(r'(?:^|(?<=\s))-(?:"[^"]*"|\S+)|\bNOT\s+(?:"[^"]*"|\S+)')
+_FIELD = re.compile(r"\b[A-Za-z]+:")
+_OPERATORS = re.compile(r'\b(?:AND|OR)\b|[+"()]')
+
+
+def semantic_text(parsed: ParsedQuery) -> str:
+    """What the model reads: the query text without excluded words (``-x``, ``NOT x``), field
+    prefixes (``title:``), operators and quotes; filters (``author:``, ``cat:``) are already
+    gone from ``parsed.text``.
+
+    >>> semantic_text(parse('+kv "cache eviction" -quantization title:attention cat:cs.CL'))
+    'kv cache eviction attention'
+    """
+    text = _OPERATORS.sub(" ", _FIELD.sub(" ", _NEGATED.sub(" ", parsed.text)))
+    return " ".join(text.split())
+
+
+def embed_query(text: str) -> np.ndarray | None:
+    """The query's vector with the configured model, None if the model is unavailable.
+
+    The model is loaded once per process; the last :data:`QUERY_CACHE_SIZE` query vectors are
+    kept, so paging through results embeds the query once.
+    """
+    from paperfeed.search.embed import EncoderError
+
+    try:
+        return _embed_cached(current_model(), text)
+    except EncoderError as exc:
+        log.warning("semantic search unavailable: %s", exc)
+        return None
+
+
+QUERY_CACHE_SIZE = 512
+
+
+@functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
+def _embed_cached(model: str, text: str) -> np.ndarray:
+    from paperfeed.search.embed import load_encoder
+
+    vector = load_encoder(model).encode([text], batch_size=1)[0]
+    vector.setflags(write=False)
+    return vector
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _filters(parsed: ParsedQuery, categories, since, until, author) -> vectors.Filters:
+    return vectors.Filters(
+        categories=tuple(parsed.categories) + tuple(categories or ()),
+        not_categories=tuple(parsed.not_categories),
+        authors=tuple(parsed.authors) + ((author,) if author else ()),
+        not_authors=tuple(parsed.not_authors),
+        since=since,
+        until=until,
+    )
+
+
+def _sort_keys(ids: list[str], sort: str) -> dict[str, tuple]:
+    rows = Paper.objects.filter(arxiv_id__in=ids).values_list(
+        "arxiv_id", "listed", "published", "upvotes"
+    )
+    if sort == "newest":
+        return {pid: ((listed or published or dt.date.min),) for pid, listed, published, _ in rows}
+    return {pid: (upvotes,) for pid, _, _, upvotes in rows}
+
+
+def _sorted(hits: list[Hit], sort: str) -> list[Hit]:
+    if sort == "relevance" or not hits:
+        return hits
+    keys = _sort_keys([h.id for h in hits], sort)
+    kept = [h for h in hits if h.id in keys]
+    return sorted(kept, key=lambda h: (keys[h.id], h.score), reverse=True)
+
+
+def search(
+    query: str,
+    *,
+    mode: str = "hybrid",
+    limit: int = 20,
+    offset: int = 0,
+    categories: Iterable[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    author: str | None = None,
+    sort: str = "relevance",
+    config: FusionConfig = DEFAULT_FUSION,
+) -> SearchResult:
+    """Papers for ``query``, best first (or newest / most upvoted first), and how many match.
+
+    Raises ``ValueError`` for a bad mode, sort, limit or offset, and :class:`IndexMissing` only
+    when neither index exists; any query text (empty, junk, huge, any script) is answered.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if limit < 0 or offset < 0:
+        raise ValueError(f"limit and offset must be >= 0 (got limit={limit}, offset={offset})")
+    limit = min(limit, MAX_LIMIT)
+    categories = list(categories) if categories is not None else None
+    parsed = parse(query)
+    if parsed.is_empty:
+        return SearchResult([], 0, mode)
+    if mode == "lexical" or not parsed.has_text:
+        return _lexical(parsed, limit, offset, categories, since, until, author, sort)
+    wanted = offset + limit
+    depth = max(config.depth, wanted)
+    index = vectors.current_index()
+    if index is not None and index.model != current_model():
+        log.warning(
+            "the vector index holds %r vectors, the model is %r: run paperfeed embed",
+            index.model,
+            current_model(),
+        )
+        index = None
+    meaning = semantic_text(parsed)  # empty when the query only excludes or filters
+    qvec = embed_query(meaning) if index is not None and meaning else None
+    if qvec is None:
+        return _lexical(parsed, limit, offset, categories, since, until, author, sort)
+    filters = _filters(parsed, categories, since, until, author)
+    semantic_hits = vectors.search_vectors(qvec, depth, filters=filters, index=index)
+    if mode == "semantic":
+        hits = _sorted(semantic_hits, sort)
+        return SearchResult(hits[offset:wanted], len(semantic_hits), "semantic")
+    filter_args = {"categories": categories, "since": since, "until": until, "author": author}
+    try:
+        index_l = lexical.current_index()
+    except IndexMissing:
+        hits = _sorted(semantic_hits, sort)
+        return SearchResult(hits[offset:wanted], len(semantic_hits), "semantic")
+    # Candidates without snippets (snippets for 200 hits cost more than the search itself);
+    # the page's lexical hits are explained afterwards by _explain_page.
+    lexical_hits, lexical_total = index_l.search(parsed, limit=depth, snippets=False, **filter_args)
+    fused = fuse(lexical_hits, semantic_hits, replace(config, depth=depth))
+    lexical_ids = {h.id for h in lexical_hits}
+    if sort != "relevance":
+        fused = [h for h in fused if h.id in lexical_ids or (h.similarity or 0.0) >= SEMANTIC_FLOOR]
+    meaning_only = sum(1 for h in fused if h.id not in lexical_ids)
+    page = _explain_page(
+        _sorted(fused, sort)[offset:wanted], lexical_hits, index_l, parsed, filter_args
+    )
+    return SearchResult(page, lexical_total + meaning_only, "hybrid")
+
+
+def _explain_page(
+    page: list[Hit], lexical_hits: list[Hit], index_l, parsed: ParsedQuery, filter_args
+) -> list[Hit]:
+    """The page's hits with the reasons, terms and snippets of a snippet-ful lexical search.
+
+    Only the page's lexical hits are explained: the query is run again with their ids added as
+    named ids (which tantivy puts first, see ``lexical.ID_SCORE``), limited to that many hits;
+    the "arXiv id" reason this adds is dropped unless the user's query named the id.
+    """
+    lexical_ids = {h.id for h in lexical_hits}
+    wanted = [h.id for h in page if h.id in lexical_ids]
+    if not wanted:
+        return page
+    named = replace(parsed, ids=tuple(dict.fromkeys((*parsed.ids, *wanted))))
+    explained, _ = index_l.search(named, limit=len(named.ids), **filter_args)
+    by_id = {h.id: h for h in explained}
+    out = []
+    for hit in page:
+        full = by_id.get(hit.id)
+        if full is None or hit.id not in lexical_ids:
+            out.append(hit)
+            continue
+        reasons = [w for w in full.why if hit.id in parsed.ids or w != f"arXiv id {hit.id}"]
+        semantic_why = [w for w in hit.why if w.startswith("semantically close")]
+        out.append(
+            replace(
+                hit,
+                why=[*reasons, *semantic_why],
+                terms=list(full.terms),
+                snippets=dict(full.snippets),
+            )
+        )
+    return out
+
+
+def _lexical(parsed, limit, offset, categories, since, until, author, sort) -> SearchResult:
+    hits, total = lexical.current_index().search(
+        parsed,
+        limit=limit,
+        offset=offset,
+        categories=categories,
+        since=since,
+        until=until,
+        author=author,
+        sort=sort,
+    )
+    return SearchResult(hits, total, "lexical")
+
+
+def similar(paper_id: str, limit: int = 10) -> SearchResult:
+    """Papers nearest in meaning to ``paper_id`` (itself excluded); empty without its vector."""
+    limit = max(0, min(limit, MAX_LIMIT))
+    hits = vectors.similar(paper_id, limit)
+    return SearchResult(hits, len(hits), "semantic")

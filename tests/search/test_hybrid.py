@@ -1,0 +1,202 @@
+"""hybrid.search: one function for every mode, filters on both sides, reasons in ``why``."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from paperfeed.ingest.jsonl import parse as parse_jsonl
+from paperfeed.ingest.upsert import ingest
+from paperfeed.papers.models import Paper
+from paperfeed.search import embeddings, hybrid, paths
+from paperfeed.search.embed import load_encoder
+from paperfeed.search.lexical import IndexMissing
+from paperfeed.search.sync import sync_indexes
+
+pytestmark = pytest.mark.django_db
+
+PAPERS = [
+    (
+        "2503.00001",
+        "Graph neural networks for molecules",
+        "Message passing over atoms and bonds.",
+        ["Ada Lovelace"],
+        ["cs.LG"],
+        "2025-03-18",
+    ),
+    (
+        "2503.00002",
+        "Protein folding with transformers",
+        "Attention predicts protein structure.",
+        ["Alan Turing"],
+        ["q-bio.BM", "cs.LG"],
+        "2025-04-02",
+    ),
+    (
+        "2503.00003",
+        "Speech recognition at scale",
+        "Acoustic models for many languages.",
+        ["Grace Hopper"],
+        ["cs.CL"],
+        "2025-05-20",
+    ),
+    (
+        "2503.00004",
+        "Molecules as graphs",
+        "Neural message passing predicts chemical properties.",
+        ["Ada Lovelace", "Alan Turing"],
+        ["cs.CV"],
+        "2025-06-01",
+    ),
+    (
+        "2503.00005",
+        "Robot control by reinforcement",
+        "Policies for legged robots.",
+        ["Grace Hopper"],
+        ["cs.RO"],
+        "2025-06-15",
+    ),
+]
+
+
+@pytest.fixture
+def indexed(settings, data_home):
+    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"
+    objs = [
+        {"id": i, "title": t, "abstract": a, "authors": au, "categories": c, "listed": d}
+        for i, t, a, au, c, d in PAPERS
+    ]
+    ingest(parse_jsonl(io.BytesIO("".join(json.dumps(o) + "\n" for o in objs).encode()), "t"))
+    embeddings.embed_missing(load_encoder())
+    result = sync_indexes(progress=False)
+    assert result["vectors"]["total"] == len(PAPERS)
+    return data_home
+
+
+def ids(result) -> list[str]:
+    return [h.id for h in result.hits]
+
+
+def test_hybrid_explains_terms_and_meaning(indexed):
+    result = hybrid.search("graph neural networks")
+    assert result.mode == "hybrid"
+    assert set(ids(result)[:2]) == {"2503.00001", "2503.00004"}
+    top = result.hits[0]
+    assert any("semantically close (cosine" in w for w in top.why)
+    assert any("semantically close" not in w for w in top.why)  # a lexical reason too
+    assert top.similarity is not None and top.terms
+    meaning_only = [h for h in result.hits if not h.terms]
+    assert meaning_only and all(
+        h.why == [f"semantically close (cosine {h.similarity:.2f})"] for h in meaning_only
+    )
+    assert result.total == len(result.hits) == len(PAPERS)
+    assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+
+
+def test_modes(indexed):
+    lexical = hybrid.search("molecules", mode="lexical")
+    assert lexical.mode == "lexical" and set(ids(lexical)) == {"2503.00001", "2503.00004"}
+    assert all(h.similarity is None for h in lexical.hits)
+    semantic = hybrid.search("molecules", mode="semantic", limit=2)
+    assert semantic.mode == "semantic" and len(semantic.hits) == 2
+    assert all(h.why[0].startswith("semantically close") for h in semantic.hits)
+    with pytest.raises(ValueError, match="mode must be"):
+        hybrid.search("x", mode="fuzzy")
+    with pytest.raises(ValueError, match="sort must be"):
+        hybrid.search("x", sort="random")
+
+
+def test_filters_apply_to_both_sides(indexed):
+    def check(result, allowed):
+        assert result.hits and set(ids(result)) <= allowed
+
+    check(hybrid.search("graph molecules", categories=["cs.LG"]), {"2503.00001", "2503.00002"})
+    check(hybrid.search("graph molecules", categories=["cs.CV"]), {"2503.00004"})
+    check(
+        hybrid.search("robots speech", since=dt.date(2025, 5, 1), until=dt.date(2025, 6, 1)),
+        {"2503.00003", "2503.00004"},
+    )
+    check(hybrid.search("molecules", author="lovelace"), {"2503.00001", "2503.00004"})
+    check(hybrid.search("molecules author:turing"), {"2503.00002", "2503.00004"})
+    check(
+        hybrid.search("molecules -cat:cs.CV"),
+        {"2503.00001", "2503.00002", "2503.00003", "2503.00005"},
+    )
+    check(hybrid.search("protein", mode="semantic", categories=["q-bio"]), {"2503.00002"})
+
+
+def test_sorting_and_paging(indexed):
+    newest = hybrid.search("graph molecules neural", sort="newest")
+    days = [Paper.objects.get(pk=h.id).day for h in newest.hits]
+    assert days == sorted(days, reverse=True) and newest.hits
+    everything = ids(hybrid.search("graph molecules neural", limit=10))
+    assert ids(hybrid.search("graph molecules neural", limit=2, offset=1)) == everything[1:3]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        '((( AND OR "',
+        "$$$ ^^^ ~~~",
+        "深度学习 трансформер",
+        "graph " * 20_000,
+        "\x00\x01 title: author:",
+        "-",
+    ],
+)
+def test_any_query_is_answered(indexed, query):
+    result = hybrid.search(query)
+    assert isinstance(result.hits, list) and result.total >= len(result.hits)
+
+
+def test_falls_back_to_lexical_without_vectors(settings, indexed):
+    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:16"  # the index holds hashing:64 vectors
+    result = hybrid.search("molecules")
+    assert result.mode == "lexical" and set(ids(result)) == {"2503.00001", "2503.00004"}
+
+
+def test_semantic_alone_without_lexical_index(indexed):
+    paths.pointer_file("lexical").unlink()
+    result = hybrid.search("protein folding")
+    assert result.mode == "semantic" and result.hits[0].id == "2503.00002"
+    with pytest.raises(IndexMissing):
+        hybrid.search("protein folding", mode="lexical")
+
+
+def test_similar(indexed):
+    result = hybrid.similar("2503.00001", 2)
+    assert result.mode == "semantic" and len(result.hits) == 2
+    assert result.hits[0].id == "2503.00004" and "2503.00001" not in ids(result)
+    assert hybrid.similar("9999.99999").hits == []
+
+
+def test_page_reasons_and_snippets_come_from_the_lexical_side(indexed):
+    result = hybrid.search("molecules graph")
+    lexical_hits = [h for h in result.hits if h.terms]
+    assert {h.id for h in lexical_hits} == {"2503.00001", "2503.00004"}
+    for hit in lexical_hits:
+        assert hit.snippets and not any(w.startswith("arXiv id") for w in hit.why)
+    named = hybrid.search("2503.00003 speech")
+    assert named.hits[0].id == "2503.00003"
+    assert "arXiv id 2503.00003" in named.hits[0].why
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        (
+            '+kv "cache eviction" -quantization title:attention cat:cs.CL',
+            "kv cache eviction attention",
+        ),
+        ('"kv cache" NOT eviction', "kv cache"),
+        ("0-dimensional biomaterials (in vivo).", "0-dimensional biomaterials in vivo ."),
+        ("author:smith", ""),
+    ],
+)
+def test_the_model_reads_the_query_without_operators_or_excluded_words(query, text):
+    from paperfeed.search.query import parse
+
+    assert hybrid.semantic_text(parse(query)) == text
