@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -65,7 +67,25 @@ def test_round_trip_new_style(item):
 
 @given(st.text(max_size=40))
 def test_never_crashes_on_arbitrary_text(text):
-    try:
-        parse_arxiv_id(text)
-    except InvalidArxivId:
-        pass
+    with contextlib.suppress(InvalidArxivId):
+        assert parse_arxiv_id(text).id
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("1501.0742", "1501.07420"),  # trailing zero lost (new style from 1501 has 5 digits)
+        ("1912.1", "1912.10000"),
+        ("704.0967", "0704.0967"),  # leading zero of the year lost
+        (704.0967, "0704.0967"),
+        ("1412.123", "1412.1230"),
+        ("1501.07420", "1501.07420"),
+        ("cs/9809007", "cs/9809007"),
+        ("1501.074201", "1501.074201"),  # too long: left for parse_arxiv_id to reject
+        (None, None),
+    ],
+)
+def test_repair_numeric_id(value, expected):
+    from paperfeed.papers.ids import repair_numeric_id
+
+    assert repair_numeric_id(value) == expected

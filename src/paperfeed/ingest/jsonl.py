@@ -16,6 +16,7 @@ from typing import BinaryIO
 import orjson
 
 from paperfeed.ingest.records import AuthorRecord, PaperRecord, Rejected, make_record, parse_date
+from paperfeed.papers.ids import repair_numeric_id
 
 SOURCE = "jsonl"
 _CATEGORY_SPLIT = re.compile(r"[,\s]+")
@@ -64,7 +65,7 @@ def _categories(value) -> list[str]:
 def record_from_object(obj: dict, location: str, source: str = SOURCE) -> PaperRecord | Rejected:
     try:
         return make_record(
-            raw_id=obj.get("id"),
+            raw_id=repair_numeric_id(obj.get("id")),
             title=obj.get("title"),
             source=source,
             location=location,

@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from paperfeed.ingest.jsonl import iter_json_lines
 from paperfeed.ingest.records import AuthorRecord, PaperRecord, Rejected, make_record, parse_date
+from paperfeed.papers.ids import repair_numeric_id
 from paperfeed.papers.text import collapse
 
 SOURCE = "kaggle"
@@ -92,7 +93,7 @@ def record_from_object(obj: dict, location: str) -> PaperRecord | Rejected:
         dates = [date for _, date in versions]
         update_date = parse_date(obj.get("update_date"), what="update_date")
         return make_record(
-            raw_id=obj.get("id"),
+            raw_id=repair_numeric_id(obj.get("id")),
             title=obj.get("title"),
             source=SOURCE,
             location=location,

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from paperfeed.ingest.records import PaperRecord, Rejected
@@ -179,15 +179,73 @@ def _load_existing(ids: list[str]) -> dict[str, dict]:
     return existing
 
 
+def _db_value(field: models.Field, value):
+    """A Python value as the database driver takes it (what the ORM's get_db_prep_save does for
+    these column types, without building a model instance per row)."""
+    if value is None:
+        return None
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _insert_many(model: type[models.Model], rows: list[dict], *, ignore_conflicts=False) -> None:
+    """INSERT rows (dicts by attname; missing columns take the field default), many rows per
+    statement.
+
+    The ORM's bulk_create builds a model instance and compiles SQL per row: for the ~6 author
+    links of each paper that was half of an import's time. Multi-row VALUES keeps PostgreSQL to
+    one round trip per few hundred rows. Both backends accept ON CONFLICT DO NOTHING.
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    defaults = {f.attname: f.get_default() for f in fields}
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = min(connection.features.max_query_params or 10_000, 10_000)
+    per_statement = max(1, limit // len(fields))
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, per_statement):
+            params = [
+                _db_value(f, row.get(f.attname, defaults[f.attname]))
+                for row in chunk
+                for f in fields
+            ]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+
+
+def _update_papers(rows: list[dict], columns: list[str]) -> None:
+    """UPDATE the given columns of papers (rows keyed by ``arxiv_id``) with executemany."""
+    if not rows:
+        return
+    fields = [Paper._meta.get_field(c) for c in columns]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(Paper._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(Paper._meta.pk.column),
+    )
+    params = [[_db_value(f, row[f.attname]) for f in fields] + [row["arxiv_id"]] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _author_ids(names: set[str]) -> dict[str, int]:
     wanted = sorted(names)
     ids: dict[str, int] = {}
     for chunk in _chunks(wanted):
         ids.update(Author.objects.filter(name__in=chunk).values_list("name", "id"))
-    missing = [Author(name=n) for n in wanted if n not in ids]
+    missing = [n for n in wanted if n not in ids]
     if missing:
-        Author.objects.bulk_create(missing, batch_size=SQL_CHUNK, ignore_conflicts=True)
-        for chunk in _chunks([a.name for a in missing]):
+        _insert_many(Author, [{"name": n} for n in missing], ignore_conflicts=True)
+        for chunk in _chunks(missing):
             ids.update(Author.objects.filter(name__in=chunk).values_list("name", "id"))
     return ids
 
@@ -222,24 +280,30 @@ def write_batch(records: list[PaperRecord]) -> Summary:
         link_states = [(pid, s) for pid, s in created] + [(pid, states[pid]) for pid in relink]
         author_ids = _author_ids({name for _, s in link_states for name, _ in s["authors"]})
         now = timezone.now()
-        Paper.objects.bulk_create(
-            [Paper(arxiv_id=pid, **{k: s[k] for k in PAPER_FIELDS}) for pid, s in created],
-            batch_size=500,
+        _insert_many(
+            Paper,
+            [
+                {"arxiv_id": pid, "created_at": now, "updated_at": now}
+                | {k: s[k] for k in PAPER_FIELDS}
+                for pid, s in created
+            ],
         )
-        if changed:
-            rows = []
-            for pid, s in changed:
-                rows.append(Paper(arxiv_id=pid, updated_at=now, **{k: s[k] for k in PAPER_FIELDS}))
-            Paper.objects.bulk_update(rows, [*PAPER_FIELDS, "updated_at"], batch_size=200)
+        _update_papers(
+            [
+                {"arxiv_id": pid, "updated_at": now} | {k: s[k] for k in PAPER_FIELDS}
+                for pid, s in changed
+            ],
+            [*PAPER_FIELDS, "updated_at"],
+        )
         for chunk in _chunks(relink):
             Authorship.objects.filter(paper_id__in=chunk).delete()
-        Authorship.objects.bulk_create(
+        _insert_many(
+            Authorship,
             [
-                Authorship(paper_id=pid, author_id=author_ids[name], position=i, affiliation=aff)
+                {"paper_id": pid, "author_id": author_ids[name], "position": i, "affiliation": aff}
                 for pid, s in link_states
                 for i, (name, aff) in enumerate(s["authors"])
             ],
-            batch_size=900,
         )
     summary.new = len(created)
     summary.new_ids = [pid for pid, _ in created]

@@ -63,6 +63,34 @@ def parse_arxiv_id(text: str) -> ArxivId:
     return ArxivId(f"{archive}/{number}", version)
 
 
+_NUMERIC_ID = re.compile(r"^(?P<yymm>\d{3,4})\.(?P<number>\d{1,5})$")
+
+
+def repair_numeric_id(value):
+    """Undo what storing new-style ids as numbers does to them, for bulk dumps that did.
+
+    Spreadsheet and JSON tools that read ``0704.0967`` or ``1501.07420`` as numbers write back
+    ``704.0967`` and ``1501.0742``: the leading zero of the year and trailing zeros of the number
+    are lost. A value of that shape is padded back (4 digits after the dot before 1501, 5 from
+    1501 on); anything else is returned unchanged for :func:`parse_arxiv_id` to judge.
+
+    >>> repair_numeric_id("1501.0742"), repair_numeric_id(704.0967), repair_numeric_id("cs/9809007")
+    ('1501.07420', '0704.0967', 'cs/9809007')
+    """
+    if isinstance(value, float):
+        value = repr(value)
+    if not isinstance(value, str):
+        return value
+    match = _NUMERIC_ID.match(value.strip())
+    if not match:
+        return value
+    yymm = match["yymm"].zfill(4)
+    width = 5 if yymm >= "1501" else 4
+    if len(match["number"]) > width:
+        return value
+    return f"{yymm}.{match['number'].ljust(width, '0')}"
+
+
 def is_arxiv_id(text: str) -> bool:
     try:
         parse_arxiv_id(text)
