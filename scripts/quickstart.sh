@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Set up paperfeed and load papers into the embedded default store (SQLite in ./paperfeed-data).
+# Set up paperfeed, load papers into the embedded default store (SQLite in ./paperfeed-data),
+# make them searchable, and serve the site at http://127.0.0.1:8000/ (Ctrl-C stops it).
+#
 #   bash scripts/quickstart.sh                      # online: harvest the last days of arXiv cs
-#   bash scripts/quickstart.sh FILE [FILE ...]      # offline: import files (e.g. ../shared/data/*.jsonl.gz)
-# Precomputed vectors next to a file (FILE minus .jsonl.gz + .all-MiniLM-L6-v2.f16.npy/.ids.txt)
-# are imported instead of embedding on the CPU.
+#   bash scripts/quickstart.sh FILE [FILE ...]      # offline: import files, e.g.
+#   bash scripts/quickstart.sh ../shared/data/arxiv-cs-2025-2026.jsonl.gz
+#
+# Precomputed vectors next to a file (NAME.all-MiniLM-L6-v2.f16.npy + .ids.txt for NAME.jsonl.gz,
+# as in ../shared/data) are imported; papers without vectors are embedded on this machine
+# (about 40 papers/s on 2 CPU cores; QUICKSTART_EMBED=0 skips that and search stays lexical
+# for them). PORT=8080 serves on another port; QUICKSTART_SERVE=0 stops before serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +21,23 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 paperfeed init
 if [ "$#" -gt 0 ]; then
-  paperfeed ingest "$@"
+  paperfeed ingest --no-index "$@"
+  for file in "$@"; do
+    base="${file%.gz}"; base="${base%.xz}"; base="${base%.jsonl}"
+    vectors="$base.all-MiniLM-L6-v2.f16.npy"
+    if [ -f "$vectors" ] && [ -f "$base.all-MiniLM-L6-v2.ids.txt" ]; then
+      paperfeed embed --no-sync --import "$vectors" --ids "$base.all-MiniLM-L6-v2.ids.txt"
+    fi
+  done
 else
   paperfeed fetch arxiv --set cs --from "$(date -u -d '3 days ago' +%F)"
 fi
-paperfeed stats
+if [ "${QUICKSTART_EMBED:-1}" != "0" ]; then
+  paperfeed embed --no-sync
+fi
+paperfeed index
+paperfeed stats --top 10
+if [ "${QUICKSTART_SERVE:-1}" != "0" ]; then
+  echo "serving on http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops)"
+  exec paperfeed serve --port "${PORT:-8000}"
+fi

@@ -70,7 +70,12 @@ def main(argv: list[str] | None = None) -> None:
     if argv[0] not in _paperfeed_commands():
         sys.stderr.write(f"paperfeed: unknown command {argv[0]!r}; see paperfeed --help\n")
         sys.exit(2)
-    ManagementUtility(["paperfeed", *argv]).execute()
+    try:
+        ManagementUtility(["paperfeed", *argv]).execute()
+    except BrokenPipeError:  # `paperfeed stats | head`: the reader left, nothing is wrong
+        # recipe from the Python docs (signal module, "Note on SIGPIPE")
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":
