@@ -325,3 +325,10 @@ def test_day_number():
     assert day_number(dt.date(2025, 3, 8)) == 20250308
     assert day_number("2025-03-08") == 20250308
     assert day_number(None) == 0
+
+
+def test_reasons_name_content_words_not_function_words():
+    from paperfeed.search.snippets import _quote
+
+    assert _quote(["Learning", "to", "Grasp", "from", "Videos"]) == "“Learning Grasp Videos”"
+    assert _quote(["of", "the"]) == "“of the”"  # nothing else matched: say what did

@@ -48,9 +48,18 @@ def matched_words(fragment: str, ranges: list[tuple[int, int]]) -> list[str]:
     return list(seen.values())
 
 
+# function words still count for BM25 and stay highlighted in snippets, but a reason that reads
+# "abstract matches “to of the”" tells the reader nothing: the reasons name content words
+FUNCTION_WORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or that the their this "
+    "to was were which with we our via using".split()
+)
+
+
 def _quote(words: list[str]) -> str:
-    shown = words[:MAX_WHY_WORDS]
-    return "“" + " ".join(shown) + ("…" if len(words) > len(shown) else "") + "”"
+    content = [w for w in words if w.lower() not in FUNCTION_WORDS] or words
+    shown = content[:MAX_WHY_WORDS]
+    return "“" + " ".join(shown) + ("…" if len(content) > len(shown) else "") + "”"
 
 
 def _plain_excerpt(text: str, limit: int = ABSTRACT_SNIPPET_CHARS) -> str:
