@@ -51,8 +51,41 @@ def matched_words(fragment: str, ranges: list[tuple[int, int]]) -> list[str]:
 # function words still count for BM25 and stay highlighted in snippets, but a reason that reads
 # "abstract matches “to of the”" tells the reader nothing: the reasons name content words
 FUNCTION_WORDS = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or that the their this "
-    "to was were which with we our via using".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+        "we",
+        "our",
+        "via",
+        "using",
+    ]
 )
 
 
