@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "paperfeed.accounts",
     "paperfeed.web",
     "paperfeed.api",
+    "paperfeed.digests",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("paperfeed.accounts.urls")),
     path("api/", include("paperfeed.api.urls")),
+    path("", include("paperfeed.digests.urls")),
     path("", include("paperfeed.community.urls")),
     path("", include("paperfeed.web.urls")),
 ]
