@@ -66,6 +66,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Contact address sent to arXiv in the harvester's User-Agent (mailto:); empty: none.",
     ),
     Setting(
+        "EMAIL_URL",
+        "console://",
+        "Where mail goes. smtp://user:password@host:587?tls=1 (STARTTLS), "
+        "smtps://user:password@host:465 (implicit TLS), smtp://host:25 (plain), "
+        "console:// (print to stdout, for development). Percent-encode special characters in "
+        "the user and password. Optional ?timeout=SECONDS (default 30).",
+    ),
+    Setting(
+        "PAPERFEED_FROM_EMAIL",
+        "paperfeed <paperfeed@localhost>",
+        "From: address of digests and confirmation emails.",
+    ),
+    Setting(
+        "PAPERFEED_BASE_URL",
+        "http://localhost:8000",
+        "Public address of the site, used for the links in emails (no trailing slash).",
+    ),
+    Setting(
+        "PAPERFEED_WORKER_SETS",
+        "",
+        "Space-separated arXiv OAI-PMH sets `paperfeed worker` fetches each round, e.g. "
+        "'cs stat'. Empty: the worker does not fetch (send only).",
+    ),
+    Setting(
         "PAPERFEED_SUBMISSIONS_PER_DAY",
         "10",
         "Papers one user may submit to the daily feed per day (UTC); further submissions are "
@@ -130,3 +154,43 @@ def production_problems(*, debug: bool, secret: str, allowed_hosts: list[str]) -
     elif "*" in allowed_hosts:
         problems.append("PAPERFEED_ALLOWED_HOSTS contains '*'; name the host names you serve")
     return problems
+
+
+def email_settings(url: str) -> dict:
+    """Django's EMAIL_* settings for an ``EMAIL_URL`` (see its help); ConfigError names what is
+    wrong with a bad one."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url.strip() or "console://")
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme not in {"smtp", "smtps"}:
+        raise ConfigError(
+            f"EMAIL_URL={url!r}: unknown scheme {parts.scheme!r}; use smtp://, smtps:// or console://"
+        )
+    if not parts.hostname:
+        raise ConfigError(f"EMAIL_URL={url!r}: no host name (e.g. smtp://mail.example.org:587)")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    unknown = set(query) - {"tls", "ssl", "timeout"}
+    if unknown:
+        raise ConfigError(f"EMAIL_URL={url!r}: unknown option(s) {', '.join(sorted(unknown))}")
+    try:
+        port = parts.port
+        timeout = float(query.get("timeout", "30"))
+    except ValueError as exc:
+        raise ConfigError(f"EMAIL_URL={url!r}: {exc}") from exc
+    use_ssl = scheme == "smtps" or query.get("ssl", "0") in {"1", "true", "yes"}
+    use_tls = query.get("tls", "0") in {"1", "true", "yes"}
+    if use_ssl and use_tls:
+        raise ConfigError(f"EMAIL_URL={url!r}: choose tls=1 (STARTTLS) or ssl (implicit TLS)")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port or (465 if use_ssl else 587 if use_tls else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": timeout,
+    }

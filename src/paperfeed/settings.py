@@ -161,8 +161,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic in development
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = "paperfeed <paperfeed@localhost>"
+# --- email (the digests app owns this block): EMAIL_URL -> Django's EMAIL_* settings ---
+globals().update(config.email_settings(config.get("EMAIL_URL")))
+DEFAULT_FROM_EMAIL = config.get("PAPERFEED_FROM_EMAIL")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PAPERFEED_BASE_URL = config.get("PAPERFEED_BASE_URL").rstrip("/")
+# --- end email ---
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from django.urls import path
+
+from paperfeed.digests import views
+
+app_name = "digests"
+
+urlpatterns = [
+    path("subscribe", views.subscribe, name="subscribe"),
+    path("subscribe/confirm/<str:token>", views.confirm, name="confirm"),
+    path("subscribe/manage/<str:token>", views.manage, name="manage"),
+    path("unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
+    path("feedback/<str:token>", views.feedback, name="feedback"),
+    path("digests/preview/<int:subscriber_id>", views.preview, name="preview"),
+]

@@ -1,0 +1,221 @@
+"""Turning a :class:`Digest` into an email.
+
+The :class:`Digest` / :class:`Section` / :class:`DigestItem` dataclasses are the interface between
+the content builder (``content.build_digest``) and the mailer: content fills them, this module
+renders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from email.utils import make_msgid
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from paperfeed.digests import tokens
+from paperfeed.digests.mathtext import plain_math
+from paperfeed.digests.models import Subscriber
+from paperfeed.papers.models import Paper
+
+
+@dataclass
+class DigestItem:
+    """One paper in a digest and why it is there ("similar to X you upvoted")."""
+
+    paper: Paper
+    why: str = ""
+
+
+@dataclass
+class Section:
+    """A titled list of papers: "Trending", "Alert: kv cache offloading", "Recommended for you"."""
+
+    title: str
+    items: list[DigestItem] = field(default_factory=list)
+
+
+@dataclass
+class Digest:
+    """Everything one subscriber gets for one period (``period_key`` e.g. "daily:2026-11-27")."""
+
+    subscriber: Subscriber
+    period_key: str
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def papers(self) -> list[Paper]:
+        """Every paper of the digest once, in the order shown."""
+        seen: dict[str, Paper] = {}
+        for section in self.sections:
+            for item in section.items:
+                seen.setdefault(item.paper.pk, item.paper)
+        return list(seen.values())
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(section.items for section in self.sections)
+
+
+def without_papers(digest: Digest, exclude: set[str]) -> Digest:
+    """``digest`` with the papers in ``exclude`` (already mailed) left out, and each paper kept
+    only in the first section that has it; empty sections stay (rendering skips them)."""
+    seen = set(exclude)
+    sections = []
+    for section in digest.sections:
+        items = []
+        for item in section.items:
+            if item.paper.pk not in seen:
+                seen.add(item.paper.pk)
+                items.append(item)
+        sections.append(Section(section.title, items))
+    return Digest(digest.subscriber, digest.period_key, sections)
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+AUTHORS_SHOWN = 3
+ABSTRACT_CHARS = 300
+
+
+def absolute(path: str) -> str:
+    """A site path as an absolute URL under PAPERFEED_BASE_URL (emails need absolute links)."""
+    return settings.PAPERFEED_BASE_URL + path
+
+
+def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
+    """The signed manage-preferences and unsubscribe links of a subscriber."""
+    return {
+        "manage_url": absolute(
+            reverse("digests:manage", args=[tokens.make_token(subscriber, "manage")])
+        ),
+        "unsubscribe_url": absolute(
+            reverse("digests:unsubscribe", args=[tokens.make_token(subscriber, "unsubscribe")])
+        ),
+    }
+
+
+def period_label(period_key: str) -> str:
+    """ "daily:2026-11-27" -> "Daily digest, 27 November 2026"; "weekly:2026-W48" -> "Weekly
+    digest, week 48 of 2026"."""
+    frequency, _, when = period_key.partition(":")
+    if frequency == "weekly" and "-W" in when:
+        year, week = when.split("-W")
+        return f"Weekly digest, week {int(week)} of {year}"
+    try:
+        day = dt.date.fromisoformat(when)
+    except ValueError:
+        return f"{frequency.title()} digest, {when}"
+    return f"{frequency.title()} digest, {day.day} {day:%B %Y}"
+
+
+def shorten(text: str, limit: int = ABSTRACT_CHARS) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def author_line(paper: Paper) -> str:
+    names = [a.name for a in paper.ordered_authors()]
+    if len(names) > AUTHORS_SHOWN:
+        return ", ".join(names[:AUTHORS_SHOWN]) + f" and {len(names) - AUTHORS_SHOWN} more"
+    return ", ".join(names)
+
+
+def _item_context(subscriber: Subscriber, item: DigestItem) -> dict:
+    paper = item.paper
+    feedback = {}
+    for name, signal in (("more_url", 1), ("less_url", -1)):
+        token = tokens.feedback_token(subscriber, paper.pk, signal)
+        feedback[name] = absolute(reverse("digests:feedback", args=[token]))
+    return {
+        "id": paper.pk,
+        "title": plain_math(paper.title),
+        "authors": author_line(paper),
+        "abstract": shorten(plain_math(paper.abstract)),
+        "categories": paper.categories,
+        "url": absolute(reverse("paper", args=[paper.pk])),
+        "pdf_url": paper.pdf_url,
+        "why": item.why,
+        **feedback,
+    }
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    """(plain text, HTML with the <style> rules inlined) for ``digests/email/TEMPLATE``."""
+    text = render_to_string(f"digests/email/{template}.txt", context)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    html = render_to_string(f"digests/email/{template}.html", context)
+    return text, css_inline.inline(html)
+
+
+def _message(
+    subscriber: Subscriber, subject: str, template: str, context: dict
+) -> EmailMultiAlternatives:
+    links = subscriber_links(subscriber)
+    context = {
+        **context,
+        **links,
+        "site_url": settings.PAPERFEED_BASE_URL,
+        "email": subscriber.email,
+    }
+    text, html = _render(template, context)
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers={
+            # RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs
+            # "List-Unsubscribe=One-Click" to the URL, with no cookie and no CSRF token.
+            "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": make_msgid("paperfeed", domain=domain),
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """The double opt-in email: a link to the page whose button confirms the address."""
+    token = tokens.make_token(subscriber, "confirm")
+    context = {
+        "confirm_url": absolute(reverse("digests:confirm", args=[token])),
+        "frequency": subscriber.get_frequency_display(),
+        "valid_days": tokens.CONFIRM_MAX_AGE // 86400,
+    }
+    return _message(subscriber, "Confirm your paperfeed digest", "confirm", context)
+
+
+def already_subscribed_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """Sent instead of a confirmation when an active address subscribes again: the page does not
+    say whether an address is subscribed, the mailbox owner gets a link to their preferences."""
+    return _message(subscriber, "Your paperfeed digest", "already", {})
+
+
+def digest_message(digest: Digest) -> EmailMultiAlternatives:
+    """The digest email of ``digest``: HTML (CSS inlined) and plain text, list headers."""
+    subscriber = digest.subscriber
+    sections = [
+        {
+            "title": section.title,
+            "items": [_item_context(subscriber, item) for item in section.items],
+        }
+        for section in digest.sections
+        if section.items
+    ]
+    label = period_label(digest.period_key)
+    count = sum(len(s["items"]) for s in sections)
+    context = {"label": label, "sections": sections, "count": count}
+    subject = f"paperfeed: {count} paper{'s' if count != 1 else ''} - {label}"
+    return _message(subscriber, subject, "digest", context)

@@ -1,0 +1,83 @@
+"""Subscription forms: subscribe (address + preferences) and manage (preferences only)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from paperfeed.digests.models import Subscriber, validate_categories, validate_timezone
+
+MAX_SAVED_SEARCHES = 20
+
+
+class PreferencesForm(forms.ModelForm):
+    saved_searches = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One search per line; new papers matching it go into your digest "
+        "(e.g. kv cache offloading).",
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = ["frequency", "send_hour", "timezone", "top_n", "categories", "recommendations"]
+        widgets = {"send_hour": forms.NumberInput(attrs={"min": 0, "max": 23})}
+        help_texts = {"timezone": "An IANA time zone name, e.g. Europe/Paris or UTC."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["saved_searches"].initial = "\n".join(
+                s.query for s in self.instance.saved_searches.all()
+            )
+
+    def clean_send_hour(self) -> int:
+        hour = self.cleaned_data["send_hour"]
+        if not 0 <= hour <= 23:
+            raise forms.ValidationError("Choose an hour from 0 to 23.")
+        return hour
+
+    def clean_top_n(self) -> int:
+        top_n = self.cleaned_data["top_n"]
+        if top_n > 50:
+            raise forms.ValidationError("At most 50 trending papers.")
+        return top_n
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data["timezone"].strip()
+        validate_timezone(name)
+        return name
+
+    def clean_categories(self) -> str:
+        value = " ".join(self.cleaned_data["categories"].split())
+        validate_categories(value)
+        return value
+
+    def clean_saved_searches(self) -> list[str]:
+        queries: list[str] = []
+        for line in self.cleaned_data["saved_searches"].splitlines():
+            query = " ".join(line.split())
+            if query and query not in queries:
+                if len(query) > 300:
+                    raise forms.ValidationError("A saved search is at most 300 characters.")
+                queries.append(query)
+        if len(queries) > MAX_SAVED_SEARCHES:
+            raise forms.ValidationError(f"At most {MAX_SAVED_SEARCHES} saved searches.")
+        return queries
+
+    def save_searches(self, subscriber: Subscriber) -> None:
+        wanted = self.cleaned_data["saved_searches"]
+        subscriber.saved_searches.exclude(query__in=wanted).delete()
+        have = set(subscriber.saved_searches.values_list("query", flat=True))
+        subscriber.saved_searches.bulk_create(
+            [
+                subscriber.saved_searches.model(subscriber=subscriber, query=q)
+                for q in wanted
+                if q not in have
+            ]
+        )
+
+
+class SubscribeForm(PreferencesForm):
+    email = forms.EmailField(max_length=254)
+
+    field_order = ["email"]

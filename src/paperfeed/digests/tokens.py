@@ -1,0 +1,71 @@
+"""Signed tokens for the links in digest emails (confirm, manage, unsubscribe, feedback).
+
+A token is ``django.core.signing`` over ``[subscriber id, address tag, *extra]`` with a salt per
+purpose, so a token made for one purpose (or one address) is refused for any other.  The address
+tag is a hash of the normalised address: the token does not show the address, and it stops
+working when the subscriber's address changes.  Confirmation tokens expire; unsubscribe and manage
+tokens do not (an old email's unsubscribe link must keep working).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core import signing
+
+from paperfeed.digests.models import Subscriber
+
+PURPOSES = ("confirm", "manage", "unsubscribe", "feedback")
+CONFIRM_MAX_AGE = 7 * 24 * 3600  # seconds a confirmation link stays valid
+
+
+class BadToken(Exception):
+    """The token is malformed, forged, expired, for another purpose, or for another address."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    subscriber: Subscriber
+    extra: tuple
+
+
+def _salt(purpose: str) -> str:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}; expected one of {PURPOSES}")
+    return f"paperfeed.digests.{purpose}"
+
+
+def address_tag(email: str) -> str:
+    """A short hash of the normalised address that binds a token to it."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+
+
+def make_token(subscriber: Subscriber, purpose: str, *extra: str | int) -> str:
+    payload = [subscriber.pk, address_tag(subscriber.email), *extra]
+    return signing.dumps(payload, salt=_salt(purpose), compress=False)
+
+
+def read_token(token: str, purpose: str, max_age: int | None = None) -> Verified:
+    """The subscriber (and extra fields) a token names; :class:`BadToken` when it is not valid."""
+    if purpose == "confirm" and max_age is None:
+        max_age = CONFIRM_MAX_AGE
+    try:
+        payload = signing.loads(token, salt=_salt(purpose), max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise BadToken("this link has expired") from exc
+    except signing.BadSignature as exc:
+        raise BadToken("this link is not valid (it may have been cut short)") from exc
+    if not isinstance(payload, list) or len(payload) < 2 or not isinstance(payload[0], int):
+        raise BadToken("this link is not valid")
+    subscriber = Subscriber.objects.filter(pk=payload[0]).first()
+    if subscriber is None or address_tag(subscriber.email) != payload[1]:
+        raise BadToken("this link belongs to an address that is no longer subscribed")
+    return Verified(subscriber=subscriber, extra=tuple(payload[2:]))
+
+
+def feedback_token(subscriber: Subscriber, paper_id: str, signal: int) -> str:
+    """A token for one "more like this" (+1) / "less like this" (-1) link on one paper."""
+    if signal not in (1, -1):
+        raise ValueError(f"feedback signal must be 1 or -1, not {signal!r}")
+    return make_token(subscriber, "feedback", paper_id, signal)
