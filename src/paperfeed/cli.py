@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 USAGE = """usage: paperfeed COMMAND [options]    (paperfeed COMMAND --help for its options)
@@ -15,7 +16,6 @@ A self-hostable research-paper platform: arXiv feeds, hybrid search, digests.
 
 commands:
 {commands}
-  manage       any Django management command (createsuperuser, shell, dbshell, ...)
 
 settings come from the environment (PAPERFEED_HOME, DATABASE_URL, ...): paperfeed settings
 """
@@ -34,9 +34,16 @@ def _summaries() -> dict[str, str]:
     from django.core.management import load_command_class
 
     return {
-        name: (load_command_class(app, name).help or "").split(". ")[0].rstrip(".")
+        name: _first_sentence(load_command_class(app, name).help or "")
         for name, app in _paperfeed_commands().items()
     }
+
+
+def _first_sentence(text: str, width: int = 96) -> str:
+    """The help text's first sentence ("e.g." and "i.e." do not end one), cut to ``width``."""
+    sentence = re.split(r"(?<!e\.g)(?<!i\.e)\.\s", " ".join(text.split()), maxsplit=1)[0]
+    sentence = sentence.rstrip(".")
+    return sentence if len(sentence) <= width else sentence[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -54,7 +61,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import ManagementUtility
 
     if not argv or argv[0] in {"-h", "--help", "help"}:
-        commands = _summaries()
+        commands = {
+            **_summaries(),
+            "manage": "any Django management command (createsuperuser, shell, ...)",
+        }
         width = max(map(len, commands)) + 2
         lines = "\n".join(f"  {name:<{width}}{text}" for name, text in commands.items())
         sys.stdout.write(USAGE.format(commands=lines))
