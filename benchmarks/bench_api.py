@@ -50,6 +50,7 @@ def main() -> None:
     from paperfeed.papers.models import Paper
 
     community = bench_web.add_community()
+    bench_web.planner_statistics()
     rng = random.Random(5)
     n = args.requests
     latest = lists.latest_day()
@@ -102,6 +103,13 @@ def main() -> None:
         (
             "`/api/v1/search?q=` (hybrid, 20)",
             timed(anonymous, each(lambda: f"/api/v1/search?q={query()}")),
+        ),
+        (
+            "`/api/v1/search?q=&category=&since=` (hybrid, 20, filters)",
+            timed(
+                anonymous,
+                each(lambda: bench_web.filtered_search_url(rng, latest, "/api/v1/search")),
+            ),
         ),
         (
             "`/api/v1/search?q=&mode=lexical` (20)",

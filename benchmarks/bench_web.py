@@ -2,8 +2,10 @@
 
 Builds a fresh SQLite home (ingest --no-index, precomputed embeddings imported, search indexes
 rebuilt), adds realistic votes (Zipf-distributed upvotes from 500 users on the last 14 feed
-days, a few submissions and comments), then times requests in-process with django.test.Client
-(server time: middleware, views, queries, templates; no network) and prints a markdown table.
+days, a few submissions and comments) and refreshes the planner statistics, then times requests
+in-process with django.test.Client (server time: middleware, views, queries, templates; no
+network) and prints a markdown table. Besides plain searches it times the search form's filters
+(a category from cs.CL, a third of the corpus, to cs.CR, 1 %; the last 7, 30 or 90 days; both).
 
     nice python benchmarks/bench_web.py [--home DIR] [--requests 200] [--no-vectors]
 
@@ -52,6 +54,10 @@ QUERIES = [
     "low-rank adaptation fine-tuning",
     "time series forecasting transformer",
 ]
+FILTER_CATEGORIES = ["cs.CL", "cs.CV", "cs.LG", "cs.RO", "cs.IR", "cs.CR", "cs.HC", "eess.IV"]
+"""The search form's category filter: broad ones (a third of the corpus) to rare ones (1 %)."""
+FILTER_DAYS = [7, 30, 90]
+"""The search form's date filter: papers of the last week, month or quarter."""
 
 
 def cli(*args: str, env: dict) -> None:
@@ -133,6 +139,26 @@ def add_community(seed: int = 7) -> dict:
     return {"votes": len(votes), "recent_papers": len(recent), "users": USERS}
 
 
+def filtered_search_url(rng: random.Random, latest: dt.date, base: str = "/search") -> str:
+    """A search with the form's filters: a category, a date range or both."""
+    params = {"q": rng.choice([q for q in QUERIES if ":" not in q])}
+    kind = rng.choice(["category", "since", "both"])
+    if kind in ("category", "both"):
+        params["category"] = rng.choice(FILTER_CATEGORIES)
+    if kind in ("since", "both"):
+        params["since"] = (latest - dt.timedelta(days=rng.choice(FILTER_DAYS))).isoformat()
+    return base + "?" + "&".join(f"{k}={quote_plus(v)}" for k, v in params.items())
+
+
+def planner_statistics() -> None:
+    """ANALYZE, as `paperfeed ingest`/`index` do at the end: the votes, submissions and comments
+    add_community() wrote afterwards change the row counts the planner should know."""
+    from paperfeed.papers.maintenance import update_statistics
+
+    result = update_statistics()
+    print(f"  planner statistics: {result['seconds']:.2f} s", file=sys.stderr)
+
+
 def timed(client, urls: list[str], warmup: int = 10) -> list[float]:
     print(f"  timing {urls[0]} ...", file=sys.stderr, flush=True)
     for url in urls[:warmup]:
@@ -187,6 +213,7 @@ def main() -> None:
     from paperfeed.papers.models import Paper
 
     community = add_community()
+    planner_statistics()
     rng = random.Random(11)
     n = args.requests
     latest = lists.latest_day()
@@ -206,6 +233,10 @@ def main() -> None:
         (
             "search `/search?q=` (hybrid)",
             timed(anonymous, [f"/search?q={quote_plus(rng.choice(QUERIES))}" for _ in range(n)]),
+        ),
+        (
+            "search `/search?q=&category=&since=` (hybrid, filters)",
+            timed(anonymous, [filtered_search_url(rng, latest) for _ in range(n)]),
         ),
         (
             "search `/search?q=&mode=lexical`",

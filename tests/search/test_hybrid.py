@@ -9,7 +9,7 @@ import pytest
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embeddings, hybrid, paths
+from paperfeed.search import embeddings, hybrid, paths, vectors
 from paperfeed.search.embed import load_encoder
 from paperfeed.search.lexical import IndexMissing
 from paperfeed.search.sync import sync_indexes
@@ -200,3 +200,26 @@ def test_the_model_reads_the_query_without_operators_or_excluded_words(query, te
     from paperfeed.search.query import parse
 
     assert hybrid.semantic_text(parse(query)) == text
+
+
+def test_selective_filters_search_the_semantic_side_exactly(indexed, monkeypatch):
+    seen = {}
+    real = vectors.search_vectors
+
+    def spy(query, k, **kwargs):
+        seen.update(candidates=kwargs.get("candidates"), selectivity=kwargs.get("selectivity"))
+        return real(query, k, **kwargs)
+
+    monkeypatch.setattr(vectors, "search_vectors", spy)
+    result = hybrid.search("molecules protein", mode="semantic", categories=["cs.LG"])
+    assert sorted(seen["candidates"]) == ["2503.00001", "2503.00002"]  # from the lexical index
+    assert seen["selectivity"] == pytest.approx(2 / 5)
+    assert set(ids(result)) == {"2503.00001", "2503.00002"}
+
+    monkeypatch.setattr(hybrid, "EXACT_SEMANTIC_MAX", 1)  # too many pass: HNSW, sized
+    result = hybrid.search("molecules protein", mode="semantic", categories=["cs.LG"])
+    assert seen["candidates"] is None and seen["selectivity"] == pytest.approx(2 / 5)
+    assert set(ids(result)) == {"2503.00001", "2503.00002"}
+
+    hybrid.search("molecules protein", mode="semantic")
+    assert seen == {"candidates": None, "selectivity": None}  # unfiltered

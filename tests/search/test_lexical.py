@@ -332,3 +332,29 @@ def test_reasons_name_content_words_not_function_words():
 
     assert _quote(["Learning", "to", "Grasp", "from", "Videos"]) == "“Learning Grasp Videos”"
     assert _quote(["of", "the"]) == "“of the”"  # nothing else matched: say what did
+
+
+def test_filtered_ids_answer_the_filters_alone(index):
+    def passing(**kwargs):
+        found, count = index.filtered_ids(limit=10, **kwargs)
+        assert found is not None and count == len(found)
+        return set(found)
+
+    assert passing(categories=["cs.LG"]) == {"2503.00001", "2503.00003"}
+    assert passing(categories=["cs"], not_categories=["cs.LG"]) == {"2503.00002", "cs/9809007"}
+    assert passing(since=dt.date(2025, 4, 1), until=dt.date(2025, 5, 10)) == {
+        "2503.00002",
+        "2503.00003",
+    }
+    # every word starts a word of some author's name, accents folded: a superset of the DB's
+    assert passing(authors=["smith"]) == {"2503.00003", "2503.00005"}
+    assert passing(authors=["jürg schmid"]) == {"2503.00002"}
+    assert passing(authors=["lecun ashish"]) == {"2503.00001"}
+    assert passing(categories=["cs.CV"]) == set()
+    assert passing(not_categories=["cs"]) == {"2503.00005"}
+
+
+def test_filtered_ids_only_count_past_the_limit(index):
+    assert index.filtered_ids(categories=["cs"], limit=3) == (None, 4)
+    assert index.filtered_ids(categories=["cs"], limit=4)[1] == 4
+    assert index.filtered_ids(categories=["!!"], limit=10) == (None, 0)  # not a category: unknown

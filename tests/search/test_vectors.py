@@ -14,14 +14,19 @@ from paperfeed.search import embeddings, paths
 from paperfeed.search.embed import load_encoder
 from paperfeed.search.models import Embedding
 from paperfeed.search.vectors import (
+    MAX_FETCH,
     Filters,
     VectorIndex,
+    _first_fetch,
+    _next_fetch,
     current_index,
+    exact_among,
     exact_nearest,
     rebuild_vectors,
     search_vectors,
     similar,
     sync_vectors,
+    top_k,
     why_semantic,
 )
 
@@ -163,3 +168,53 @@ def test_search_filters_and_similar(encoder, data_home):
     assert len(neighbours) == 3 and "2503.00005" not in {h.id for h in neighbours}
     assert Paper.objects.get(pk=neighbours[0].id).title.startswith(TOPICS[1])
     assert similar("0000.00000", 3) == []
+
+
+def test_top_k_is_highest_first_with_ties_by_position():
+    scores = np.array([0.1, 0.5, 0.5, 0.9, 0.2], dtype=np.float32)
+    assert top_k(scores, 3).tolist() == [3, 1, 2]
+    assert top_k(scores, 10).tolist() == [3, 1, 2, 4, 0]
+    assert top_k(scores, 0).tolist() == [] and top_k(np.zeros(0), 2).tolist() == []
+
+
+@pytest.mark.django_db
+def test_candidates_are_scored_exactly_and_still_filtered(encoder, data_home):
+    store(*(paper(i) for i in range(1, 41)))
+    embeddings.embed_missing(encoder)
+    sync_vectors()
+    index = current_index()
+    query = encoder.encode(["protein structure folding"])[0]
+    pool = [f"2503.{i:05d}" for i in range(1, 41, 3)] + ["0000.00000"]  # one unknown id
+    stored = {
+        e.paper_id: e.as_array() for e in Embedding.objects.filter(paper_id__in=pool).order_by("pk")
+    }
+    expected_ids = list(stored)
+    matrix = np.stack([stored[pid] for pid in expected_ids])
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    top, sims = exact_nearest(matrix, query / np.linalg.norm(query), len(expected_ids))
+    hits = search_vectors(query, len(pool), candidates=pool, index=index)
+    assert [h.id for h in hits] == [expected_ids[i] for i in top]
+    assert [h.score for h in hits] == pytest.approx(sims.tolist(), abs=2e-3)  # float16 vectors
+
+    # the database still decides: filters, exclusions, hidden papers
+    lg = search_vectors(query, 50, candidates=pool, filters=Filters(categories=("cs.LG",)))
+    assert {h.id for h in lg} == {pid for pid in stored if int(pid[-1]) % 2}
+    Paper.objects.filter(pk=hits[0].id).update(hidden=True)
+    again = exact_among(query, 5, pool, exclude={hits[1].id}, index=index)
+    assert [h.id for h in again] == [h.id for h in hits[2:7]]
+    assert search_vectors(query, 5, candidates=[]) == []
+
+
+def test_first_fetch_follows_the_share_of_papers_that_pass():
+    assert _first_fetch(10, False, None) == 10  # unfiltered: exactly k
+    assert _first_fetch(10, True, None) == 40  # unknown share: 4k
+    assert _first_fetch(10, True, 0.1) == 150  # 1.5 k / share
+    assert _first_fetch(10, True, 0.9) == 20  # at least 2k
+    assert _first_fetch(200, True, 0.0001) == MAX_FETCH
+
+
+def test_next_fetch_follows_the_pass_rate_seen():
+    assert _next_fetch(400, 200, 0) == min(MAX_FETCH, 3200)  # none passed: eight times
+    assert _next_fetch(400, 200, 100) == 1200  # half passed: 1.5 x what 200 keepers need
+    assert _next_fetch(400, 200, 190) == 800  # nearly there: at least twice as many
+    assert _next_fetch(4000, 200, 10) == MAX_FETCH

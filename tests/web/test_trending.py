@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from paperfeed.community import trending
 from paperfeed.community.trending import Candidate, rank, score
 from paperfeed.papers import lists
+from paperfeed.papers.models import Paper
 
 from .conftest import record, set_upvotes, store, submit
 
@@ -172,3 +173,25 @@ def test_newest_first_is_ranks_tie_order(entries):
         for i, (days, submitted) in enumerate(entries)
     ]
     assert trending.newest_first(candidates) == [pid for pid, _ in rank(candidates, NOW)]
+
+
+@pytest.mark.django_db
+def test_pages_deep_in_the_unvoted_tail(django_assert_max_num_queries):
+    today = NOW.date()
+    papers = store(*(record(today - dt.timedelta(days=i % 7)) for i in range(30)))
+    for paper in papers[:4]:
+        set_upvotes(paper.pk, 3)
+    full = lists.trending(NOW, per_page=30)
+    assert full.total == 30 and not full.has_next
+    order = [p.arxiv_id for p in full.items]
+    unvoted = [
+        Candidate(p.pk, 0, p.feed_day) for p in Paper.objects.filter(upvotes=0).order_by("pk")
+    ]
+    assert order[4:] == trending.newest_first(unvoted)
+    with django_assert_max_num_queries(5):
+        third = lists.trending(NOW, per_page=7, page=3)
+    assert [p.arxiv_id for p in third.items] == order[14:21]
+    assert third.total == 30 and third.has_next
+    last = lists.trending(NOW, per_page=7, page=5)
+    assert [p.arxiv_id for p in last.items] == order[28:] and not last.has_next
+    assert lists.trending(NOW, per_page=7, page=6).items == []

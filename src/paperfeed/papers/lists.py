@@ -19,7 +19,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -130,24 +141,50 @@ def _ordered_page(queryset, order: tuple[str, ...], page: int, per_page: int, us
 
 
 def _trending_page(queryset, now: dt.datetime, page: int, per_page: int, user) -> PaperPage:
-    """One query for the window's (id, votes, day, submitted) rows, ranked by the formula.
+    """The page of ``queryset`` ranked by the trending formula, in two queries plus hydration.
 
     Only voted papers need the formula; every unvoted one scores 0 and follows, ordered as
-    :func:`trending.rank` breaks ties (newer entry first, then id).
+    :func:`trending.rank` breaks ties (newer entry first, then id). So one query reads the
+    papers whose rank needs Python (voted, or submitted: entered at the submission time) and a
+    second reads just as many of the other unvoted papers as the page reaches, already in tie
+    order (feed day descending, then id), with their count.
     """
-    rows = queryset.order_by().values_list("arxiv_id", "upvotes", "feed_day", "submission__created")
+    special = Q(upvotes__gt=0) | Q(submission__isnull=False)
+    rows = (
+        queryset.filter(special)
+        .order_by()
+        .values_list("arxiv_id", "upvotes", "feed_day", "submission__created")
+    )
     candidates = [trending_math.Candidate(*row) for row in rows[:TRENDING_MAX_CANDIDATES]]
     ranked = trending_math.rank((c for c in candidates if c.upvotes > 0), now)
-    ranked += [
-        (pid, 0.0) for pid in trending_math.newest_first(c for c in candidates if c.upvotes <= 0)
-    ]
+    submitted_unvoted = [c for c in candidates if c.upvotes <= 0]
     start = (page - 1) * per_page
-    shown = ranked[start : start + per_page]
+    end = start + per_page
+    tail_end = max(0, end - len(ranked))  # how far the page reaches into the unvoted papers
+    plain, n_plain = _plain_unvoted(queryset.exclude(special), tail_end)
+    tail = trending_math.newest_first([*submitted_unvoted, *plain])[:tail_end]
+    ranked += [(pid, 0.0) for pid in tail]
+    total = len(ranked) - len(tail) + len(submitted_unvoted) + n_plain
+    shown = ranked[start:end]
     items = hydrate([pid for pid, _ in shown], user)
     scores = dict(shown)
     for paper in items:
         paper.trending_score = scores[paper.arxiv_id]
-    return PaperPage(items, len(ranked), page, per_page, start + per_page < len(ranked))
+    return PaperPage(items, total, page, per_page, end < total)
+
+
+def _plain_unvoted(queryset, n: int) -> tuple[list[trending_math.Candidate], int]:
+    """The first ``n`` papers of ``queryset`` (unvoted, never submitted) in the tie order of
+    :func:`trending.rank` (entered at 00:00 of the feed day: newer day first, then id; undated
+    last), and how many there are in all (one query: a window count on the same rows)."""
+    rows = (
+        queryset.order_by(F("feed_day").desc(nulls_last=True), "arxiv_id")
+        .annotate(n_all=Window(Count("pk")))
+        .values_list("arxiv_id", "feed_day", "n_all")[: max(n, 1)]
+    )
+    rows = list(rows)
+    count = rows[0][2] if rows else 0
+    return [trending_math.Candidate(pid, 0, day) for pid, day, _ in rows[:n]], count
 
 
 ORDERS = {

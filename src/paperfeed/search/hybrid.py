@@ -4,8 +4,10 @@ Hybrid search takes up to ``depth`` candidates from each side — BM25 over titl
 authors (:mod:`paperfeed.search.lexical`) and the nearest embeddings to the query
 (:mod:`paperfeed.search.vectors`) — and fuses them with :func:`fuse` (a convex combination of
 z-score normalised scores, semantic weight 0.6, 200 candidates a side: tuned on SciFact, see
-docs/search.md).  Filters apply to both sides: tantivy filters
-its own candidates, the vector side over-fetches and keeps what the database says passes.  Each
+docs/search.md).  Filters apply to both sides: tantivy filters its own candidates; on the vector
+side a selective filter (at most :data:`EXACT_SEMANTIC_MAX` papers pass, as the lexical index
+counts them) restricts the candidates to those papers, scored exactly, and a broad one
+over-fetches HNSW neighbours in proportion and keeps what the database says passes.  Each
 hit's ``why`` says whether it matched on terms (the lexical reasons), on meaning ("semantically
 close (cosine 0.71)"), or both.
 
@@ -169,6 +171,35 @@ def _sorted(hits: list[Hit], sort: str) -> list[Hit]:
     return sorted(kept, key=lambda h: (keys[h.id], h.score), reverse=True)
 
 
+EXACT_SEMANTIC_MAX = 4000
+"""A filter that lets at most this many papers through is searched exactly on the semantic side
+(their vectors scored one by one) instead of over-fetching HNSW neighbours."""
+
+
+def _semantic_candidates(
+    filters: vectors.Filters, n_vectors: int
+) -> tuple[list[str] | None, float | None]:
+    """For a filtered search: the ids the filters let through when they are few (the lexical
+    index answers the filters alone; the database checks them again), and the share of papers
+    that pass (sizes the HNSW over-fetch when they are many). ``(None, None)``: unfiltered, or
+    no lexical index to ask."""
+    if not filters.active:
+        return None, None
+    try:
+        index_l = lexical.current_index()
+    except IndexMissing:
+        return None, None
+    ids, count = index_l.filtered_ids(
+        categories=filters.categories,
+        not_categories=filters.not_categories,
+        authors=filters.authors,
+        since=filters.since,
+        until=filters.until,
+        limit=EXACT_SEMANTIC_MAX,
+    )
+    return ids, (count / n_vectors if count and n_vectors else None)
+
+
 def search(
     query: str,
     *,
@@ -215,7 +246,10 @@ def search(
     if qvec is None:
         return _lexical(parsed, limit, offset, categories, since, until, author, sort)
     filters = _filters(parsed, categories, since, until, author)
-    semantic_hits = vectors.search_vectors(qvec, depth, filters=filters, index=index)
+    candidates, selectivity = _semantic_candidates(filters, len(index))
+    semantic_hits = vectors.search_vectors(
+        qvec, depth, filters=filters, index=index, candidates=candidates, selectivity=selectivity
+    )
     if mode == "semantic":
         hits = _sorted(semantic_hits, sort)
         return SearchResult(hits[offset:wanted], len(semantic_hits), "semantic")

@@ -220,6 +220,61 @@ class LexicalIndex:
         )
         return {searcher.doc(address).get_first("id") for _, address in result.hits}
 
+    def filtered_ids(
+        self,
+        *,
+        categories: Iterable[str] = (),
+        not_categories: Iterable[str] = (),
+        authors: Iterable[str] = (),
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int,
+    ) -> tuple[list[str] | None, int]:
+        """The ids of the papers these filters alone let through, and how many there are.
+
+        The ids are None when more than ``limit`` pass (only the count is taken then, which is
+        cheap; reading ids is not) or when a category cannot be named (count 0: unknown).
+        ``categories``: any of them; ``authors``: every word of each name starts a word of some
+        author's name, accents and case folded: a superset of what the database's author filter
+        keeps (:func:`paperfeed.search.vector_filters.filter_papers`), which checks the result.
+        """
+        categories = list(categories)
+        if any(normalise_category(c) is None for c in categories):
+            return None, 0  # a category the index cannot name: leave the answer to the database
+        clauses = []
+        wanted = self._categories_query(categories)
+        if wanted is not None:
+            clauses.append((tantivy.Occur.Must, wanted))
+        for name in authors:
+            for word in (token for token in NAMES.analyze(name) if token):
+                prefix = tantivy.Query.fuzzy_term_query(
+                    self.schema, "authors", word, distance=0, prefix=True
+                )
+                clauses.append((tantivy.Occur.Must, prefix))
+        if since or until:
+            clauses.append((tantivy.Occur.Must, self._day_range(since, until)))
+        unwanted = self._categories_query(not_categories)
+        if unwanted is not None:
+            clauses.append((tantivy.Occur.MustNot, unwanted))
+        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        built = tantivy.Query.boolean_query(clauses)
+        searcher = self._index.searcher()
+        count = searcher.search(built, 1, count=True).count
+        if count > limit or count == 0:
+            return (None if count > limit else []), count
+        result = searcher.search(built, count, count=False)
+        return [searcher.doc(address).get_first("id") for _, address in result.hits], count
+
+    def _day_range(self, since: dt.date | None, until: dt.date | None) -> tantivy.Query:
+        return tantivy.Query.range_query(
+            self.schema,
+            "day",
+            tantivy.FieldType.Integer,
+            lower_bound=day_number(since) if since else None,
+            upper_bound=day_number(until) if until else None,
+        )
+
     def search(
         self,
         query: str | ParsedQuery,
@@ -366,15 +421,7 @@ class LexicalIndex:
                 # Asked for categories none of which can exist: nothing matches, not everything.
                 required.append(self._categories_query(categories) or tantivy.Query.empty_query())
         if since or until:
-            required.append(
-                tantivy.Query.range_query(
-                    self.schema,
-                    "day",
-                    tantivy.FieldType.Integer,
-                    lower_bound=day_number(since) if since else None,
-                    upper_bound=day_number(until) if until else None,
-                )
-            )
+            required.append(self._day_range(since, until))
         clauses += [(tantivy.Occur.Must, q) for q in required if q is not None]
         excluded = [self._author_query(a) for a in parsed.not_authors]
         excluded.append(self._categories_query(parsed.not_categories))

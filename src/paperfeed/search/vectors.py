@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from django.db.models import Q
 
 with contextlib.suppress(ImportError):
     # onnxruntime (the CPU embedding backend) must be loaded before usearch: importing it
@@ -29,12 +28,18 @@ with contextlib.suppress(ImportError):
     import onnxruntime  # noqa: F401
 from usearch.index import Index  # noqa: E402
 
-from paperfeed.papers.models import Paper
 from paperfeed.progress import progress_bar
 from paperfeed.search import paths
 from paperfeed.search.embeddings import current_model
 from paperfeed.search.hits import Hit
 from paperfeed.search.models import Embedding, decode_vector
+from paperfeed.search.vector_filters import (
+    Filters,
+    cosines,
+    filter_papers,
+    keys_of,
+    passing_keys,
+)
 
 KIND = "vectors"
 INDEX_FILE = "vectors.usearch"
@@ -43,7 +48,12 @@ CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 128
 SQL_CHUNK = 900
-MAX_FETCH = 20_000
+MAX_FETCH = 5_000
+"""Most HNSW neighbours one filtered search checks against the database (each check reads a
+paper row: 5,000 cost about 40 ms). A broad filter the query's topic avoids (say, papers on
+language-model evaluation in cs.CV) keeps only the passing papers among them, fewer than asked:
+the closest ones, which are what fusion ranks first; a selective filter is searched exactly
+(``candidates``) and is not limited."""
 
 
 def why_semantic(cosine: float) -> str:
@@ -132,10 +142,18 @@ def semantic_hit(paper_id: str, cosine: float) -> Hit:
 def exact_nearest(vectors: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Brute force: rows of L2-normalised ``vectors`` by dot product with ``query``, best first."""
     sims = np.asarray(vectors, dtype=np.float32) @ np.asarray(query, dtype=np.float32)
-    k = min(k, len(sims))
-    top = np.argpartition(-sims, k - 1)[:k] if k else np.zeros(0, dtype=int)
-    top = top[np.argsort(-sims[top], kind="stable")]
+    top = top_k(sims, k)
     return top, sims[top]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest ``scores``, highest first (ties: lower position first)."""
+    k = max(0, min(k, len(scores)))
+    if not k:
+        return np.zeros(0, dtype=int)
+    top = np.argpartition(-scores, k - 1)[:k]
+    order = np.lexsort((top, -scores[top]))
+    return top[order]
 
 
 # --------------------------------------------------------------------------- files
@@ -276,87 +294,8 @@ def sync_vectors(progress: bool = False) -> dict:
 # --------------------------------------------------------------------------- queries
 
 
-@dataclass(frozen=True)
-class Filters:
-    """Metadata filters applied to vector candidates through the database."""
-
-    categories: tuple[str, ...] = ()
-    not_categories: tuple[str, ...] = ()
-    authors: tuple[str, ...] = ()
-    not_authors: tuple[str, ...] = ()
-    since: object = None
-    until: object = None
-
-    @property
-    def active(self) -> bool:
-        return bool(
-            self.categories
-            or self.not_categories
-            or self.authors
-            or self.not_authors
-            or self.since
-            or self.until
-        )
-
-
-def _category_q(category: str) -> Q:
-    category = category.strip()
-    if "." in category:
-        return (
-            Q(categories__iexact=category)
-            | Q(categories__istartswith=category + " ")
-            | Q(categories__iendswith=" " + category)
-            | Q(categories__icontains=" " + category + " ")
-        )
-    return Q(categories__istartswith=category + ".") | Q(categories__icontains=" " + category + ".")
-
-
-def _author_q(name: str) -> Q:
-    """Every word of ``name`` starts a word of an author's name (case-insensitive)."""
-    q = Q()
-    for word in name.replace('"', " ").split():
-        q &= (
-            Q(authorships__author__name__istartswith=word)
-            | Q(authorships__author__name__icontains=" " + word)
-            | Q(authorships__author__name__icontains="-" + word)
-        )
-    return q
-
-
-def filter_papers(ids: list[str], filters: Filters) -> set[str]:
-    """The subset of ``ids`` that are visible and pass ``filters``."""
-    query = Paper.objects.visible()
-    if filters.categories:
-        any_of = Q()
-        for category in filters.categories:
-            any_of |= _category_q(category)
-        query = query.filter(any_of)
-    for category in filters.not_categories:
-        query = query.exclude(_category_q(category))
-    for name in filters.authors:
-        query = query.filter(arxiv_id__in=Paper.objects.filter(_author_q(name)).values("arxiv_id"))
-    for name in filters.not_authors:
-        query = query.exclude(arxiv_id__in=Paper.objects.filter(_author_q(name)).values("arxiv_id"))
-    if filters.since:
-        query = query.filter(
-            Q(listed__gte=filters.since) | Q(listed__isnull=True, published__gte=filters.since)
-        )
-    if filters.until:
-        query = query.filter(
-            Q(listed__lte=filters.until) | Q(listed__isnull=True, published__lte=filters.until)
-        )
-    found: set[str] = set()
-    for start in range(0, len(ids), SQL_CHUNK):
-        found.update(
-            query.filter(arxiv_id__in=ids[start : start + SQL_CHUNK])
-            .values_list("arxiv_id", flat=True)
-            .order_by()
-        )
-    return found
-
-
 def _labels(keys: list[int]) -> dict[int, str]:
-    """Paper id of each key whose paper is visible (keys of removed rows are left out)."""
+    """Paper id of each key whose paper is not deleted (keys of removed rows are left out)."""
     found: dict[int, str] = {}
     for start in range(0, len(keys), SQL_CHUNK):
         found.update(
@@ -374,35 +313,103 @@ def search_vectors(
     filters: Filters | None = None,
     exclude: Iterable[str] = (),
     index: VectorIndex | None = None,
+    candidates: Collection[str] | None = None,
+    selectivity: float | None = None,
 ) -> list[Hit]:
     """The ``k`` papers closest to ``query`` that pass ``filters``, best first.
 
-    HNSW returns candidates with no notion of metadata, so filtered searches over-fetch
-    (``4k``, then eight times more each round up to :data:`MAX_FETCH`) and keep the candidates the database
-    says pass; a very selective filter can therefore return fewer than ``k`` hits.
+    HNSW returns candidates with no notion of metadata, so filtered searches over-fetch and
+    keep the candidates the database says pass: ``4k`` at first (or ``1.5 k / selectivity``
+    when the share of papers that pass, ``selectivity``, is estimated), then as many more as the
+    pass rate seen says are needed (:func:`_next_fetch`), up to :data:`MAX_FETCH`, checking
+    only the candidates not seen before; a very selective filter can therefore return fewer
+    than ``k`` hits.  That is what ``candidates`` is for: the ids of a superset of the papers
+    that pass (say, the lexical index's answer to the filters alone); then only those are
+    considered, each scored exactly against its vector in the index (:func:`exact_among`).
     """
     index = index or current_index()
     if index is None or k <= 0:
         return []
     filters = filters or Filters()
     exclude = set(exclude)
-    fetch = (k * 4 if filters.active else k) + len(exclude)
+    if candidates is not None:
+        return exact_among(query, k, candidates, filters=filters, exclude=exclude, index=index)
+    fetch = _first_fetch(k, filters.active, selectivity) + len(exclude)
+    passing: dict[int, tuple[str, float]] = {}  # key -> (paper id, cosine) of keepers
+    checked: set[int] = set()
     while True:
         keys, sims = index.nearest(query, fetch)
-        labels = _labels([int(key) for key in keys])
-        ranked = [
-            (labels[int(key)], float(sim))
-            for key, sim in zip(keys, sims, strict=False)
-            if int(key) in labels and labels[int(key)] not in exclude
-        ]
-        if filters.active:
-            allowed = filter_papers([pid for pid, _ in ranked], filters)
-            ranked = [(pid, sim) for pid, sim in ranked if pid in allowed]
-        hits = [semantic_hit(pid, sim) for pid, sim in ranked]
+        fresh = [(int(key), float(sim)) for key, sim in zip(keys, sims, strict=False)]
+        fresh = [(key, sim) for key, sim in fresh if key not in checked]
+        checked.update(key for key, _ in fresh)
+        fresh_keys = [key for key, _ in fresh]
+        labels = passing_keys(fresh_keys, filters) if filters.active else _labels(fresh_keys)
+        passing.update(
+            (key, (labels[key], sim))
+            for key, sim in fresh
+            if key in labels and labels[key] not in exclude
+        )
         exhausted = len(keys) >= len(index) or fetch >= MAX_FETCH
-        if len(hits) >= k or exhausted:
-            return hits[:k]
-        fetch = min(fetch * 8, MAX_FETCH)
+        if len(passing) >= k or exhausted:
+            best = sorted(passing.values(), key=lambda item: -item[1])[:k]
+            return [semantic_hit(pid, sim) for pid, sim in best]
+        fetch = _next_fetch(fetch, k, len(passing))
+
+
+def _first_fetch(k: int, filtered: bool, selectivity: float | None) -> int:
+    """Candidates to ask HNSW for first: ``k`` unfiltered, else ``4k`` or ``1.5 k / share``."""
+    if not filtered:
+        return k
+    if selectivity is None or selectivity <= 0:
+        return k * 4
+    return min(MAX_FETCH, max(k * 2, int(1.5 * k / min(1.0, selectivity))))
+
+
+def _next_fetch(fetch: int, k: int, kept: int) -> int:
+    """The next round's candidates: as many as the pass rate seen so far says ``k`` keepers need
+    (times 1.5), at least twice as many as before; eight times as many when none passed."""
+    if kept <= 0:
+        return min(MAX_FETCH, fetch * 8)
+    return min(MAX_FETCH, max(fetch * 2, int(1.5 * fetch * k / kept)))
+
+
+def exact_among(
+    query: np.ndarray,
+    k: int,
+    paper_ids: Collection[str],
+    *,
+    filters: Filters | None = None,
+    exclude: Iterable[str] = (),
+    index: VectorIndex | None = None,
+) -> list[Hit]:
+    """The ``k`` papers of ``paper_ids`` closest to ``query`` (exact cosine), best first.
+
+    Only papers with a vector in the index count, and only visible ones that pass ``filters``
+    (checked by the database, in rank order, until ``k`` pass: rows of the paper table are
+    the costly part, so a few thousand candidates cost a few hundred checks). The vectors are
+    read from the index itself, so the scores are the cosines HNSW would report.
+    """
+    index = index or current_index()
+    if index is None or k <= 0:
+        return []
+    exclude = set(exclude)
+    keyed = keys_of([pid for pid in dict.fromkeys(paper_ids) if pid not in exclude])
+    keys = np.array(sorted(keyed), dtype=np.uint64)  # a fixed order: ties break the same way
+    found = index.index.get(keys, dtype=np.float32) if len(keys) else ()
+    present = [i for i, vector in enumerate(found) if vector is not None]
+    if not present:
+        return []
+    sims = cosines(np.stack([found[i] for i in present]), query)
+    labels = [keyed[int(keys[i])] for i in present]
+    ranked = top_k(sims, len(sims))
+    hits: list[Hit] = []
+    done, batch = 0, k + k // 4 + 10
+    while len(hits) < k and done < len(ranked):
+        positions = ranked[done : done + batch]
+        allowed = filter_papers([labels[i] for i in positions], filters or Filters())
+        hits += [semantic_hit(labels[i], float(sims[i])) for i in positions if labels[i] in allowed]
+        done, batch = done + len(positions), batch * 2
+    return hits[:k]
 
 
 def stored_vector(paper_id: str) -> np.ndarray | None:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.ingest.files import ingest_file
 from paperfeed.ingest.readers import FORMATS
+from paperfeed.papers.maintenance import update_statistics
 from paperfeed.progress import progress_bar
 
 SHOWN_REJECTS = 20
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             self.stderr.write(f"... and {shown - SHOWN_REJECTS} more rejected records")
         changed = totals["new"] + totals["updated"] + totals["deleted"] > 0
         index_result = self._update_indexes(quiet=json) if changed and not no_index else None
+        if changed:
+            update_statistics()  # the planner's row counts, after a bulk change (0.15 s for 75k)
         if json:
             import orjson
 

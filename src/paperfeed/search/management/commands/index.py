@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from paperfeed.papers.maintenance import update_statistics
 from paperfeed.search.paths import IndexBusy
 from paperfeed.search.sync import index_status, rebuild_indexes, sync_indexes
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         except IndexBusy as exc:
             self.stderr.write(self.style.WARNING(str(exc)))
             sys.exit(EXIT_BUSY)
+        update_statistics()  # the queries that read the indexes' answers plan with fresh counts
         self._print(result, json)
 
     def _print(self, result: dict, as_json: bool, *, status: bool = False) -> None:
