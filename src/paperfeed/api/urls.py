@@ -8,7 +8,18 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 from ninja import NinjaAPI
 
-from paperfeed.api import comments, errors, feeds, hf, papers, search, submissions, users, votes
+from paperfeed.api import (
+    comments,
+    errors,
+    feeds,
+    foryou,
+    hf,
+    papers,
+    search,
+    submissions,
+    users,
+    votes,
+)
 
 api = NinjaAPI(
     title="paperfeed API",
@@ -32,6 +43,7 @@ for router in (
     search.router,
     submissions.router,
     users.router,
+    foryou.router,
 ):
     api.add_router("/v1", router)
 

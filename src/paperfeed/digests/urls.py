@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paperfeed.digests import views
+from paperfeed.digests import site, views
 
 app_name = "digests"
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("subscribe/manage/<str:token>", views.manage, name="manage"),
     path("unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
     path("feedback/<str:token>", views.feedback, name="feedback"),
+    path("papers/<path:arxiv_id>/feedback", site.paper_feedback, name="paper-feedback"),
+    path("for-you", site.for_you, name="for-you"),
     path("digests/preview/<int:subscriber_id>", views.preview, name="preview"),
 ]

@@ -15,7 +15,6 @@ import smtplib
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -23,8 +22,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from paperfeed.digests import compose, send, tokens
+from paperfeed.digests.feedback import record_feedback
 from paperfeed.digests.forms import PreferencesForm, SubscribeForm
-from paperfeed.digests.models import Feedback, Subscriber, normalise_email
+from paperfeed.digests.models import Subscriber, normalise_email
 from paperfeed.papers.models import Paper
 
 log = logging.getLogger(__name__)
@@ -160,20 +160,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "digests/unsubscribe.html", {"title": "Unsubscribe", "subscriber": subscriber}
     )
-
-
-def record_feedback(subscriber: Subscriber, paper: Paper, signal: int) -> Feedback:
-    """The subscriber's (and their account's) signal on ``paper``; a later one replaces it."""
-    owner = Q(subscriber=subscriber)
-    if subscriber.user_id:
-        owner |= Q(user_id=subscriber.user_id)
-    with transaction.atomic():
-        row = Feedback.objects.select_for_update().filter(owner, paper=paper).first()
-        if row is None:
-            row = Feedback(subscriber=subscriber, user_id=subscriber.user_id, paper=paper)
-        row.signal = signal
-        row.save()
-    return row
 
 
 @require_http_methods(["GET", "POST"])
