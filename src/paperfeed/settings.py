@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "paperfeed.web",
     "paperfeed.api",
     "paperfeed.digests",
+    "paperfeed.ops",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("paperfeed.ops.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("paperfeed.accounts.urls")),
     path("api/", include("paperfeed.api.urls")),
