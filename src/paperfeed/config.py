@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         "'cs stat'. Empty: the worker does not fetch (send only).",
     ),
     Setting(
+        "PAPERFEED_LOG_REQUESTS",
+        "0",
+        "1 = log one JSON line per request to stderr (logger paperfeed.request: ts, level, "
+        "request_id, method, path, status, duration_ms). 0: only warnings.",
+    ),
+    Setting(
         "PAPERFEED_SUBMISSIONS_PER_DAY",
         "10",
         "Papers one user may submit to the daily feed per day (UTC); further submissions are "

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "paperfeed.ops.middleware.RequestLogMiddleware",  # request id, access log, latency metric
+    "paperfeed.ops.middleware.DatabaseOutageMiddleware",  # database down -> 503, not 500
+    "paperfeed.ops.middleware.HealthCheckMiddleware",  # /healthz, /readyz before host checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,8 +183,25 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "paperfeed.ops.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "paperfeed.ops.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {  # one JSON line per request (ops.middleware), only with PAPERFEED_LOG_REQUESTS=1
+        "paperfeed.request": {
+            "handlers": ["json"],
+            "level": "INFO" if config.get_bool("PAPERFEED_LOG_REQUESTS") else "WARNING",
+            "propagate": False,
+        },
+        "paperfeed.ops": {"handlers": ["json"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # paperfeed's own settings (see paperfeed.config for help text)

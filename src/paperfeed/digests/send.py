@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from paperfeed.digests import compose, schedule
 from paperfeed.digests.models import DigestSend, MailedPaper, Subscriber
+from paperfeed.ops import metrics as ops_metrics
 
 log = logging.getLogger(__name__)
 
@@ -339,6 +340,7 @@ def send_due(
                 deliver(row, digest, connection, now, outcome)
     finally:
         connection.close()
+        ops_metrics.count_digests(outcome)  # never raises; counts a run that broke half-way too
     return outcome
 
 

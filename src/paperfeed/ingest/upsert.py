@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from paperfeed.ingest.records import PaperRecord, Rejected
+from paperfeed.ops import metrics as ops_metrics
 from paperfeed.papers.models import Author, Authorship, Paper
 
 Authors = tuple[tuple[str, str], ...]  # ((name, affiliation), ...) in order
@@ -330,6 +331,7 @@ def ingest(
     def flush() -> None:
         done = write_batch(batch)
         total.add(done)
+        ops_metrics.count_ingested(done)  # never raises
         batch.clear()
         if on_batch:
             on_batch(done)

@@ -1,1 +1,10 @@
-urlpatterns: list = []
+from django.urls import path
+
+from paperfeed.ops import views
+
+app_name = "ops"
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics_view, name="metrics"),
+]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from paperfeed.ops.metrics import observe_search
 from paperfeed.papers.models import Paper
 from paperfeed.search import fusion, lexical, vectors
 from paperfeed.search.embeddings import current_model
@@ -200,6 +201,7 @@ def _semantic_candidates(
     return ids, (count / n_vectors if count and n_vectors else None)
 
 
+@observe_search  # search latency histogram by mode; never breaks the search
 def search(
     query: str,
     *,

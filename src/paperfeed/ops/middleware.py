@@ -1,0 +1,174 @@
+"""Operations middleware: request ids, access logs and latency, health checks, database outages.
+
+Order in ``settings.MIDDLEWARE`` (outermost first)::
+
+    RequestLogMiddleware      id, timing, access log line, latency histogram
+    DatabaseOutageMiddleware  database unreachable -> 503 + Retry-After instead of 500
+    HealthCheckMiddleware     answers GET /healthz and /readyz before host checks
+    ...Django's own (SecurityMiddleware, CommonMiddleware, CSRF, ...)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.signals import got_request_exception
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from paperfeed.ops import logging as ops_logging
+from paperfeed.ops import metrics, views
+
+request_log = logging.getLogger("paperfeed.request")
+outage_log = logging.getLogger("paperfeed.ops.outage")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+RETRY_AFTER_SECONDS = 10
+OUTAGE_LOG_INTERVAL = 30.0  # seconds between two log lines about the same outage
+DATABASE_DOWN = (OperationalError, InterfaceError)
+HEALTH_VIEWS = {"/healthz": ("ops:healthz", views.healthz), "/readyz": ("ops:readyz", views.readyz)}
+
+
+class RequestLogMiddleware:
+    """Gives each request an id (a sane incoming ``X-Request-ID`` or a new one), returns it in
+    the response header, logs one ``paperfeed.request`` line and observes the latency."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        start = time.perf_counter()
+        rid = ops_logging.accept_request_id(request.headers.get(REQUEST_ID_HEADER))
+        request.request_id = rid
+        token = ops_logging.request_id.set(rid)
+        try:
+            response = self.get_response(request)
+            elapsed = time.perf_counter() - start
+            response[REQUEST_ID_HEADER] = rid
+            route = route_name(request)
+            metrics.observe_request(route, request.method, response.status_code, elapsed)
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "request_id": rid,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )
+            return response
+        finally:
+            ops_logging.request_id.reset(token)
+
+
+def route_name(request: HttpRequest) -> str:
+    """The matched URL's view name (bounded label values), ``<unmatched>`` for 404s."""
+    name = getattr(request, "paperfeed_route", None)
+    if name:
+        return name
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "<unmatched>"
+    return match.view_name or match.route or "<unnamed>"
+
+
+class HealthCheckMiddleware:
+    """Answers ``GET``/``HEAD`` ``/healthz`` and ``/readyz`` itself, before ALLOWED_HOSTS, HTTPS
+    redirects and CSRF, so a load balancer probing by IP address gets the real answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = HEALTH_VIEWS.get(request.path_info)
+        if found and request.method in {"GET", "HEAD"}:
+            request.paperfeed_route = found[0]
+            return found[1](request)
+        return self.get_response(request)
+
+
+class DatabaseOutageMiddleware:
+    """Turns "database unreachable" (``OperationalError``/``InterfaceError``) into a 503 with
+    ``Retry-After``: JSON under ``/api/``, a short HTML page elsewhere. Errors raised by views
+    arrive in :meth:`process_exception`; those raised by inner middleware become Django's 500,
+    which :meth:`__call__` replaces after :func:`_remember_database_error` saw the exception.
+    Django opens a new connection on the next request, so the site recovers by itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        error = getattr(request, "_paperfeed_database_error", None)
+        if response.status_code == 500 and error is not None:
+            return outage_response(request, error)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, DATABASE_DOWN):
+            return outage_response(request, exception)
+        return None
+
+
+def _remember_database_error(sender, request=None, **kwargs) -> None:
+    import sys
+
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, DATABASE_DOWN):
+        request._paperfeed_database_error = exc
+
+
+got_request_exception.connect(_remember_database_error, dispatch_uid="paperfeed-ops-outage")
+
+
+class _OutageLog:
+    """Logs the first failure, then at most one line per :data:`OUTAGE_LOG_INTERVAL` with how
+    many requests failed meanwhile, so an outage under load does not flood the log."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+        self._suppressed = 0
+
+    def record(self, request: HttpRequest, exc: Exception) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last < OUTAGE_LOG_INTERVAL:
+                self._suppressed += 1
+                return
+            suppressed, self._suppressed, self._last = self._suppressed, 0, now
+        outage_log.error(
+            "database unavailable, answering 503 (%s: %s); %d more request(s) since last report",
+            type(exc).__name__,
+            str(exc).strip()[:300],
+            suppressed,
+            extra={"method": request.method, "path": request.path},
+        )
+
+
+OUTAGE_LOG = _OutageLog()
+
+
+def outage_response(request: HttpRequest, exc: Exception) -> HttpResponse:
+    OUTAGE_LOG.record(request, exc)
+    message = "The database is unavailable; please retry shortly."
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(
+            "<!doctype html><html lang=en><head><meta charset=utf-8>"
+            "<title>Temporarily unavailable - paperfeed</title></head><body>"
+            f"<h1>Temporarily unavailable</h1><p>{message}</p></body></html>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    response._has_been_logged = True  # logged above; keeps django.request from logging it again
+    return response

@@ -1,0 +1,60 @@
+"""Papers and a published lexical index for the ops tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.db.utils import OperationalError
+
+from paperfeed.ingest.records import AuthorRecord, PaperRecord
+from paperfeed.ingest.upsert import ingest
+
+_numbers = itertools.count(1)
+Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns otherwise
+DAY = dt.date(2026, 11, 20)
+
+
+def paper_record(title: str | None = None, *, arxiv_id: str | None = None) -> PaperRecord:
+    arxiv_id = arxiv_id or f"2611.{next(_numbers):05d}"
+    return PaperRecord(
+        arxiv_id=arxiv_id,
+        title_raw=title or f"Paper {arxiv_id} on sparse attention",
+        source="jsonl",
+        abstract_raw="We study sparse attention for long documents.",
+        authors=[AuthorRecord("Ada Lovelace")],
+        categories=["cs.CL"],
+        listed=DAY,
+        published=DAY,
+    )
+
+
+def store_papers(count: int) -> list[str]:
+    records = [paper_record() for _ in range(count)]
+    summary = ingest(records)
+    assert summary.rejected == 0, summary.rejects
+    return [r.arxiv_id for r in records]
+
+
+@pytest.fixture
+def indexed(data_home):
+    """Three papers in the database and a published lexical index over them."""
+    from paperfeed.search.sync import rebuild_indexes
+
+    ids = store_papers(3)
+    rebuild_indexes(progress=False)
+    return ids
+
+
+@contextmanager
+def database_down(message: str = "could not connect to server: Connection refused"):
+    """Every new cursor of the default connection raises OperationalError, as when the
+    database server is unreachable."""
+    with mock.patch.object(connections["default"], "cursor", side_effect=OperationalError(message)):
+        yield
