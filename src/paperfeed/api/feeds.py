@@ -20,7 +20,7 @@ ERRORS = {400: ErrorOut, 422: ErrorOut}
 
 
 def _paging(page: int, per_page: int | None) -> tuple[int, int]:
-    params.check_range("page", page, 1)
+    params.check_range("page", page, 1, params.MAX_PAGE)
     size = params.capped(per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)
     return page, params.check_range("per_page", size, 1)
 

@@ -21,6 +21,9 @@ class BadParameter(ValueError):
         super().__init__(f"{name}: {problem}")
 
 
+MAX_PAGE = 10_000  # as the web pages: beyond it an offset overflows the database's integer
+MAX_OFFSET = 1_000_000
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.ASCII)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)

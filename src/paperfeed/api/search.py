@@ -39,7 +39,7 @@ def search(
     mode = params.check_choice("mode", mode, hybrid.MODES)
     sort = params.check_choice("sort", sort, hybrid.SORTS)
     limit = params.check_range("limit", limit, 1, MAX_LIMIT)
-    offset = params.check_range("offset", offset, 0)
+    offset = params.check_range("offset", offset, 0, params.MAX_OFFSET)
     start = params.parse_day("since", since) if since else None
     end = params.parse_day("until", until) if until else None
     if start and end and start > end:

@@ -21,7 +21,7 @@ RESPONSES = {200: PageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 def _user_list(
     request: HttpRequest, list_function, username: str, page: int, per_page: int
 ) -> dict:
-    params.check_range("page", page, 1)
+    params.check_range("page", page, 1, params.MAX_PAGE)
     params.check_range("per_page", per_page, 1, MAX_PER_PAGE)
     model = get_user_model()
     owner = model.objects.filter(**{model.USERNAME_FIELD: username}, is_active=True).first()

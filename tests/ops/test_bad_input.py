@@ -1,0 +1,175 @@
+"""A corpus of malformed requests: each gets a clear 4xx with a message, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.api.conftest import PAPERS, store
+
+pytestmark = pytest.mark.django_db
+
+LONG_ID = "9" * 5000
+HUGE = str(10**12)
+
+
+@pytest.fixture
+def site(data_home, settings):
+    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"  # no vectors: hybrid answers lexically
+    from paperfeed.search.sync import rebuild_indexes
+
+    store(*PAPERS)
+    rebuild_indexes(progress=False)
+
+
+@pytest.fixture
+def alice(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("alice", "alice@example.org", "a long password")
+
+
+@pytest.fixture
+def alice_api(client, alice):
+    """The test client sending alice's Bearer token with every request."""
+    from paperfeed.accounts.tokens import create_token
+
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {create_token(alice, 'bad input')}"
+    return client
+
+
+def message_of(response) -> str:
+    """The human-readable reason of an error response: ``detail`` of the API, the page text."""
+    body = response.content.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.loads(body)["detail"]
+    return body
+
+
+# (url, allowed statuses, a word the message must contain or None)
+BAD_GETS = [
+    # path traversal and junk in paper ids
+    ("/papers/..%2F..%2Fetc%2Fpasswd", {400, 404}, None),
+    ("/papers/../../etc/passwd", {400, 404}, None),
+    ("/api/papers/%00", {400, 404}, None),
+    ("/api/v1/papers/%00", {400, 404}, None),
+    ("/api/v1/papers/..%2F..%2Fetc%2Fpasswd", {400, 404}, None),
+    (f"/papers/{LONG_ID}", {400, 404}, None),
+    (f"/api/v1/papers/{LONG_ID}", {400, 404}, None),
+    (f"/api/papers/{LONG_ID}", {400, 404}, None),
+    (f"/api/v1/papers/{LONG_ID}/similar", {400, 404}, None),
+    # huge, negative and non-numeric page numbers and sizes
+    (f"/api/v1/feeds/trending?page={HUGE}", {400}, "page"),
+    (f"/api/v1/feeds/daily?date=2025-03-18&page={HUGE}", {400}, "page"),
+    ("/api/v1/feeds/daily?date=2025-03-18&page=0", {400}, "page"),
+    (f"/api/v1/feeds/weekly?week=2025-W12&page={HUGE}", {400}, "page"),
+    (f"/api/v1/feeds/monthly?month=2025-03&page={HUGE}", {400}, "page"),
+    (f"/api/v1/users/nobody/upvotes?page={HUGE}", {400, 404}, None),
+    ("/api/daily_papers?p=-1", {400}, "p"),
+    (f"/api/daily_papers?p={HUGE}", {200, 400}, None),  # HF answers [] past the end
+    (f"/api/daily_papers?limit={10**9}", {200}, None),  # a page size is capped, not refused
+    (f"/api/v1/search?q=cache&limit={10**9}", {400}, "limit"),
+    (f"/api/v1/search?q=cache&offset={10**30}", {400, 422}, "offset"),
+    ("/api/v1/search?q=cache&offset=-5", {400}, "offset"),
+    ("/api/v1/feeds/trending?page=abc", {400, 422}, "page"),
+    (f"/?page={HUGE}", {400}, "page"),
+    ("/?page=-1", {400}, "page"),
+    ("/trending?page=x", {400}, "page"),
+    (f"/search?q=cache&page={HUGE}", {400}, "page"),
+    # bad dates and weeks
+    ("/api/v1/feeds/daily?date=2025-13-45", {400}, "date"),
+    ("/api/v1/feeds/weekly?week=2025-W99", {400}, "week"),
+    ("/api/v1/feeds/monthly?month=2025-13", {400}, "month"),
+    ("/api/daily_papers?date=2025-13-45", {400}, "date"),
+    ("/api/daily_papers?week=2025-W99", {400}, "week"),
+    ("/api/v1/search?q=cache&since=2025-02-30", {400}, "since"),
+    ("/search?q=cache&since=2025-13-45", {400}, "since"),
+    ("/day/2025-13-45", {404}, None),
+    ("/week/2025-W99", {404}, None),
+    # unknown sort and mode values
+    ("/api/v1/feeds/daily?date=2025-03-18&sort=sideways", {400}, "sort"),
+    ("/api/daily_papers?sort=sideways", {400}, "sort"),
+    ("/api/v1/search?q=cache&mode=telepathy", {400}, "mode"),
+    ("/api/v1/search?q=cache&sort=sideways", {400}, "sort"),
+    ("/search?q=cache&mode=telepathy", {400}, "mode"),
+    ("/trending?sort=sideways", {400}, "sort"),
+]
+
+
+@pytest.mark.parametrize(("url", "statuses", "word"), BAD_GETS, ids=lambda v: str(v)[:60])
+def test_malformed_get_is_a_clear_client_error(client, site, url, statuses, word):
+    response = client.get(url)
+    assert response.status_code in statuses, (url, response.status_code, response.content[:300])
+    if response.status_code >= 400:
+        message = message_of(response)
+        assert message.strip()
+        if word is not None:
+            assert word in message, (url, message[:300])
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/search", "/api/papers/search", "/search", "/feeds/search.rss", "/"]
+)
+@pytest.mark.parametrize("query", ["q=%FF%FEcache%C0%AF&sort=%FF", "q=\xff\xfecache&mode=\xc0"])
+def test_invalid_utf8_in_query_string_is_not_a_server_error(client, site, path, query):
+    # percent-encoded bytes that are not UTF-8, and the raw bytes (QUERY_STRING is latin-1)
+    response = client.get(path, QUERY_STRING=query)
+    assert response.status_code < 500, (path, query, response.content[:300])
+    if response.status_code >= 400:
+        assert message_of(response).strip()
+
+
+def test_huge_search_query_is_answered_or_refused_clearly(client, site):
+    query = "cache " * (100_000 // 6)
+    for url in ("/api/v1/search", "/api/papers/search", "/search"):
+        response = client.get(url, {"q": query})
+        assert response.status_code in {200, 400, 414}, (url, response.content[:300])
+        if response.status_code != 200:
+            assert message_of(response).strip()
+
+
+# JSON bodies to the API, sent with alice's token: (method, url, body bytes)
+BAD_JSON = [
+    ("post", "/api/v1/papers/2503.00001/comments", b"\xff\xfe{not utf-8"),
+    ("post", "/api/v1/papers/2503.00001/comments", b'{"body": "unterminated'),
+    ("post", "/api/v1/papers/2503.00001/comments", b'{"body": 42, "parent_id": "x"}'),
+    ("post", "/api/v1/papers/2503.00001/comments", b'["body"]'),
+    ("post", "/api/v1/papers/2503.00001/comments", b'{"body": "hi", "parent_id": 1e400}'),
+    ("post", "/api/v1/submissions", b'{"paper": ["2503.00001"]}'),
+    ("post", "/api/v1/submissions", b'{"paper": "..%2F..%2Fetc%2Fpasswd"}'),
+    ("post", "/api/v1/submissions", b'{"paper": "\\u0000"}'),
+    ("post", "/api/v1/submissions", b"null"),
+    ("patch", "/api/v1/comments/1", b'{"body": null}'),
+    ("post", "/api/v1/papers/%00/vote", b""),
+    ("post", f"/api/v1/papers/{LONG_ID}/vote".encode().decode(), b""),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "body"), BAD_JSON, ids=lambda v: str(v)[:50])
+def test_malformed_json_body_is_a_clear_client_error(alice_api, site, method, url, body):
+    response = getattr(alice_api, method)(url, data=body, content_type="application/json")
+    assert 400 <= response.status_code < 500, (url, body, response.status_code, response.content)
+    assert message_of(response).strip()
+
+
+OVERSIZED_LIMIT = 10_000
+
+
+def test_oversized_json_body_to_the_api_is_refused(alice_api, site, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = OVERSIZED_LIMIT
+    body = json.dumps({"body": "x" * (OVERSIZED_LIMIT * 2)})
+    response = alice_api.post(
+        "/api/v1/papers/2503.00001/comments", data=body, content_type="application/json"
+    )
+    assert response.status_code in {400, 413}, response.content[:300]
+    assert message_of(response).strip()
+
+
+@pytest.mark.parametrize("url", ["/papers/2503.00001/comments", "/submit"])
+def test_oversized_form_post_is_refused(client, alice, site, settings, url):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = OVERSIZED_LIMIT
+    client.force_login(alice)
+    response = client.post(url, {"body": "x" * (OVERSIZED_LIMIT * 2), "paper": "2503.00001"})
+    assert response.status_code in {400, 413}, response.content[:300]
+    assert response.content.strip()
