@@ -311,7 +311,7 @@ def _explain_page(
 
 
 def _lexical(parsed, limit, offset, categories, since, until, author, sort) -> SearchResult:
-    hits, total = lexical.current_index().search(
+    return lexical.search_papers(
         parsed,
         limit=limit,
         offset=offset,
@@ -321,7 +321,6 @@ def _lexical(parsed, limit, offset, categories, since, until, author, sort) -> S
         author=author,
         sort=sort,
     )
-    return SearchResult(hits, total, "lexical")
 
 
 def similar(paper_id: str, limit: int = 10) -> SearchResult:

@@ -464,7 +464,7 @@ def current_index() -> LexicalIndex:
 
 
 def search_papers(
-    query: str,
+    query: str | ParsedQuery,
     *,
     limit: int = 20,
     offset: int = 0,
@@ -475,7 +475,7 @@ def search_papers(
     sort: str = "relevance",
 ) -> SearchResult:
     """Keyword search of the app's index; raises :class:`IndexMissing` before the first build."""
-    parsed = parse(query)
+    parsed = query if isinstance(query, ParsedQuery) else parse(query)
     if parsed.is_empty:
         return SearchResult([], 0, "lexical")
     hits, total = current_index().search(
