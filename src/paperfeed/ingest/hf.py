@@ -24,7 +24,7 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from paperfeed.ingest.jsonl import iter_json_lines
+from paperfeed.ingest.jsonl import iter_json_lines, text_field
 from paperfeed.ingest.records import (
     AuthorRecord,
     PaperRecord,
@@ -41,15 +41,6 @@ _SPACE = " \t\r\n"
 _BOM = b"\xef\xbb\xbf"
 
 
-def _text(obj: dict, key: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{key} must be a string, got {type(value).__name__}")
-    return value
-
-
 def authors_of(value) -> list[AuthorRecord]:
     if value is None:
         return []
@@ -58,7 +49,7 @@ def authors_of(value) -> list[AuthorRecord]:
     authors = []
     for item in value:
         if isinstance(item, dict):
-            authors.append(AuthorRecord(_text(item, "name")))
+            authors.append(AuthorRecord(text_field(item, "name")))
         elif isinstance(item, str):
             authors.append(AuthorRecord(item))
         else:
@@ -77,10 +68,10 @@ def record_from_entry(entry, location: str) -> PaperRecord | Rejected:
     try:
         return make_record(
             raw_id=paper.get("id"),
-            title=_text(paper, "title") or _text(entry, "title"),
+            title=text_field(paper, "title") or text_field(entry, "title"),
             source=SOURCE,
             location=location,
-            abstract_raw=_text(paper, "summary") or _text(entry, "summary"),
+            abstract_raw=text_field(paper, "summary") or text_field(entry, "summary"),
             authors=authors_of(paper.get("authors")),
             published=parse_date(paper.get("publishedAt"), what="paper.publishedAt"),
             listed=parse_date(listed_on, what="publishedAt"),

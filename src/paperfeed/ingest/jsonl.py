@@ -39,6 +39,17 @@ def iter_json_lines(stream: BinaryIO, name: str) -> Iterator[tuple[str, dict | R
         yield location, obj
 
 
+def text_field(obj: dict, key: str) -> str:
+    """``obj[key]`` as text: missing or null is "", anything but a string is a ValueError naming
+    the field (the importers turn it into a rejected record)."""
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a string, got {type(value).__name__}")
+    return value
+
+
 def _authors(value) -> list[AuthorRecord]:
     if not value:
         return []

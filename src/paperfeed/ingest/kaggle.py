@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from typing import BinaryIO
 
-from paperfeed.ingest.jsonl import iter_json_lines
+from paperfeed.ingest.jsonl import iter_json_lines, text_field
 from paperfeed.ingest.records import AuthorRecord, PaperRecord, Rejected, make_record, parse_date
 from paperfeed.papers.ids import repair_numeric_id
 from paperfeed.papers.text import collapse
@@ -78,15 +78,6 @@ def authors_of(parsed, fallback) -> list[AuthorRecord]:
     return []
 
 
-def _text(obj: dict, key: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"{key} must be a string, got {type(value).__name__}")
-    return value
-
-
 def record_from_object(obj: dict, location: str) -> PaperRecord | Rejected:
     try:
         versions = versions_of(obj.get("versions"))
@@ -98,15 +89,15 @@ def record_from_object(obj: dict, location: str) -> PaperRecord | Rejected:
             source=SOURCE,
             location=location,
             version=versions[-1][0] if versions else None,
-            abstract_raw=_text(obj, "abstract"),
+            abstract_raw=text_field(obj, "abstract"),
             authors=authors_of(obj.get("authors_parsed"), obj.get("authors")),
-            categories=_text(obj, "categories").split(),
+            categories=text_field(obj, "categories").split(),
             published=dates[0] if dates else None,
             updated=(dates[-1] if dates else None) or update_date,
-            comment=_text(obj, "comments"),
-            journal_ref=_text(obj, "journal-ref"),
-            doi=_text(obj, "doi"),
-            license=_text(obj, "license"),
+            comment=text_field(obj, "comments"),
+            journal_ref=text_field(obj, "journal-ref"),
+            doi=text_field(obj, "doi"),
+            license=text_field(obj, "license"),
         )
     except ValueError as exc:
         return Rejected(location, str(exc))
