@@ -13,3 +13,5 @@ os.environ["PAPERFEED_HARVEST_DELAY"] = "0"
 from paperfeed.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# in-process tests run in transactions a background thread cannot see: no automatic catch-up
+PAPERFEED_INDEX_CATCHUP_SECONDS = 0

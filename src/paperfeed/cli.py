@@ -10,6 +10,8 @@ import os
 import re
 import sys
 
+from paperfeed.ops import multiproc
+
 USAGE = """usage: paperfeed COMMAND [options]    (paperfeed COMMAND --help for its options)
 
 A self-hostable research-paper platform: arXiv feeds, hybrid search, digests.
@@ -46,12 +48,24 @@ def _first_sentence(text: str, width: int = 96) -> str:
     return sentence if len(sentence) <= width else sentence[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _multiprocess_metrics(config) -> bool:
+    return config.get_bool("PAPERFEED_METRICS_MULTIPROCESS") and multiproc.ENV not in os.environ
+
+
+def _missing_schema(exc: Exception) -> bool:
+    """An error from a database that was never initialised or not migrated to this version."""
+    return bool(re.search(r"no such (table|column)|(relation|column) \S+ does not exist", str(exc)))
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
+    from paperfeed import config
     from paperfeed.config import ConfigError
 
     try:
+        if argv and argv[0] in multiproc.COMMANDS and _multiprocess_metrics(config):
+            multiproc.enable(config.home())  # before anything imports prometheus_client
         import django
 
         django.setup()
@@ -80,8 +94,18 @@ def main(argv: list[str] | None = None) -> None:
     if argv[0] not in _paperfeed_commands():
         sys.stderr.write(f"paperfeed: unknown command {argv[0]!r}; see paperfeed --help\n")
         sys.exit(2)
+    from django.db.utils import OperationalError, ProgrammingError
+
     try:
         ManagementUtility(["paperfeed", *argv]).execute()
+    except (OperationalError, ProgrammingError) as exc:
+        if not _missing_schema(exc):
+            raise
+        sys.stderr.write(
+            f"paperfeed: the database lacks paperfeed's tables or columns ({exc}).\n"
+            "Run `paperfeed init` first: it creates them and applies pending migrations.\n"
+        )
+        sys.exit(2)
     except BrokenPipeError:  # `paperfeed stats | head`: the reader left, nothing is wrong
         # recipe from the Python docs (signal module, "Note on SIGPIPE")
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

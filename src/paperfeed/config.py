@@ -96,6 +96,26 @@ SETTINGS: tuple[Setting, ...] = (
         "request_id, method, path, status, duration_ms). 0: only warnings.",
     ),
     Setting(
+        "PAPERFEED_DB_CONNECT_TIMEOUT",
+        "5",
+        "Seconds to wait for PostgreSQL to accept a connection before giving up (the request "
+        "is then answered 503). Not used with SQLite.",
+    ),
+    Setting(
+        "PAPERFEED_INDEX_CATCHUP_SECONDS",
+        "30",
+        "Web processes check at most this often, while serving requests, whether the database "
+        "changed since this node's search indexes were synced, and bring them up to date in the "
+        "background (so a node catches up after an ingest on another node). 0 turns it off.",
+    ),
+    Setting(
+        "PAPERFEED_METRICS_MULTIPROCESS",
+        "1",
+        "1 = `paperfeed serve`, `worker`, `ingest`, `fetch` and `digest` share their Prometheus "
+        "counters through $PAPERFEED_HOME/run/metrics, so /metrics answers with the sum over "
+        "this node's processes. 0 = each process reports only its own numbers.",
+    ),
+    Setting(
         "PAPERFEED_SUBMISSIONS_PER_DAY",
         "10",
         "Papers one user may submit to the daily feed per day (UTC); further submissions are "
@@ -120,6 +140,18 @@ def get_bool(name: str) -> bool:
     if value in {"0", "false", "no", "off", ""}:
         return False
     raise ConfigError(f"{name}={value!r} is not a boolean; use 1 or 0")
+
+
+def get_number(name: str, *, minimum: float = 0) -> float:
+    """A declared numeric setting; ConfigError names the setting and the bad value."""
+    value = get(name).strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a number") from None
+    if number < minimum:
+        raise ConfigError(f"{name}={value!r} must be at least {minimum:g}")
+    return number
 
 
 class ConfigError(Exception):

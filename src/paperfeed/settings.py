@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "paperfeed.ops.middleware.RequestLogMiddleware",  # request id, access log, latency metric
+    "paperfeed.search.catchup.IndexCatchUpMiddleware",  # this node's indexes follow the DB
     "paperfeed.ops.middleware.DatabaseOutageMiddleware",  # database down -> 503, not 500
     "paperfeed.ops.middleware.HealthCheckMiddleware",  # /healthz, /readyz before host checks
     "django.middleware.security.SecurityMiddleware",
@@ -96,6 +97,11 @@ def _database(url: str) -> dict:
             },
         }
     db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        # a server that does not answer (host down, firewall) fails fast -> 503, not a hang
+        db.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", max(1, round(config.get_number("PAPERFEED_DB_CONNECT_TIMEOUT")))
+        )
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db.setdefault("OPTIONS", {}).update(
             {
@@ -210,3 +216,4 @@ PAPERFEED_ARXIV_OAI_URL = config.get("PAPERFEED_ARXIV_OAI_URL")
 PAPERFEED_ARXIV_API_URL = config.get("PAPERFEED_ARXIV_API_URL")
 PAPERFEED_HARVEST_DELAY = float(config.get("PAPERFEED_HARVEST_DELAY"))
 PAPERFEED_CONTACT_EMAIL = config.get("PAPERFEED_CONTACT_EMAIL")
+PAPERFEED_INDEX_CATCHUP_SECONDS = config.get_number("PAPERFEED_INDEX_CATCHUP_SECONDS")

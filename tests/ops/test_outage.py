@@ -94,3 +94,15 @@ def test_database_urls_check_connection_health():
     db = _database("postgres://paperfeed@db.example.org:5432/paperfeed")
     assert db["CONN_HEALTH_CHECKS"] is True
     assert db["CONN_MAX_AGE"] == 60
+    assert db["OPTIONS"]["connect_timeout"] == 5  # an unreachable server fails fast -> 503
+
+
+def test_the_connect_timeout_is_a_setting(monkeypatch):
+    from paperfeed.config import ConfigError
+
+    monkeypatch.setenv("PAPERFEED_DB_CONNECT_TIMEOUT", "2")
+    assert _database("postgres://db.example.org/paperfeed")["OPTIONS"]["connect_timeout"] == 2
+    monkeypatch.setenv("PAPERFEED_DB_CONNECT_TIMEOUT", "soon")
+    with pytest.raises(ConfigError, match="PAPERFEED_DB_CONNECT_TIMEOUT='soon' is not a number"):
+        _database("postgres://db.example.org/paperfeed")
+    assert "connect_timeout" not in _database("sqlite:////tmp/x.sqlite3")["OPTIONS"]

@@ -87,3 +87,21 @@ def test_bad_boolean_names_the_setting(monkeypatch):
     monkeypatch.setenv("PAPERFEED_DEBUG", "maybe")
     with pytest.raises(config.ConfigError, match="PAPERFEED_DEBUG"):
         config.get_bool("PAPERFEED_DEBUG")
+
+
+def test_a_command_on_a_database_never_initialised_says_run_init(tmp_path):
+    result = run_cli("stats", home=tmp_path)
+    assert result.returncode == 2
+    assert b"Run `paperfeed init` first" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_the_missing_schema_hint_is_not_given_for_other_errors():
+    from django.db.utils import OperationalError
+
+    from paperfeed.cli import _missing_schema
+
+    assert _missing_schema(OperationalError("no such table: papers_paper"))
+    assert _missing_schema(OperationalError('relation "papers_paper" does not exist'))
+    assert _missing_schema(OperationalError("column papers_paper.hidden does not exist"))
+    assert not _missing_schema(OperationalError('database "paperfeed" does not exist'))
+    assert not _missing_schema(OperationalError("connection refused"))

@@ -13,11 +13,11 @@ default), so tests and other libraries never see or disturb these series:
 - ``papers_total`` and ``embeddings_pending`` (visible papers without a vector of the configured
   model): gauges computed on each scrape with one ``COUNT`` query each.
 
-Limitation: counters and histograms are kept in memory **per process**. Under ``gunicorn
---workers N`` each worker answers a scrape with its own numbers only, and ingest/digest counters
-are counted in the process that ran them (the worker, a management command). Prometheus's
-multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``) is not wired yet; until it is, scrape each
-process or read the totals from the database gauges.
+Several processes: ``paperfeed serve``, ``worker``, ``ingest``, ``fetch`` and ``digest`` run in
+Prometheus's multiprocess mode (:mod:`paperfeed.ops.multiproc`, on unless
+``PAPERFEED_METRICS_MULTIPROCESS=0``): each process writes its counters and histograms to files
+in ``$PAPERFEED_HOME/run/metrics`` and a scrape of any web process answers with the node's sum.
+Without it, counters and histograms are kept in memory per process.
 
 Recording helpers (:func:`count_ingested`, :func:`count_digests`, :func:`observe_search`) never
 raise: a metrics failure must not break an ingest, a digest run or a search.
@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from paperfeed.ops import multiproc
 
 log = logging.getLogger(__name__)
 
@@ -151,5 +154,11 @@ REGISTRY.register(StoreCollector())
 
 
 def render() -> bytes:
-    """The text exposition of :data:`REGISTRY`."""
+    """The text exposition of :data:`REGISTRY`, or, in multiprocess mode
+    (:mod:`paperfeed.ops.multiproc`), of every process of this node summed."""
+    if os.environ.get(multiproc.ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(StoreCollector())
+        return generate_latest(registry)
     return generate_latest(REGISTRY)

@@ -207,6 +207,34 @@ def _stale_votes(state: dict, votes: dict[str, int]) -> set[str]:
     return {pid for pid in votes.keys() | known.keys() if votes.get(pid, 0) != known.get(pid, 0)}
 
 
+def stale_votes(state: dict) -> set[str]:
+    """Papers whose upvote count in the database differs from the one the index holds."""
+    return _stale_votes(state, _upvotes())
+
+
+def _changed_since(state: dict):
+    """Papers stamped at or after the watermark less the overlap (all papers without one)."""
+    mark = _watermark(state)
+    changed = Paper.objects.all()
+    if mark is not None:
+        changed = changed.filter(updated_at__gte=mark - WATERMARK_OVERLAP)
+    return changed
+
+
+def pending_changes(state: dict, *, first_only: bool = False) -> list[str]:
+    """Ids of papers changed in the database since the index described by ``state`` was
+    synced (the first one only with ``first_only``, for a cheap "is it behind?")."""
+    seen = state.get("window") or {}
+    pending = []
+    rows = _changed_since(state).values_list("arxiv_id", "updated_at")
+    for pid, at in rows.iterator(chunk_size=CHUNK):
+        if seen.get(pid) != _iso(at):
+            pending.append(pid)
+            if first_only:
+                break
+    return pending
+
+
 def _reconcile(index: LexicalIndex, progress: bool) -> tuple[int, int]:
     """Make the index's ids equal the visible papers' ids; returns (added, removed)."""
     in_index = index.all_ids()
@@ -227,9 +255,7 @@ def _reconcile(index: LexicalIndex, progress: bool) -> tuple[int, int]:
 def _sync_locked(path: Path, state: dict, progress: bool) -> dict:
     old_mark = _watermark(state)
     seen = state.get("window") or {}
-    changed = Paper.objects.all()
-    if old_mark is not None:
-        changed = changed.filter(updated_at__gte=old_mark - WATERMARK_OVERLAP)
+    changed = _changed_since(state)
     rows = list(changed.values_list("arxiv_id", "updated_at"))
     shown = set(changed.visible().values_list("arxiv_id", flat=True))
     new_mark = max([at for _, at in rows], default=old_mark)
@@ -294,13 +320,17 @@ def sync_indexes(progress: bool = True) -> dict:
     raises :class:`paperfeed.search.paths.IndexBusy` when another process is writing.
     """
     with paths.write_lock(KIND):
-        path = paths.current_dir(KIND)
-        state = read_state(path) if path else None
-        if path is None or state is None:
-            lexical = _rebuild_locked(progress)
-        else:
-            lexical = _sync_locked(path, state, progress)
+        lexical = sync_lexical_locked(progress)
     return {"lexical": lexical, "vectors": _sync_vectors(progress)}
+
+
+def sync_lexical_locked(progress: bool = False) -> dict:
+    """The lexical part of :func:`sync_indexes`; the caller holds the lexical write lock."""
+    path = paths.current_dir(KIND)
+    state = read_state(path) if path else None
+    if path is None or state is None:
+        return _rebuild_locked(progress)
+    return _sync_locked(path, state, progress)
 
 
 def rebuild_indexes(progress: bool = True) -> dict:

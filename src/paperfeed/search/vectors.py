@@ -171,7 +171,13 @@ def _publish(index: VectorIndex) -> Path:
     directory = paths.new_generation_dir(KIND)
     try:
         index.index.save(str(directory / INDEX_FILE))
-        state = {"model": index.model, "dim": index.dim, "count": len(index)}
+        keys = np.asarray(index.index.keys, dtype=np.uint64)
+        state = {
+            "model": index.model,
+            "dim": index.dim,
+            "count": len(index),
+            "max_key": int(keys.max()) if len(keys) else 0,  # for a cheap "is it behind?"
+        }
         (directory / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
         paths.publish(KIND, directory)
     except BaseException:

@@ -3,9 +3,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from paperfeed.ops import multiproc
 
 
 class Command(BaseCommand):
@@ -44,6 +47,9 @@ class Command(BaseCommand):
             workers = min(8, 2 * (os.cpu_count() or 1) + 1)
         if workers < 1:
             raise CommandError(f"--workers must be at least 1, not {workers}")
+        metrics_dir = os.environ.get(multiproc.ENV)
+        if metrics_dir:  # set by the CLI (PAPERFEED_METRICS_MULTIPROCESS): one /metrics total
+            multiproc.clear_dead(Path(metrics_dir))
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
