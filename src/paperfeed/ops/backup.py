@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import subprocess
 from dataclasses import dataclass
@@ -314,12 +315,27 @@ def _pg_backup(dest: Path, db: dict) -> BackupResult:
     return BackupResult(path, manifest_path, manifest)
 
 
+def pg_dump_tables(toc: str) -> set[str]:
+    """The tables of schema public that a dump's table of contents (``pg_list``) creates."""
+    return set(re.findall(r"^\d+; \d+ \d+ TABLE public (\S+) ", toc, flags=re.MULTILINE))
+
+
 def _pg_restore(path: Path, manifest: dict, db: dict, *, yes: bool) -> dict:
-    pg_list(path, db)  # a damaged dump is refused before anything is touched
+    dumped = pg_dump_tables(pg_list(path, db))  # a damaged dump is refused before any change
+    if not dumped:
+        raise BackupError(f"the dump {path} holds no tables of schema public")
     with pg_connect(db) as con:
         cur = con.cursor()
-        _refuse_non_empty(count_rows(cur, _pg_tables(cur)), yes)
-    args = [PG_RESTORE, "--clean", "--if-exists", "--no-owner", "--exit-on-error"]
+        tables = _pg_tables(cur)
+        _refuse_non_empty(count_rows(cur, tables), yes)
+        # Tables the backup does not have (a newer schema's, as when restoring the backup taken
+        # before an upgrade): restoring replaces the whole database, their foreign keys would stop
+        # --clean from dropping the backup's tables, and `migrate` would find them in its way.
+        newer = sorted(set(tables) - dumped)
+        if newer:
+            cur.execute(f"DROP TABLE IF EXISTS {', '.join(map(_quote, newer))} CASCADE")
+    # one transaction (implies --exit-on-error): a pg_restore that fails changes nothing
+    args = [PG_RESTORE, "--clean", "--if-exists", "--no-owner", "--single-transaction"]
     _run([*args, *pg_args(db), f"--dbname={db['NAME']}", str(path)], pg_env(db), "pg_restore")
     with pg_connect(db) as con:
         cur = con.cursor()
