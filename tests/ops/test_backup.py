@@ -145,6 +145,30 @@ def test_a_count_mismatch_with_the_manifest_is_detected(tmp_path, target):
         ops.restore(result.manifest_path, yes=True, db=target)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_a_newer_version_is_refused_before_anything_changes(tmp_path, target):
+    _ingest(2)
+    result = ops.backup(tmp_path)
+    manifest = json.loads(result.manifest_path.read_text())
+    manifest["migrations"].append("papers.0999_from_the_future")
+    result.manifest_path.write_text(json.dumps(manifest))
+    before = _counts(target)
+    with pytest.raises(ops.BackupError, match="newer paperfeed.*papers.0999_from_the_future"):
+        ops.restore(result.manifest_path, yes=True, db=target)
+    assert _counts(target) == before
+
+
+def test_the_tables_of_a_dump_are_read_from_its_table_of_contents():
+    toc = (
+        ";\n; Archive created at 2026-11-27\n"
+        "222; 1259 16390 TABLE public papers_paper postgres\n"
+        "223; 1259 16400 TABLE public community_vote postgres\n"
+        "3340; 0 16390 TABLE DATA public papers_paper postgres\n"
+        "224; 1259 16410 SEQUENCE public papers_author_id_seq postgres\n"
+    )
+    assert ops.pg_dump_tables(toc) == {"papers_paper", "community_vote"}
+
+
 def test_a_missing_manifest_is_named(tmp_path):
     (tmp_path / "paperfeed-x.sqlite3").write_bytes(b"")
     with pytest.raises(ops.BackupError, match="no manifest paperfeed-x.json"):

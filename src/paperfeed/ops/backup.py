@@ -375,6 +375,15 @@ def pending_migrations() -> list[str]:
     return [f"{m.app_label}.{m.name}" for m, _ in plan]
 
 
+def unknown_migrations(applied: list[str]) -> list[str]:
+    """Migrations a backup records (``app.name``) that this version of the code does not have:
+    the backup was taken by a newer paperfeed."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
+    return [name for name in applied if name not in known]
+
+
 def restore(src: Path, *, yes: bool = False, db: dict | None = None, migrate: bool = True) -> dict:
     """Restore the backup ``src`` (file or manifest) into the database, then check it.
 
@@ -390,6 +399,13 @@ def restore(src: Path, *, yes: bool = False, db: dict | None = None, migrate: bo
         raise BackupError(
             f"{path.name} is a {manifest['engine']} backup; the database is {engine}. "
             "Restore it into a database of the same kind."
+        )
+    newer = unknown_migrations(manifest["migrations"])
+    if newer:
+        raise BackupError(
+            f"{path.name} was taken by a newer paperfeed: its schema has migrations this version "
+            f"does not know ({', '.join(newer)}). Install that version (or a later one) to "
+            "restore it; nothing was changed."
         )
     if engine == "sqlite":
         result = _sqlite_restore(path, manifest, yes=yes)
