@@ -170,6 +170,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic in development
+from whitenoise.compress import Compressor  # noqa: E402
+
+# source maps are fetched by developer tools only: not worth ~6 s of brotli on every collect
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # --- email (the digests app owns this block): EMAIL_URL -> Django's EMAIL_* settings ---
 globals().update(config.email_settings(config.get("EMAIL_URL")))

@@ -4,6 +4,8 @@ and two ``paperfeed worker --once`` processes started at once run exactly one ro
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +49,24 @@ def test_a_tick_of_the_second_worker_waits_then_takes_over_when_the_first_dies()
     second = worker.tick(steps, me="w2", lease_seconds=30, now=lambda: later, build=lambda *a: None)
     assert second.ran and second.holder == "w2" and ran == ["index", "index"]
     assert lease.current(LEASE).holder == "w2"
+
+
+@pytest.mark.django_db
+def test_a_lease_held_by_a_killed_process_of_this_host_is_taken_over_at_once():
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = f"{socket.gethostname()}:{gone.pid}"
+    alive = f"{socket.gethostname()}:{os.getpid()}"
+    assert lease.acquire(LEASE, alive, T0, 1800)
+    assert not lease.acquire(LEASE, "other-host:1", T0 + dt.timedelta(seconds=1), 1800)
+    lease.release(LEASE, alive)
+    assert lease.acquire(LEASE, dead, T0, 1800)  # then killed, long before its lease expires
+    assert lease.acquire(LEASE, alive, T0 + dt.timedelta(seconds=1), 1800)
+    assert lease.current(LEASE).holder == alive
+    # a holder on another host cannot be checked: it keeps its lease until it expires
+    lease.release(LEASE, alive)
+    assert lease.acquire(LEASE, "other-host:1", T0, 1800)
+    assert not lease.acquire(LEASE, alive, T0 + dt.timedelta(seconds=1), 1800)
 
 
 # Both processes set Django up, wait for the same start signal, then run the real command;

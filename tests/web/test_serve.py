@@ -57,3 +57,29 @@ def test_serve_answers_pages_and_static_files(tmp_path):
 def test_serve_refuses_a_bad_port(tmp_path):
     result = run_cli("serve", "--port", "70000", home=tmp_path)
     assert result.returncode != 0 and b"--port must be between 1 and 65535" in result.stderr
+
+
+def test_static_files_are_collected_again_only_when_a_source_changed(
+    settings, tmp_path, monkeypatch
+):
+    from paperfeed.web.management.commands import serve
+
+    settings.STATIC_ROOT = str(tmp_path / "static")
+    fingerprint = "one"
+    monkeypatch.setattr(serve, "_sources_fingerprint", lambda: fingerprint)
+    assert serve.collect_static() is True
+    assert (tmp_path / "static" / "web" / "style.css").exists()
+    assert serve.collect_static() is False  # nothing changed: no 10 s of compression
+    fingerprint = "two"
+    assert serve.collect_static() is True
+
+
+def test_the_fingerprint_follows_the_static_sources(settings, tmp_path):
+    from paperfeed.web.management.commands import serve
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    settings.STATICFILES_DIRS = [str(extra)]
+    before = serve._sources_fingerprint()
+    (extra / "new.css").write_text("body {}")
+    assert serve._sources_fingerprint() != before

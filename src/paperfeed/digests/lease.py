@@ -1,4 +1,7 @@
-"""A named database lease: one holder at a time, taken over when it expires.
+"""A named database lease: one holder at a time, taken over when it expires, or at once when
+the holder is a process of this host that no longer runs (``host:pid``, as
+:func:`paperfeed.digests.send.sender_id` names it; a killed worker restarted by systemd does not
+wait for its own old lease).
 
 Taken and renewed with one conditional UPDATE (``holder is me or the lease expired``), which both
 SQLite (writes serialised) and PostgreSQL (the row is re-checked after its lock under READ
@@ -13,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from paperfeed.digests.models import SenderLease
+from paperfeed.digests.send import process_is_dead
 
 
 def acquire(name: str, holder: str, now: dt.datetime, seconds: float) -> bool:
@@ -25,10 +29,18 @@ def acquire(name: str, holder: str, now: dt.datetime, seconds: float) -> bool:
         except IntegrityError:
             pass  # another process created it first
     free = Q(holder=holder) | Q(holder="") | Q(expires_at__isnull=True) | Q(expires_at__lt=now)
-    won = SenderLease.objects.filter(free, name=name).update(
-        holder=holder, expires_at=now + dt.timedelta(seconds=seconds)
-    )
-    return won == 1
+    until = now + dt.timedelta(seconds=seconds)
+    if SenderLease.objects.filter(free, name=name).update(holder=holder, expires_at=until):
+        return True
+    held = current(name)
+    if held is not None and held.holder and process_is_dead(held.holder):
+        # the holder was killed on this host: take over now instead of waiting for the expiry
+        return bool(
+            SenderLease.objects.filter(name=name, holder=held.holder).update(
+                holder=holder, expires_at=until
+            )
+        )
+    return False
 
 
 def release(name: str, holder: str) -> bool:
