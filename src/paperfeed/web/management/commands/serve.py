@@ -11,15 +11,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.ops import multiproc
 
-
 STAMP = ".paperfeed-collected"
 
 
 def _sources_fingerprint() -> str:
     """A hash of every static source file's path, size and modification time."""
-    from django.contrib.staticfiles import finders
-
     from django.conf import settings
+    from django.contrib.staticfiles import finders
 
     digest = hashlib.sha256(repr(settings.STORAGES).encode())
     digest.update(repr(getattr(settings, "WHITENOISE_SKIP_COMPRESS_EXTENSIONS", None)).encode())
