@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,8 +45,25 @@ def embed_step() -> None:
     call_command("embed")
 
 
-def index_step() -> None:
-    call_command("index")
+INDEX_BUSY_TRIES = 60
+INDEX_BUSY_WAIT = 1.0  # seconds between tries while another process writes the index
+
+
+def index_step(tries: int = INDEX_BUSY_TRIES, wait: float = INDEX_BUSY_WAIT) -> None:
+    """``paperfeed index``. While another process of the node holds the index write lock (a web
+    process catching up after votes, a ``paperfeed index`` timer) the command exits 3 (busy):
+    wait and try again, so the round ends with this round's papers indexed instead of failing.
+    Still busy after ``tries``: the step fails with that exit."""
+    from paperfeed.search.management.commands.index import EXIT_BUSY
+
+    for attempt in range(1, tries + 1):
+        try:
+            call_command("index")
+            return
+        except SystemExit as exc:
+            if exc.code != EXIT_BUSY or attempt == tries:
+                raise
+            time.sleep(wait)
 
 
 def default_steps(sets: list[str], *, fetch: bool, embed: bool) -> list[tuple[str, Callable]]:
