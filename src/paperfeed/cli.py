@@ -49,7 +49,14 @@ def _first_sentence(text: str, width: int = 96) -> str:
 
 
 def _multiprocess_metrics(config) -> bool:
-    return config.get_bool("PAPERFEED_METRICS_MULTIPROCESS") and multiproc.ENV not in os.environ
+    """Multiprocess metrics wanted, and still possible: prometheus_client picks its storage when
+    first imported (a caller that set Django up before calling :func:`main` keeps per-process
+    counters rather than writing files no scrape of its own would read)."""
+    return (
+        config.get_bool("PAPERFEED_METRICS_MULTIPROCESS")
+        and multiproc.ENV not in os.environ
+        and "prometheus_client" not in sys.modules
+    )
 
 
 def _missing_schema(exc: Exception) -> bool:
