@@ -57,3 +57,19 @@ def test_ingest_leaves_statistics_in_the_sqlite_file(tmp_path):
     finally:
         con.close()
     assert stats["sqlite_autoindex_papers_paper_1"] == "12 1"
+
+
+def test_postgresql_vacuums_the_papers_only_outside_a_transaction():
+    from paperfeed.papers.maintenance import _statements
+
+    assert _statements("postgresql")[0] == "VACUUM (ANALYZE) papers_paper"
+    assert _statements("postgresql", in_transaction=True) == ["ANALYZE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_statistics_runs_outside_a_transaction_on_both_databases():
+    ingest(parse_jsonl(io.BytesIO(_papers(5)), "t.jsonl"))
+    result = update_statistics()  # on PostgreSQL this VACUUMs: it must not be refused
+    assert _planner_rows("papers_paper") == 5
+    if connection.vendor == "postgresql":
+        assert result["statements"][0].startswith("VACUUM")

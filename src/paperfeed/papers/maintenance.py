@@ -4,8 +4,9 @@ SQLite keeps no statistics until ``ANALYZE`` runs, and its planner then guesses 
 equality on any indexed column is selective: asked for the vectors of a few hundred papers of
 one model, it walked the index on the model column (every vector) instead of the papers' own
 unique index. PostgreSQL's autovacuum analyses tables eventually, but not right after a bulk
-load. ``paperfeed init``, ``paperfeed ingest`` (when papers changed) and ``paperfeed index``
-call :func:`update_statistics`.
+load, and only VACUUM marks new rows' pages all-visible, which index-only scans need (the
+visible-papers index, ``paper_visible_cat_idx``). ``paperfeed init``, ``paperfeed ingest`` (when
+papers changed) and ``paperfeed index`` call :func:`update_statistics`.
 
 Measured on the 74,728-paper corpus (SQLite, 2 cores): a full ``ANALYZE`` takes 0.15 s
 (433,449 authorships, 30,438 votes); ``PRAGMA analysis_limit`` bounds it on much bigger stores
@@ -19,6 +20,8 @@ import time
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+VACUUMED = "papers_paper"
+"""The table PostgreSQL vacuums after bulk changes (1.3 s for 74,728 papers)."""
 SQLITE_ANALYSIS_LIMIT = 20_000
 """Rows of each index SQLite's ``ANALYZE`` reads at most (0 would mean all of them)."""
 
@@ -30,7 +33,7 @@ def update_statistics(using: str = DEFAULT_DB_ALIAS) -> dict:
     this function does not know (nothing is run there).
     """
     connection = connections[using]
-    statements = _statements(connection.vendor)
+    statements = _statements(connection.vendor, in_transaction=connection.in_atomic_block)
     started = time.perf_counter()
     if statements:
         with connection.cursor() as cursor:
@@ -43,9 +46,13 @@ def update_statistics(using: str = DEFAULT_DB_ALIAS) -> dict:
     }
 
 
-def _statements(vendor: str) -> list[str]:
+def _statements(vendor: str, *, in_transaction: bool = False) -> list[str]:
     if vendor == "sqlite":
         return [f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}", "ANALYZE", "PRAGMA optimize"]
     if vendor == "postgresql":
-        return ["ANALYZE"]
+        if in_transaction:  # VACUUM cannot run inside a transaction block
+            return ["ANALYZE"]
+        # VACUUM marks the new rows' pages all-visible, so counts over the visible-papers index
+        # are index-only scans at once instead of after autovacuum gets round to it.
+        return [f"VACUUM (ANALYZE) {VACUUMED}", "ANALYZE"]
     return []
