@@ -188,16 +188,17 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def serving(store: Store, workers: int, log: Path) -> Iterator[Server]:
-    """``paperfeed serve --workers N`` on a free port, up (/healthz answers, every worker
-    booted) on entry; stopped (SIGTERM, then SIGKILL of its process group) on exit."""
+def serving(store: Store, workers: int, log: Path, **env: str) -> Iterator[Server]:
+    """``paperfeed serve --workers N`` on a free port (``env``: extra settings), up (/healthz
+    answers, every worker booted) on entry; stopped (SIGTERM, then SIGKILL of its process
+    group) on exit."""
     port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(
             [*CLI, "serve", "--port", str(port), "--workers", str(workers), "--timeout", "30"],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=store.env(),
+            env=store.env(**env),
             cwd=REPO,
             start_new_session=True,  # its own process group: the workers die with it
         )

@@ -5,43 +5,17 @@ after another node ingested (no `paperfeed index` on it, no restart), and /metri
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, cli_env, run_cli
-from tests.web.test_serve import free_port, wait_for
+from tests.ops.fault_support import Store, paperfeed, scratch_store, serving
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def shared_database(tmp_path: Path):
-    """A database both nodes use: a fresh PostgreSQL database in the PostgreSQL pass of the
-    suite, else one SQLite file."""
-    server = os.environ.get("PAPERFEED_TEST_DATABASE_URL", "")
-    if not server.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"paperfeed_nodes_{os.getpid()}"
-    admin = server.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def papers_file(path: Path, word: str, count: int, start: int) -> Path:
@@ -62,54 +36,36 @@ def papers_file(path: Path, word: str, count: int, start: int) -> Path:
     return path
 
 
-def found(port: int, word: str) -> set[str]:
+def found(url: str, word: str) -> set[str]:
     query = urllib.parse.urlencode({"q": word, "mode": "lexical", "limit": 50})
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/search?{query}") as response:
+    with urllib.request.urlopen(f"{url}/api/v1/search?{query}") as response:
         return {hit["paper"]["id"] for hit in json.load(response)["items"]}
 
 
-@contextmanager
-def serving(home: Path, workers: int, **env: str):
-    port = free_port()
-    server = subprocess.Popen(
-        [*CLI, "serve", "--port", str(port), "--workers", str(workers)],
-        env=cli_env(home, **env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/healthz")
-        yield port
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0].decode(errors="replace")
-        assert server.returncode == 0, output[-3000:]
-
-
 def test_a_serving_node_catches_up_by_itself_after_another_node_ingests(tmp_path):
-    node_a, node_b = tmp_path / "node-a", tmp_path / "node-b"
-    node_a.mkdir()
-    node_b.mkdir()
-    with shared_database(tmp_path) as url:
-        env = {"DATABASE_URL": url, "PAPERFEED_INDEX_CATCHUP_SECONDS": "1"}
-        assert run_cli("init", home=node_b, env=env).returncode == 0
-        first = papers_file(tmp_path / "first.jsonl", "quasarfish", 2, 1)
-        assert run_cli("ingest", str(first), home=node_b, env=env).returncode == 0
-        with serving(node_b, 2, **env) as port:
-            assert len(found(port, "quasarfish")) == 2
-            assert found(port, "nebulawhale") == set()
+    with scratch_store(tmp_path, "nodes") as store:
+        # both nodes use the store's database (for SQLite: its file), each its own data directory
+        url = store.url or f"sqlite:///{store.home / 'paperfeed.sqlite3'}"
+        node_a, node_b = Store(tmp_path / "node-a", url), Store(tmp_path / "node-b", url)
+        node_a.home.mkdir()
+        node_b.home.mkdir()
+        paperfeed(node_b, "init")
+        paperfeed(node_b, "ingest", str(papers_file(tmp_path / "first.jsonl", "quasarfish", 2, 1)))
+        log = tmp_path / "serve.log"
+        with serving(node_b, 2, log, PAPERFEED_INDEX_CATCHUP_SECONDS="1") as server:
+            assert len(found(server.url, "quasarfish")) == 2
+            assert found(server.url, "nebulawhale") == set()
 
             second = papers_file(tmp_path / "second.jsonl", "nebulawhale", 3, 101)
-            result = run_cli("ingest", str(second), home=node_a, env=env)  # the other node
-            assert result.returncode == 0, result.stderr.decode()
+            paperfeed(node_a, "ingest", str(second))  # the other node
 
             wanted = {"2611.00101", "2611.00102", "2611.00103"}
             deadline = time.monotonic() + 30
-            while (hits := found(port, "nebulawhale")) != wanted:
+            while (hits := found(server.url, "nebulawhale")) != wanted:
                 assert time.monotonic() < deadline, f"node B did not catch up: {hits}"
                 time.sleep(0.3)
-        state = json.loads(next((node_b / "index").glob("lexical-*/state.json")).read_text())
-        assert state["papers"] == 5
+        state_file = next((node_b.home / "index").glob("lexical-*/state.json"))
+        assert json.loads(state_file.read_text())["papers"] == 5
 
 
 def metric_total(text: str, name: str, **labels: str) -> float:
@@ -121,25 +77,30 @@ def metric_total(text: str, name: str, **labels: str) -> float:
     return total
 
 
-def test_metrics_of_two_web_processes_add_up(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    assert run_cli("init", home=home).returncode == 0
-    with serving(home, 2) as port:
-        for _ in range(40):
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").read()
-        for _ in range(6):  # any process answers the scrape with the node's total
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as response:
-                text = response.read().decode()
-            count = metric_total(
-                text, "paperfeed_request_duration_seconds_count", route="ops:healthz", status="2xx"
-            )
-            assert count >= 41, text  # 40 probes + the readiness wait, from every process
-        files = {p.name.split("_")[-1] for p in (home / "run" / "metrics").glob("*.db")}
-        assert len(files) >= 2, files  # both gunicorn workers wrote their share
+def scrape(url: str) -> str:
+    with urllib.request.urlopen(f"{url}/metrics") as response:
+        return response.read().decode()
 
-        batch = papers_file(tmp_path / "batch.jsonl", "metricmoth", 3, 1)
-        assert run_cli("ingest", str(batch), home=home).returncode == 0  # another process
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as response:
-            text = response.read().decode()
-        assert re.search(r'^papers_ingested_total\{outcome="new"\} 3\.0$', text, re.M), text
+
+def test_metrics_of_two_web_processes_add_up(tmp_path):
+    with scratch_store(tmp_path, "metrics") as store:
+        paperfeed(store, "init")
+        with serving(store, 2, tmp_path / "serve.log") as server:
+            for _ in range(40):
+                urllib.request.urlopen(f"{server.url}/healthz").read()
+            for _ in range(6):  # any process answers the scrape with the node's total
+                text = scrape(server.url)
+                count = metric_total(
+                    text,
+                    "paperfeed_request_duration_seconds_count",
+                    route="ops:healthz",
+                    status="2xx",
+                )
+                assert count >= 41, text  # 40 probes + the readiness wait, from every process
+            files = {p.name.split("_")[-1] for p in (store.home / "run" / "metrics").glob("*.db")}
+            assert len(files) >= 2, files  # both gunicorn workers wrote their share
+
+            batch = papers_file(tmp_path / "batch.jsonl", "metricmoth", 3, 1)
+            paperfeed(store, "ingest", str(batch))  # another process
+            text = scrape(server.url)
+            assert re.search(r'^papers_ingested_total\{outcome="new"\} 3\.0$', text, re.M), text
