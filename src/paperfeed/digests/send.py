@@ -39,6 +39,7 @@ from django.utils import timezone
 from paperfeed.digests import compose, schedule
 from paperfeed.digests.models import DigestSend, MailedPaper, Subscriber
 from paperfeed.ops import metrics as ops_metrics
+from paperfeed.processes import running
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,7 @@ def process_is_dead(claimed_by: str) -> bool:
     host, _, pid = claimed_by.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not running(int(pid))
 
 
 class NoBuilder(RuntimeError):

@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from paperfeed.processes import running
+
 ENV = "PROMETHEUS_MULTIPROC_DIR"
 COMMANDS = frozenset({"serve", "worker", "ingest", "fetch", "digest"})
 """The commands whose counters /metrics should include."""
@@ -40,22 +42,12 @@ def _pid_of(file: Path) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clear_dead(path: Path) -> int:
     """Remove the files of processes that no longer run; returns how many."""
     removed = 0
     for file in path.glob("*.db"):
         pid = _pid_of(file)
-        if pid is not None and pid != os.getpid() and not _alive(pid):
+        if pid is not None and pid != os.getpid() and not running(pid):
             file.unlink(missing_ok=True)
             removed += 1
     return removed
