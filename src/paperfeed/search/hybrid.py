@@ -31,14 +31,18 @@ from paperfeed.papers.models import Paper
 from paperfeed.search import fusion, lexical, vectors
 from paperfeed.search.embeddings import current_model
 from paperfeed.search.hits import Hit
-from paperfeed.search.lexical import IndexMissing, SearchResult
+from paperfeed.search.lexical import (  # noqa: F401 - SORTS, MAX_LIMIT: part of this API
+    MAX_LIMIT,
+    SORTS,
+    IndexMissing,
+    SearchResult,
+    check_sort_and_page,
+)
 from paperfeed.search.query import ParsedQuery, parse
 
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "lexical", "semantic")
-SORTS = ("relevance", "newest", "upvotes")
-MAX_LIMIT = 1000
 SEMANTIC_FLOOR = 0.35
 """Minimum cosine for a meaning-only candidate to be listed when sorting by date or upvotes."""
 
@@ -222,10 +226,7 @@ def search(
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if sort not in SORTS:
-        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    if limit < 0 or offset < 0:
-        raise ValueError(f"limit and offset must be >= 0 (got limit={limit}, offset={offset})")
+    check_sort_and_page(sort, limit, offset)
     limit = min(limit, MAX_LIMIT)
     categories = list(categories) if categories is not None else None
     parsed = parse(query)

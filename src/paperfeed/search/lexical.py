@@ -39,6 +39,14 @@ MAX_LIMIT = 1000
 WRITER_HEAP_BYTES = 128_000_000
 
 
+def check_sort_and_page(sort: str, limit: int, offset: int) -> None:
+    """ValueError naming the problem for an unknown sort or a negative limit or offset."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if limit < 0 or offset < 0:
+        raise ValueError(f"limit and offset must be >= 0 (got limit={limit}, offset={offset})")
+
+
 class IndexMissing(RuntimeError):
     """No lexical index was built yet."""
 
@@ -295,10 +303,7 @@ class LexicalIndex:
         ``relevance`` (BM25; newest first when the query has no words), ``newest`` or
         ``upvotes`` (then ``Hit.score`` is the sort key: YYYYMMDD or the upvote count).
         """
-        if sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-        if limit < 0 or offset < 0:
-            raise ValueError(f"limit and offset must be >= 0 (got limit={limit}, offset={offset})")
+        check_sort_and_page(sort, limit, offset)
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         if parsed.is_empty:
             return [], 0
