@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -224,15 +225,15 @@ def _changed_since(state: dict):
 def pending_changes(state: dict, *, first_only: bool = False) -> list[str]:
     """Ids of papers changed in the database since the index described by ``state`` was
     synced (the first one only with ``first_only``, for a cheap "is it behind?")."""
+    rows = _changed_since(state).values_list("arxiv_id", "updated_at").iterator(chunk_size=CHUNK)
+    unseen = _unseen(rows, state)
+    return list(itertools.islice(unseen, 1)) if first_only else list(unseen)
+
+
+def _unseen(rows: Iterable[tuple[str, dt.datetime]], state: dict) -> Iterator[str]:
+    """Ids of ``(id, updated_at)`` rows the index has not indexed with that stamp."""
     seen = state.get("window") or {}
-    pending = []
-    rows = _changed_since(state).values_list("arxiv_id", "updated_at")
-    for pid, at in rows.iterator(chunk_size=CHUNK):
-        if seen.get(pid) != _iso(at):
-            pending.append(pid)
-            if first_only:
-                break
-    return pending
+    return (pid for pid, at in rows if seen.get(pid) != _iso(at))
 
 
 def _reconcile(index: LexicalIndex, progress: bool) -> tuple[int, int]:
@@ -254,14 +255,13 @@ def _reconcile(index: LexicalIndex, progress: bool) -> tuple[int, int]:
 
 def _sync_locked(path: Path, state: dict, progress: bool) -> dict:
     old_mark = _watermark(state)
-    seen = state.get("window") or {}
     changed = _changed_since(state)
     rows = list(changed.values_list("arxiv_id", "updated_at"))
     shown = set(changed.visible().values_list("arxiv_id", flat=True))
     new_mark = max([at for _, at in rows], default=old_mark)
     if old_mark is not None and new_mark is not None:
         new_mark = max(new_mark, old_mark)
-    fresh = [pid for pid, at in rows if seen.get(pid) != _iso(at)]
+    fresh = list(_unseen(rows, state))
     votes = _upvotes()
     to_index = sorted({pid for pid in fresh if pid in shown} | _stale_votes(state, votes))
     to_delete = [pid for pid in fresh if pid not in shown]  # withdrawn or hidden
