@@ -79,7 +79,7 @@ def test_worker_command_once(monkeypatch):
     monkeypatch.setattr(worker, "call_command", lambda *args: calls.append(args))
     out = io.StringIO()
     call_command("worker", "--once", "--set", "cs", "--no-embed", stdout=out)
-    assert calls == [("fetch", "arxiv", "--set", "cs"), ("index",)]
+    assert calls == [("fetch", "arxiv", "--set", "cs"), ("index", "--wait", "60")]
     assert "sent 1" in out.getvalue() and len(mail.outbox) == 1
     assert lease.current(worker.LEASE_NAME).holder == ""  # released on exit
 

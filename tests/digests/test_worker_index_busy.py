@@ -30,7 +30,7 @@ def test_index_step_waits_for_another_writer_then_indexes(data_home):
     try:
         assert locked.wait(10)
         threading.Timer(0.5, release.set).start()  # the other sync finishes half a second later
-        worker.index_step(tries=50, wait=0.05)
+        worker.index_step(wait=2.5)
     finally:
         release.set()
         holder.join(10)
@@ -40,5 +40,5 @@ def test_index_step_waits_for_another_writer_then_indexes(data_home):
 def test_index_step_fails_when_the_index_stays_busy(data_home):
     store(record(1))
     with paths.write_lock("lexical"), pytest.raises(SystemExit) as exit_info:
-        worker.index_step(tries=3, wait=0.01)
+        worker.index_step(wait=0.03)
     assert exit_info.value.code == 3

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,25 +44,16 @@ def embed_step() -> None:
     call_command("embed")
 
 
-INDEX_BUSY_TRIES = 60
-INDEX_BUSY_WAIT = 1.0  # seconds between tries while another process writes the index
+INDEX_BUSY_WAIT = 60.0
+"""Seconds the index step waits while another process of the node writes the index."""
 
 
-def index_step(tries: int = INDEX_BUSY_TRIES, wait: float = INDEX_BUSY_WAIT) -> None:
-    """``paperfeed index``. While another process of the node holds the index write lock (a web
-    process catching up after votes, a ``paperfeed index`` timer) the command exits 3 (busy):
-    wait and try again, so the round ends with this round's papers indexed instead of failing.
-    Still busy after ``tries``: the step fails with that exit."""
-    from paperfeed.search.management.commands.index import EXIT_BUSY
-
-    for attempt in range(1, tries + 1):
-        try:
-            call_command("index")
-            return
-        except SystemExit as exc:
-            if exc.code != EXIT_BUSY or attempt == tries:
-                raise
-            time.sleep(wait)
+def index_step(wait: float = INDEX_BUSY_WAIT) -> None:
+    """``paperfeed index --wait``: while another process of the node holds the index write lock
+    (a web process catching up after votes, a ``paperfeed index`` timer) it waits, so the round
+    ends with this round's papers indexed instead of failing. Still busy after ``wait`` seconds:
+    the step fails with exit 3."""
+    call_command("index", "--wait", f"{wait:g}")
 
 
 def default_steps(sets: list[str], *, fetch: bool, embed: bool) -> list[tuple[str, Callable]]:

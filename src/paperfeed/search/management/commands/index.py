@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from django.core.management.base import BaseCommand
 
@@ -9,6 +10,7 @@ from paperfeed.search.paths import IndexBusy
 from paperfeed.search.sync import index_status, rebuild_indexes, sync_indexes
 
 EXIT_BUSY = 3
+BUSY_POLL_SECONDS = 0.2
 
 
 def _size(n: int | None) -> str:
@@ -41,19 +43,32 @@ class Command(BaseCommand):
             help="Only report: papers in the database and in the index, "
             "watermark, generation, size on disk.",
         )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=0.0,
+            metavar="SECONDS",
+            help="While another process is writing the index, try again for up to this long "
+            "before exiting 3 (default 0: exit 3 at once).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
 
-    def handle(self, *args, rebuild, status, json, **options):
+    def handle(self, *args, rebuild, status, wait, json, **options):
         if status:
             return self._print(index_status(), json, status=True)
         quiet = json or not sys.stderr.isatty()
-        try:
-            result = (
-                rebuild_indexes(progress=not quiet) if rebuild else sync_indexes(progress=not quiet)
-            )
-        except IndexBusy as exc:
-            self.stderr.write(self.style.WARNING(str(exc)))
-            sys.exit(EXIT_BUSY)
+        deadline = time.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                run = rebuild_indexes if rebuild else sync_indexes
+                result = run(progress=not quiet)
+                break
+            except IndexBusy as exc:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.stderr.write(self.style.WARNING(str(exc)))
+                    sys.exit(EXIT_BUSY)
+                time.sleep(min(BUSY_POLL_SECONDS, left))
         update_statistics()  # the queries that read the indexes' answers plan with fresh counts
         self._print(result, json)
 
