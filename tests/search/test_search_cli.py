@@ -159,3 +159,20 @@ def test_index_exits_3_while_another_writer_holds_the_lock_unless_told_to_wait(t
         assert waiting.poll() is None, f"gave up within {busy_seconds} s instead of waiting"
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         assert waiting.wait(timeout=120) == 0, waiting.stderr.read().decode()
+
+
+def test_statistics_are_refreshed_only_when_an_index_changed():
+    from paperfeed.search.management.commands.index import _changed_anything
+
+    def result(action="synced", indexed=0, deleted=0, vectors=None):
+        lexical = {"action": action, "indexed": indexed, "deleted": deleted}
+        return {"lexical": lexical, "vectors": vectors}
+
+    unchanged = {"added": 0, "removed": 0, "total": 9, "rebuilt": False}
+    assert not _changed_anything(result(vectors=unchanged))
+    assert not _changed_anything(result())
+    assert _changed_anything(result(action="rebuilt"))
+    assert _changed_anything(result(indexed=1)) and _changed_anything(result(deleted=2))
+    assert _changed_anything(result(vectors={**unchanged, "added": 3}))
+    assert _changed_anything(result(vectors={**unchanged, "removed": 1}))
+    assert _changed_anything(result(vectors={**unchanged, "rebuilt": True}))

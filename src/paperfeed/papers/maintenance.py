@@ -6,7 +6,7 @@ one model, it walked the index on the model column (every vector) instead of the
 unique index. PostgreSQL's autovacuum analyses tables eventually, but not right after a bulk
 load, and only VACUUM marks new rows' pages all-visible, which index-only scans need (the
 visible-papers index, ``paper_visible_cat_idx``). ``paperfeed init``, ``paperfeed ingest`` (when
-papers changed) and ``paperfeed index`` call :func:`update_statistics`.
+papers changed) and ``paperfeed index`` (when it changed an index) call :func:`update_statistics`.
 
 Measured on the 74,728-paper corpus (SQLite, 2 cores): a full ``ANALYZE`` takes 0.15 s
 (433,449 authorships, 30,438 votes); ``PRAGMA analysis_limit`` bounds it on much bigger stores

@@ -23,6 +23,16 @@ def _size(n: int | None) -> str:
     return str(n)
 
 
+def _changed_anything(result: dict) -> bool:
+    """Whether a sync or rebuild added, removed or rebuilt anything in either index."""
+    lexical, vectors = result["lexical"], result.get("vectors") or {}
+    return (
+        lexical["action"] == "rebuilt"
+        or bool(lexical["indexed"] or lexical["deleted"])
+        or bool(vectors.get("rebuilt") or vectors.get("added") or vectors.get("removed"))
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Bring the search indexes up to date with the database. Papers changed since the last "
@@ -69,7 +79,10 @@ class Command(BaseCommand):
                     self.stderr.write(self.style.WARNING(str(exc)))
                     sys.exit(EXIT_BUSY)
                 time.sleep(min(BUSY_POLL_SECONDS, left))
-        update_statistics()  # the queries that read the indexes' answers plan with fresh counts
+        if _changed_anything(result):
+            # the queries that read the indexes' answers (vectors' labels after `embed`) plan
+            # with fresh counts; skipped when nothing changed (a VACUUM on every worker round)
+            update_statistics()
         self._print(result, json)
 
     def _print(self, result: dict, as_json: bool, *, status: bool = False) -> None:
