@@ -105,3 +105,10 @@ def test_the_missing_schema_hint_is_not_given_for_other_errors():
     assert _missing_schema(OperationalError("column papers_paper.hidden does not exist"))
     assert not _missing_schema(OperationalError('database "paperfeed" does not exist'))
     assert not _missing_schema(OperationalError("connection refused"))
+
+
+def test_a_bad_number_setting_is_named_instead_of_a_traceback(tmp_path):
+    result = run_cli("stats", home=tmp_path, env={"PAPERFEED_HARVEST_DELAY": "soon"})
+    assert result.returncode == 2
+    assert b"PAPERFEED_HARVEST_DELAY='soon' is not a number" in result.stderr
+    assert b"Traceback" not in result.stderr
