@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PAPERFEED_SHARED", REPO.parent / "shared"))
 FIXTURES = SHARED / "fixtures"
 DATA = SHARED / "data"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server a test starts, or a refused connection)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def shared_file(*parts: str) -> Path:

@@ -27,8 +27,7 @@ from typing import TypeVar
 
 import pytest
 
-from tests.conftest import CLI, REPO, cli_env
-from tests.digests.smtp import free_port
+from tests.conftest import CLI, REPO, cli_env, free_port
 
 T = TypeVar("T")
 SUITE_POSTGRES = os.environ.get("PAPERFEED_TEST_DATABASE_URL", "")

@@ -14,7 +14,7 @@ from paperfeed.ingest.records import make_record
 from paperfeed.ingest.upsert import ingest
 from paperfeed.ops import doctor
 from paperfeed.search.sync import sync_indexes
-from tests.conftest import run_cli
+from tests.conftest import free_port, run_cli
 
 
 def _ingest(ids: list[str]) -> None:
@@ -34,12 +34,6 @@ def _ingest(ids: list[str]) -> None:
 
 def _by_name(results: list[doctor.Check]) -> dict[str, doctor.Check]:
     return {c.name: c for c in results}
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class FakeSmtp(threading.Thread):
@@ -109,7 +103,7 @@ def test_a_stale_or_missing_index_names_the_fix(data_home):
 
 @pytest.mark.django_db
 def test_unreachable_smtp_fails_and_exits_1(data_home):
-    with _smtp_settings(_closed_port()):
+    with _smtp_settings(free_port()):
         smtp = _by_name(doctor.run_checks())["smtp"]
         assert smtp.status == doctor.FAIL
         assert "check EMAIL_URL" in smtp.message
@@ -168,6 +162,6 @@ def test_cli_pending_migrations_then_healthy_then_smtp_down(tmp_path):
     healthy = run_cli("doctor", home=home)
     assert healthy.returncode == 0, healthy.stdout + healthy.stderr
     assert b"OK    smtp: console" in healthy.stdout
-    down = run_cli("doctor", home=home, env={"EMAIL_URL": f"smtp://127.0.0.1:{_closed_port()}"})
+    down = run_cli("doctor", home=home, env={"EMAIL_URL": f"smtp://127.0.0.1:{free_port()}"})
     assert down.returncode == 1
     assert b"FAIL  smtp" in down.stdout

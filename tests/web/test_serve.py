@@ -1,6 +1,5 @@
 """`paperfeed serve`: gunicorn answers pages and whitenoise serves static files."""
 
-import socket
 import subprocess
 import time
 import urllib.error
@@ -8,13 +7,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import CLI, cli_env, run_cli
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import CLI, cli_env, free_port, run_cli
 
 
 def wait_for(url: str, timeout: float = 60) -> int:
