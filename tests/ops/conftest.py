@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -58,3 +59,25 @@ def database_down(message: str = "could not connect to server: Connection refuse
     database server is unreachable."""
     with mock.patch.object(connections["default"], "cursor", side_effect=OperationalError(message)):
         yield
+
+
+@contextmanager
+def scratch_postgres_database(label: str):
+    """Settings of a new, empty PostgreSQL database next to the suite's (``<name>_<label>_<pid>``),
+    dropped afterwards: restores and migrations under test never touch the suite's database."""
+    from paperfeed.ops import backup as ops
+
+    db = dict(connections["default"].settings_dict)
+    scratch = f"{db['NAME']}_{label}_{os.getpid()}"
+
+    def admin(statement: str) -> None:
+        with ops.pg_connect(db, "postgres") as con:
+            con.autocommit = True
+            con.execute(statement)
+
+    admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin(f'CREATE DATABASE "{scratch}"')
+    try:
+        yield {**db, "NAME": scratch}
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')

@@ -14,6 +14,7 @@ from paperfeed.ingest.upsert import ingest
 from paperfeed.ops import backup as ops
 from paperfeed.papers.models import Paper
 from tests.conftest import run_cli
+from tests.ops.conftest import scratch_postgres_database
 
 PAPERS_JSONL = b"".join(
     json.dumps(
@@ -55,16 +56,8 @@ def target():
     if ops.is_sqlite():
         yield None
         return
-    db = dict(connection.settings_dict)
-    scratch = f"{db['NAME']}_restore_{os.getpid()}"
-    with ops.pg_connect(db, "postgres") as admin:
-        admin.autocommit = True
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{scratch}"')
-    yield {**db, "NAME": scratch}
-    with ops.pg_connect(db, "postgres") as admin:
-        admin.autocommit = True
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    with scratch_postgres_database("restore") as db:
+        yield db
 
 
 def _counts(db: dict | None) -> dict[str, int]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from urllib.parse import quote
 
 import pytest
@@ -24,6 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 from paperfeed.ops import backup as ops
 from paperfeed.papers import lists
 from tests.conftest import run_cli
+from tests.ops.conftest import scratch_postgres_database
 
 OLD = [("papers", "0001_initial")]  # before feed_day, hidden, community and digests
 COMMUNITY = [("community", "0001_initial")]  # papers at 0002_feed_day: votes, submissions
@@ -187,21 +187,11 @@ def empty_database(tmp_path):
     if ops.is_sqlite():
         yield home, {}
         return
-    db = dict(connection.settings_dict)
-    scratch = f"{db['NAME']}_upgrade_{os.getpid()}"
-    with ops.pg_connect(db, "postgres") as admin:
-        admin.autocommit = True
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{scratch}"')
-    user = quote(db.get("USER") or "", safe="")
-    password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
-    where = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    try:
-        yield home, {"DATABASE_URL": f"postgres://{user}{password}@{where}/{scratch}"}
-    finally:
-        with ops.pg_connect(db, "postgres") as admin:
-            admin.autocommit = True
-            admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    with scratch_postgres_database("upgrade") as db:
+        user = quote(db.get("USER") or "", safe="")
+        password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
+        where = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+        yield home, {"DATABASE_URL": f"postgres://{user}{password}@{where}/{db['NAME']}"}
 
 
 READ_BACK = """
