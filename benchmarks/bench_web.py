@@ -87,10 +87,9 @@ def add_community(seed: int = 7) -> dict:
     import numpy as np
     from django.contrib.auth import get_user_model
     from django.db import transaction
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
 
     from paperfeed.community.models import Comment, Submission, Vote
+    from paperfeed.community.votes import recount_upvotes
     from paperfeed.papers import lists
     from paperfeed.papers.models import Paper
 
@@ -120,14 +119,7 @@ def add_community(seed: int = 7) -> dict:
             for index in rng.choice(USERS, size=int(count), replace=False):
                 votes.append(Vote(user=users[index], paper_id=paper_id))
         Vote.objects.bulk_create(votes, batch_size=5000)
-        tally = (
-            Vote.objects.filter(paper=OuterRef("pk"))
-            .order_by()
-            .values("paper")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        Paper.objects.filter(arxiv_id__in=recent).update(upvotes=Coalesce(Subquery(tally), 0))
+        recount_upvotes(recent)
         for i, paper_id in enumerate(random.Random(seed).sample(recent, 300)):
             Submission.objects.create(paper_id=paper_id, user=users[i % USERS])
             Comment.objects.create(

@@ -178,11 +178,11 @@ def seed_community(held_back_day: dt.date, seed: int = 7) -> dict:
     """Users (verified e-mail, known password), API tokens, seeded votes, a few comments."""
     from django.contrib.sessions.models import Session
     from django.db import transaction
-    from django.db.models import Count, OuterRef, Subquery
 
     from paperfeed.accounts.models import ApiToken
     from paperfeed.accounts.tokens import create_token
     from paperfeed.community.models import Comment, Vote
+    from paperfeed.community.votes import recount_upvotes
     from paperfeed.papers.models import Paper
 
     rng = np.random.default_rng(seed)
@@ -201,7 +201,7 @@ def seed_community(held_back_day: dt.date, seed: int = 7) -> dict:
         ApiToken.objects.filter(user__in=users).delete()
         tokens = [create_token(u, "load benchmark") for u in users[:API_TOKEN_USERS]]
         Vote.objects.all().delete()
-        Paper.objects.filter(upvotes__gt=0).update(upvotes=0)
+        Paper.objects.filter(upvotes__gt=0).update(upvotes=0)  # the votes are rewritten below
         Vote.objects.bulk_create(
             [
                 Vote(user=users[u], paper_id=candidates[p][0])
@@ -209,15 +209,7 @@ def seed_community(held_back_day: dt.date, seed: int = 7) -> dict:
             ],
             batch_size=5000,
         )
-        tally = (
-            Vote.objects.filter(paper=OuterRef("pk"))
-            .order_by()
-            .values("paper")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        voted = Vote.objects.values("paper_id").distinct()
-        Paper.objects.filter(arxiv_id__in=voted).update(upvotes=Subquery(tally))
+        recount_upvotes(Vote.objects.values("paper_id").distinct())
         if not Comment.objects.exists():
             popular = [candidates[i][0] for i in np.argsort(-counts)[:150]]
             Comment.objects.bulk_create(

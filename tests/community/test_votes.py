@@ -126,3 +126,18 @@ def test_same_user_racing_itself_keeps_one_vote():
     rows = Vote.objects.filter(paper=paper).count()
     assert rows in (0, 1)
     assert _count(paper) == rows
+
+
+def test_recount_sets_the_counts_of_votes_written_in_bulk(alice, bob):
+    first, second, untouched = make_paper(), make_paper(), make_paper()
+    Vote.objects.bulk_create(
+        [Vote(user=alice, paper=first), Vote(user=bob, paper=first), Vote(user=bob, paper=second)]
+    )
+    Paper.objects.filter(pk=second.pk).update(upvotes=9)  # stale
+    Paper.objects.filter(pk=untouched.pk).update(upvotes=4)  # not asked about: left alone
+    none = make_paper()
+    Paper.objects.filter(pk=none.pk).update(upvotes=3)  # no vote rows: back to 0
+    assert votes.recount_upvotes([first.pk, second.pk, none.pk]) == 3
+    counts = dict(Paper.objects.values_list("pk", "upvotes"))
+    assert (counts[first.pk], counts[second.pk], counts[none.pk]) == (2, 1, 0)
+    assert counts[untouched.pk] == 4

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from paperfeed.community.models import Vote
 from paperfeed.papers.models import Paper
@@ -169,3 +169,16 @@ def voted_ids(user, paper_ids) -> set[str]:
             "paper_id", flat=True
         )
     )
+
+
+def recount_upvotes(paper_ids) -> int:
+    """Set ``Paper.upvotes`` of ``paper_ids`` to their number of vote rows (after votes were
+    written in bulk, not through :func:`set_vote`); returns how many papers were updated."""
+    tally = (
+        Vote.objects.filter(paper=OuterRef("pk"))
+        .order_by()
+        .values("paper")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Paper.objects.filter(arxiv_id__in=paper_ids).update(upvotes=Coalesce(Subquery(tally), 0))
