@@ -8,6 +8,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -81,3 +82,11 @@ def scratch_postgres_database(label: str):
         yield {**db, "NAME": scratch}
     finally:
         admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+def database_url(db: dict) -> str:
+    """The ``DATABASE_URL`` of PostgreSQL settings ``db``, for a ``paperfeed`` subprocess."""
+    user = quote(db.get("USER") or "", safe="")
+    password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
+    where = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{user}{password}@{where}/{db['NAME']}"

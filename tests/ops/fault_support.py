@@ -28,6 +28,7 @@ from typing import TypeVar
 import pytest
 
 from tests.conftest import CLI, REPO, cli_env, free_port
+from tests.ops.conftest import database_url, scratch_postgres_database
 
 T = TypeVar("T")
 SUITE_POSTGRES = os.environ.get("PAPERFEED_TEST_DATABASE_URL", "")
@@ -76,10 +77,6 @@ class Store:
             return 0
 
 
-def _postgres_admin(server: str) -> str:
-    return server.rsplit("/", 1)[0] + "/postgres"
-
-
 @contextmanager
 def scratch_store(tmp_path: Path, label: str) -> Iterator[Store]:
     """A fresh data directory and database: SQLite, or in the suite's PostgreSQL pass
@@ -89,17 +86,8 @@ def scratch_store(tmp_path: Path, label: str) -> Iterator[Store]:
     if not SUITE_POSTGRES.startswith("postgres"):
         yield Store(home)
         return
-    import psycopg
-
-    name = f"paperfeed_fault_{label}_{os.getpid()}"
-    with psycopg.connect(_postgres_admin(SUITE_POSTGRES), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield Store(home, SUITE_POSTGRES.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with psycopg.connect(_postgres_admin(SUITE_POSTGRES), autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with scratch_postgres_database(f"fault_{label}") as db:
+        yield Store(home, database_url(db))
 
 
 # --- paperfeed processes -----------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from urllib.parse import quote
 
 import pytest
 from django.apps import apps as current_apps
@@ -23,7 +22,7 @@ from django.db.migrations.executor import MigrationExecutor
 from paperfeed.ops import backup as ops
 from paperfeed.papers import lists
 from tests.conftest import run_cli
-from tests.ops.conftest import scratch_postgres_database
+from tests.ops.conftest import database_url, scratch_postgres_database
 
 OLD = [("papers", "0001_initial")]  # before feed_day, hidden, community and digests
 COMMUNITY = [("community", "0001_initial")]  # papers at 0002_feed_day: votes, submissions
@@ -188,10 +187,7 @@ def empty_database(tmp_path):
         yield home, {}
         return
     with scratch_postgres_database("upgrade") as db:
-        user = quote(db.get("USER") or "", safe="")
-        password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
-        where = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-        yield home, {"DATABASE_URL": f"postgres://{user}{password}@{where}/{db['NAME']}"}
+        yield home, {"DATABASE_URL": database_url(db)}
 
 
 READ_BACK = """
