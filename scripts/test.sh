@@ -24,7 +24,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 echo "== ruff"
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/ruff format --check src tests benchmarks scripts
 
 echo "== tests on SQLite"
 .venv/bin/python -m pytest "$@"

@@ -23,5 +23,11 @@ class Hit:
     snippets: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "score": self.score, "why": self.why, "terms": self.terms,
-                "similarity": self.similarity, "snippets": self.snippets}
+        return {
+            "id": self.id,
+            "score": self.score,
+            "why": self.why,
+            "terms": self.terms,
+            "similarity": self.similarity,
+            "snippets": self.snippets,
+        }

@@ -5,27 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('papers', '0001_initial'),
+        ("papers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Embedding',
+            name="Embedding",
             fields=[
-                ('id', models.BigAutoField(help_text='Key of this vector in the vector index.', primary_key=True, serialize=False)),
-                ('model', models.CharField(help_text='Model name or path that made the vector.', max_length=300)),
-                ('dim', models.PositiveSmallIntegerField()),
-                ('vector', models.BinaryField(help_text='float16 little-endian, L2-normalised.')),
-                ('text_hash', models.CharField(help_text='sha256 of the embedded text (title. abstract), hex.', max_length=64)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('paper', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='embedding', to='papers.paper')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        help_text="Key of this vector in the vector index.",
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "model",
+                    models.CharField(
+                        help_text="Model name or path that made the vector.", max_length=300
+                    ),
+                ),
+                ("dim", models.PositiveSmallIntegerField()),
+                ("vector", models.BinaryField(help_text="float16 little-endian, L2-normalised.")),
+                (
+                    "text_hash",
+                    models.CharField(
+                        help_text="sha256 of the embedded text (title. abstract), hex.",
+                        max_length=64,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "paper",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="embedding",
+                        to="papers.paper",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['model'], name='embedding_model_idx')],
+                "indexes": [models.Index(fields=["model"], name="embedding_model_idx")],
             },
         ),
     ]
