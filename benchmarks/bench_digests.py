@@ -107,15 +107,15 @@ def timed(label: str, fn, *args, **kwargs):
 def ensure_store() -> None:
     from paperfeed.ingest.files import ingest_file
     from paperfeed.papers.models import Paper
-    from paperfeed.search import embeddings
+    from paperfeed.search import embedding_job
     from paperfeed.search.sync import sync_indexes
 
     if Paper.objects.count() < 74_728:
         result, _ = timed(f"ingest {RECENT.name}", ingest_file, str(RECENT))
         if result.error:
             sys.exit(f"ingest failed: {result.error}")
-    if not embeddings.model_counts():
-        timed("import shared vectors", embeddings.import_vectors, VECTORS, IDS)
+    if not embedding_job.model_counts():
+        timed("import shared vectors", embedding_job.import_vectors, VECTORS, IDS)
     timed("sync search indexes", sync_indexes, progress=False)
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from paperfeed.search.embed import TransformerEncoder, cpu_threads, paper_text  # noqa: E402
+from paperfeed.search.encoders import TransformerEncoder, cpu_threads, paper_text  # noqa: E402
 
 SHARED = Path(os.environ.get("PAPERFEED_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 DATA = SHARED / "data" / "arxiv-cs-2025-2026.jsonl.gz"

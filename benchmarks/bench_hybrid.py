@@ -142,7 +142,7 @@ def latency(
 
 
 def embed_latency(queries: list[str]) -> float:
-    from paperfeed.search.embed import load_encoder
+    from paperfeed.search.encoders import load_encoder
 
     encoder = load_encoder()
     times = []
@@ -156,7 +156,7 @@ def embed_latency(queries: list[str]) -> float:
 def hnsw_recall(samples: int, rng: np.random.Generator) -> float:
     """Mean |HNSW top-10 ∩ exact top-10| / 10 for stored vectors used as queries."""
     from paperfeed.search.models import Embedding, decode_vector
-    from paperfeed.search.vectors import current_index, exact_nearest
+    from paperfeed.search.vector_index import current_index, exact_nearest
 
     rows = list(Embedding.objects.order_by("id").values_list("id", "dim", "vector"))
     keys = np.array([r[0] for r in rows], dtype=np.uint64)
@@ -174,7 +174,7 @@ def hnsw_recall(samples: int, rng: np.random.Generator) -> float:
 def report(stage: str, repeat: int, rng: np.random.Generator) -> None:
     from paperfeed.papers.models import Paper
     from paperfeed.search import paths
-    from paperfeed.search.vectors import current_index
+    from paperfeed.search.vector_index import current_index
 
     index = current_index()
     vector_mib = paths.size_on_disk(paths.current_dir("vectors")) / 2**20
@@ -214,17 +214,17 @@ def main() -> None:
         f"{len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}"
     )
     setup(args.home)
-    from paperfeed.search import embeddings
+    from paperfeed.search import embedding_job
     from paperfeed.search.sync import sync_indexes
-    from paperfeed.search.vectors import rebuild_vectors
+    from paperfeed.search.vector_index import rebuild_vectors
 
     rng = np.random.default_rng(0)
     if args.report_only:
         report("as stored", args.repeat, rng)
         return
     ensure_papers(RECENT, 74_728)
-    if not embeddings.model_counts():
-        timed("import shared vectors", embeddings.import_vectors, VECTORS, IDS)
+    if not embedding_job.model_counts():
+        timed("import shared vectors", embedding_job.import_vectors, VECTORS, IDS)
     timed("sync indexes (lexical + vectors)", sync_indexes, progress=False)
     timed("rebuild vector index from the database", rebuild_vectors)
     report("74,728 papers, real vectors", args.repeat, rng)
@@ -235,9 +235,9 @@ def main() -> None:
     ensure_papers(OLD, 221_328)
     tmp = args.home / "synthetic"
     tmp.mkdir(exist_ok=True)
-    if embeddings.pending(embeddings.current_model(), limit=1):
+    if embedding_job.pending(embedding_job.current_model(), limit=1):
         vectors, ids = synthetic_vectors(tmp, rng)
-        timed("import synthetic vectors", embeddings.import_vectors, vectors, ids)
+        timed("import synthetic vectors", embedding_job.import_vectors, vectors, ids)
     timed("sync indexes (incremental)", sync_indexes, progress=False)
     timed("rebuild vector index from the database", rebuild_vectors)
     report("221,328 papers (146,600 synthetic vectors)", args.repeat, rng)

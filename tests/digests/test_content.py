@@ -14,8 +14,8 @@ from paperfeed.digests.models import DigestSend, Feedback, MailedPaper, SavedSea
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embeddings
-from paperfeed.search.embed import load_encoder
+from paperfeed.search import embedding_job
+from paperfeed.search.encoders import load_encoder
 from paperfeed.search.sync import sync_indexes
 from tests.community.factories import make_user
 
@@ -129,7 +129,7 @@ def store(settings, data_home):
         for i, t, a, c, d in PAPERS
     )
     ingest(parse_jsonl(io.BytesIO(lines.encode()), "t"))
-    embeddings.embed_missing(load_encoder())
+    embedding_job.embed_missing(load_encoder())
     sync_indexes(progress=False)
     Paper.objects.filter(pk="2506.00005").update(upvotes=5)
     Paper.objects.filter(pk="2506.00004").update(upvotes=2)

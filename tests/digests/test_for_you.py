@@ -15,8 +15,8 @@ from paperfeed.digests import feedback, foryou
 from paperfeed.digests.models import Subscriber
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
-from paperfeed.search import embeddings
-from paperfeed.search.embed import load_encoder
+from paperfeed.search import embedding_job
+from paperfeed.search.encoders import load_encoder
 from paperfeed.search.sync import sync_indexes
 from tests.community.factories import logged_in, make_user
 
@@ -50,7 +50,7 @@ def store(settings, data_home):
         for i, t, a, c, d in PAPERS
     )  # fmt: skip
     ingest(parse_jsonl(io.BytesIO(lines.encode()), "t"))
-    embeddings.embed_missing(load_encoder())
+    embedding_job.embed_missing(load_encoder())
     sync_indexes(progress=False)
     return data_home
 

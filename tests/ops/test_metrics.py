@@ -29,7 +29,7 @@ def scrape(client) -> dict[str, dict]:
 
 
 def test_store_gauges_count_papers_and_pending_embeddings(client):
-    from paperfeed.search.embeddings import current_model
+    from paperfeed.search.embedding_job import current_model
     from paperfeed.search.models import Embedding
 
     ids = store_papers(4)

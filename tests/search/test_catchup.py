@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from paperfeed.papers.models import Paper
-from paperfeed.search import catchup, embeddings, paths
-from paperfeed.search.embed import load_encoder
+from paperfeed.search import catchup, embedding_job, paths
+from paperfeed.search.encoders import load_encoder
 from paperfeed.search.sync import rebuild_indexes, sync_indexes
 from tests.ops.conftest import store_papers
 
@@ -27,7 +27,7 @@ def _fresh_throttle():
 def synced(data_home, settings):
     settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"
     ids = store_papers(4)
-    embeddings.embed_missing(load_encoder())
+    embedding_job.embed_missing(load_encoder())
     rebuild_indexes(progress=False)
     assert not catchup.lexical_behind() and not catchup.vectors_behind()
     return ids
@@ -78,7 +78,7 @@ def test_new_vectors_put_the_node_behind(synced):
     store_papers(2)
     sync_indexes(progress=False)  # lexical current, vectors: the new papers have none yet
     assert not catchup.vectors_behind()
-    embeddings.embed_missing(load_encoder())  # another node's worker embeds them
+    embedding_job.embed_missing(load_encoder())  # another node's worker embeds them
     assert catchup.vectors_behind()
     result = catchup.catch_up()
     assert result["lexical"] == "current" and result["vectors"]["added"] == 2

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from paperfeed.search.embed import HashingEncoder
+from paperfeed.search.encoders import HashingEncoder
 from paperfeed.search.evaluate import (
     BeirError,
     corpus_vectors,

@@ -9,8 +9,8 @@ import pytest
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embeddings, hybrid, paths, vectors
-from paperfeed.search.embed import load_encoder
+from paperfeed.search import embedding_job, hybrid, paths, vector_index
+from paperfeed.search.encoders import load_encoder
 from paperfeed.search.lexical import IndexMissing
 from paperfeed.search.sync import sync_indexes
 
@@ -68,7 +68,7 @@ def indexed(settings, data_home):
         for i, t, a, au, c, d in PAPERS
     ]
     ingest(parse_jsonl(io.BytesIO("".join(json.dumps(o) + "\n" for o in objs).encode()), "t"))
-    embeddings.embed_missing(load_encoder())
+    embedding_job.embed_missing(load_encoder())
     result = sync_indexes(progress=False)
     assert result["vectors"]["total"] == len(PAPERS)
     return data_home
@@ -204,13 +204,13 @@ def test_the_model_reads_the_query_without_operators_or_excluded_words(query, te
 
 def test_selective_filters_search_the_semantic_side_exactly(indexed, monkeypatch):
     seen = {}
-    real = vectors.search_vectors
+    real = vector_index.search_vectors
 
     def spy(query, k, **kwargs):
         seen.update(candidates=kwargs.get("candidates"), selectivity=kwargs.get("selectivity"))
         return real(query, k, **kwargs)
 
-    monkeypatch.setattr(vectors, "search_vectors", spy)
+    monkeypatch.setattr(vector_index, "search_vectors", spy)
     result = hybrid.search("molecules protein", mode="semantic", categories=["cs.LG"])
     assert sorted(seen["candidates"]) == ["2503.00001", "2503.00002"]  # from the lexical index
     assert seen["selectivity"] == pytest.approx(2 / 5)

@@ -21,7 +21,7 @@ from paperfeed.community.models import Vote
 from paperfeed.digests.models import Feedback, MailedPaper, SavedSearch, Subscriber
 from paperfeed.papers.models import Paper
 from paperfeed.search import hybrid
-from paperfeed.search.embeddings import current_model
+from paperfeed.search.embedding_job import current_model
 from paperfeed.search.lexical import IndexMissing
 from paperfeed.search.models import VECTOR_DTYPE, Embedding
 

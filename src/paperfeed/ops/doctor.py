@@ -108,7 +108,7 @@ def check_index() -> list[Check]:
 
 
 def check_embeddings() -> list[Check]:
-    from paperfeed.search.embeddings import pending
+    from paperfeed.search.embedding_job import pending
 
     model = settings.PAPERFEED_EMBEDDING_MODEL
     todo = len(pending(model))

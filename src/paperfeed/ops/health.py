@@ -61,10 +61,10 @@ def check_lexical() -> Check:
 
 
 def check_vectors() -> Check:
-    from paperfeed.search import vectors
+    from paperfeed.search import vector_index
 
     try:
-        index = vectors.current_index()
+        index = vector_index.current_index()
     except Exception as exc:  # noqa: BLE001 - optional: reported, never fails readiness
         return Check("error", required=False, detail={"error": _describe(exc)})
     if index is None:

@@ -130,7 +130,7 @@ class StoreCollector(Collector):
         from django.db import DatabaseError
 
         from paperfeed.papers.models import Paper
-        from paperfeed.search.embeddings import current_model
+        from paperfeed.search.embedding_job import current_model
 
         try:
             visible = Paper.objects.visible()

@@ -60,12 +60,12 @@ def lexical_behind() -> bool:
 def vectors_behind() -> bool:
     """True when the stored vectors of the configured model differ from the published vector
     index (count or highest key). False when there is no vector index on this node."""
-    from paperfeed.search import vectors
-    from paperfeed.search.embeddings import current_model
+    from paperfeed.search import vector_index
+    from paperfeed.search.embedding_job import current_model
     from paperfeed.search.models import Embedding
 
-    directory = paths.current_dir(vectors.KIND)
-    state = vectors.read_state(directory) if directory else None
+    directory = paths.current_dir(vector_index.KIND)
+    state = vector_index.read_state(directory) if directory else None
     if state is None:
         return False
     model = current_model()
@@ -91,7 +91,7 @@ def catch_up() -> dict:
         except paths.IndexBusy:
             result["lexical"] = "busy"
     if vectors_behind():
-        from paperfeed.search.vectors import sync_vectors
+        from paperfeed.search.vector_index import sync_vectors
 
         try:
             result["vectors"] = sync_vectors(progress=False)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from paperfeed.search.embed import Encoder
+from paperfeed.search.encoders import Encoder
 from paperfeed.search.hits import Hit
 from paperfeed.search.query import plain_words
-from paperfeed.search.vectors import VectorIndex
+from paperfeed.search.vector_index import VectorIndex
 
 MODES = ("lexical", "semantic", "hybrid")
 
@@ -178,7 +178,7 @@ def corpus_vectors(
     The cache file name holds the model name and a hash of every document text, so a changed
     corpus or model never reuses stale vectors.
     """
-    from paperfeed.search.embed import paper_text
+    from paperfeed.search.encoders import paper_text
 
     texts = [paper_text(t, x) for t, x in zip(data.titles, data.texts, strict=True)]
     digest = hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]

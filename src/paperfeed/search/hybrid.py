@@ -2,7 +2,7 @@
 
 Hybrid search takes up to ``depth`` candidates from each side — BM25 over titles, abstracts and
 authors (:mod:`paperfeed.search.lexical`) and the nearest embeddings to the query
-(:mod:`paperfeed.search.vectors`) — and fuses them with :func:`fuse` (a convex combination of
+(:mod:`paperfeed.search.vector_index`) — and fuses them with :func:`fuse` (a convex combination of
 z-score normalised scores, semantic weight 0.6, 200 candidates a side: tuned on SciFact, see
 docs/search.md).  Filters apply to both sides: tantivy filters its own candidates; on the vector
 side a selective filter (at most :data:`EXACT_SEMANTIC_MAX` papers pass, as the lexical index
@@ -28,8 +28,8 @@ import numpy as np
 
 from paperfeed.ops.metrics import observe_search
 from paperfeed.papers.models import Paper
-from paperfeed.search import fusion, lexical, vectors
-from paperfeed.search.embeddings import current_model
+from paperfeed.search import fusion, lexical, vector_index
+from paperfeed.search.embedding_job import current_model
 from paperfeed.search.hits import Hit
 from paperfeed.search.lexical import (  # noqa: F401 - SORTS, MAX_LIMIT: part of this API
     MAX_LIMIT,
@@ -124,7 +124,7 @@ def embed_query(text: str) -> np.ndarray | None:
     The model is loaded once per process; the last :data:`QUERY_CACHE_SIZE` query vectors are
     kept, so paging through results embeds the query once.
     """
-    from paperfeed.search.embed import EncoderError
+    from paperfeed.search.encoders import EncoderError
 
     try:
         return _embed_cached(current_model(), text)
@@ -138,7 +138,7 @@ QUERY_CACHE_SIZE = 512
 
 @functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
 def _embed_cached(model: str, text: str) -> np.ndarray:
-    from paperfeed.search.embed import load_encoder
+    from paperfeed.search.encoders import load_encoder
 
     vector = load_encoder(model).encode([text], batch_size=1)[0]
     vector.setflags(write=False)
@@ -148,8 +148,8 @@ def _embed_cached(model: str, text: str) -> np.ndarray:
 # --------------------------------------------------------------------------- search
 
 
-def _filters(parsed: ParsedQuery, categories, since, until, author) -> vectors.Filters:
-    return vectors.Filters(
+def _filters(parsed: ParsedQuery, categories, since, until, author) -> vector_index.Filters:
+    return vector_index.Filters(
         categories=tuple(parsed.categories) + tuple(categories or ()),
         not_categories=tuple(parsed.not_categories),
         authors=tuple(parsed.authors) + ((author,) if author else ()),
@@ -182,7 +182,7 @@ EXACT_SEMANTIC_MAX = 4000
 
 
 def _semantic_candidates(
-    filters: vectors.Filters, n_vectors: int
+    filters: vector_index.Filters, n_vectors: int
 ) -> tuple[list[str] | None, float | None]:
     """For a filtered search: the ids the filters let through when they are few (the lexical
     index answers the filters alone; the database checks them again), and the share of papers
@@ -236,7 +236,7 @@ def search(
         return _lexical(parsed, limit, offset, categories, since, until, author, sort)
     wanted = offset + limit
     depth = max(config.depth, wanted)
-    index = vectors.current_index()
+    index = vector_index.current_index()
     if index is not None and index.model != current_model():
         log.warning(
             "the vector index holds %r vectors, the model is %r: run paperfeed embed",
@@ -250,7 +250,7 @@ def search(
         return _lexical(parsed, limit, offset, categories, since, until, author, sort)
     filters = _filters(parsed, categories, since, until, author)
     candidates, selectivity = _semantic_candidates(filters, len(index))
-    semantic_hits = vectors.search_vectors(
+    semantic_hits = vector_index.search_vectors(
         qvec, depth, filters=filters, index=index, candidates=candidates, selectivity=selectivity
     )
     if mode == "semantic":
@@ -327,5 +327,5 @@ def _lexical(parsed, limit, offset, categories, since, until, author, sort) -> S
 def similar(paper_id: str, limit: int = 10) -> SearchResult:
     """Papers nearest in meaning to ``paper_id`` (itself excluded); empty without its vector."""
     limit = max(0, min(limit, MAX_LIMIT))
-    hits = vectors.similar(paper_id, limit)
+    hits = vector_index.similar(paper_id, limit)
     return SearchResult(hits, len(hits), "semantic")

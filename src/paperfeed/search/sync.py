@@ -307,7 +307,7 @@ def _sync_locked(path: Path, state: dict, progress: bool) -> dict:
 
 def _sync_vectors(progress: bool) -> dict | None:
     try:
-        from paperfeed.search.vectors import sync_vectors
+        from paperfeed.search.vector_index import sync_vectors
     except ImportError:
         return None
     return sync_vectors(progress=progress)
@@ -339,7 +339,7 @@ def rebuild_indexes(progress: bool = True) -> dict:
         lexical = _rebuild_locked(progress)
     result = {"lexical": lexical, "vectors": None}
     try:
-        from paperfeed.search.vectors import rebuild_vectors
+        from paperfeed.search.vector_index import rebuild_vectors
     except ImportError:
         rebuild_vectors = None
     if rebuild_vectors is not None:

@@ -1,9 +1,9 @@
 """Metadata filters on the vector side: which candidate papers pass, as the database says.
 
-HNSW (:mod:`paperfeed.search.vectors`) knows nothing of categories, dates or authors, so its
+HNSW (:mod:`paperfeed.search.vector_index`) knows nothing of categories, dates or authors, so its
 candidates are checked here, a few hundred ids at a time; :func:`keys_of` and
 :func:`cosines` serve the exact search of a small candidate set
-(:func:`paperfeed.search.vectors.exact_among`).
+(:func:`paperfeed.search.vector_index.exact_among`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.progress import progress_bar
-from paperfeed.search import embeddings
-from paperfeed.search.embed import BACKENDS, EncoderError, load_encoder
+from paperfeed.search import embedding_job
+from paperfeed.search.encoders import BACKENDS, EncoderError, load_encoder
 
 
 class Command(BaseCommand):
@@ -94,10 +94,10 @@ class Command(BaseCommand):
                 self._import(options)
             else:
                 self._embed(options)
-        except (embeddings.EmbeddingError, EncoderError) as exc:
+        except (embedding_job.EmbeddingError, EncoderError) as exc:
             raise CommandError(str(exc)) from None
         if not options["no_sync"]:
-            from paperfeed.search.vectors import sync_vectors
+            from paperfeed.search.vector_index import sync_vectors
 
             result = sync_vectors(progress=True)
             self.stdout.write(
@@ -111,7 +111,7 @@ class Command(BaseCommand):
         return options["ids"]
 
     def _export(self, options):
-        count = embeddings.export_vectors(options["export_path"], self._ids(options))
+        count = embedding_job.export_vectors(options["export_path"], self._ids(options))
         self.stdout.write(
             f"exported {count:,} vectors to {options['export_path']} (ids in {options['ids']})"
         )
@@ -120,7 +120,7 @@ class Command(BaseCommand):
         ids = self._ids(options)
         total = sum(1 for _ in ids.open(encoding="utf-8", errors="replace")) if ids.exists() else 0
         with progress_bar("import vectors", total=total, unit="papers") as advance:
-            summary = embeddings.import_vectors(
+            summary = embedding_job.import_vectors(
                 options["import_path"],
                 ids,
                 model=options["model"],
@@ -137,9 +137,9 @@ class Command(BaseCommand):
             )
 
     def _embed(self, options):
-        model = embeddings.current_model()
-        embeddings.check_model(model, reembed=options["reembed"])
-        todo = embeddings.pending(model, reembed=options["reembed"], limit=options["limit"])
+        model = embedding_job.current_model()
+        embedding_job.check_model(model, reembed=options["reembed"])
+        todo = embedding_job.pending(model, reembed=options["reembed"], limit=options["limit"])
         if not todo:
             self.stdout.write("every paper has an up-to-date embedding")
             return
@@ -151,7 +151,7 @@ class Command(BaseCommand):
         with progress_bar(
             f"embed ({device}, {backend})", total=len(todo), unit="papers"
         ) as advance:
-            summary = embeddings.embed_missing(
+            summary = embedding_job.embed_missing(
                 encoder,
                 batch_size=batch_size,
                 reembed=options["reembed"],

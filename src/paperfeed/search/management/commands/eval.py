@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.progress import progress_bar
-from paperfeed.search.embed import BACKENDS, EncoderError, load_encoder
+from paperfeed.search.encoders import BACKENDS, EncoderError, load_encoder
 from paperfeed.search.evaluate import MODES, BeirError, run_beir
 from paperfeed.search.hybrid import DEFAULT_FUSION, FusionConfig
 

@@ -30,7 +30,7 @@ from usearch.index import Index  # noqa: E402
 
 from paperfeed.progress import progress_bar
 from paperfeed.search import paths
-from paperfeed.search.embeddings import current_model
+from paperfeed.search.embedding_job import current_model
 from paperfeed.search.hits import Hit
 from paperfeed.search.models import Embedding, decode_vector
 from paperfeed.search.vector_filters import (

@@ -10,10 +10,10 @@ import pytest
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embeddings, paths
-from paperfeed.search.embed import load_encoder
+from paperfeed.search import embedding_job, paths
+from paperfeed.search.encoders import load_encoder
 from paperfeed.search.models import Embedding
-from paperfeed.search.vectors import (
+from paperfeed.search.vector_index import (
     MAX_FETCH,
     Filters,
     VectorIndex,
@@ -108,7 +108,7 @@ def test_exact_nearest_orders_by_dot_product():
 @pytest.mark.django_db
 def test_sync_builds_then_adds_and_removes_incrementally(encoder, data_home):
     store(*(paper(i) for i in range(1, 9)))
-    embeddings.embed_missing(encoder)
+    embedding_job.embed_missing(encoder)
     assert sync_vectors() == {"added": 8, "removed": 0, "total": 8, "rebuilt": True}
     first = paths.current_dir("vectors")
     assert sync_vectors() == {"added": 0, "removed": 0, "total": 8, "rebuilt": False}
@@ -117,7 +117,7 @@ def test_sync_builds_then_adds_and_removes_incrementally(encoder, data_home):
     store(*(paper(i) for i in range(9, 12)))
     Paper.objects.filter(arxiv_id="2503.00002").update(deleted=True)
     store(paper(3, abstract="An edited abstract about databases."))
-    embeddings.embed_missing(encoder)
+    embedding_job.embed_missing(encoder)
     result = sync_vectors()
     assert result == {"added": 4, "removed": 2, "total": 10, "rebuilt": False}
     assert paths.current_dir("vectors") != first and not first.exists()
@@ -130,13 +130,13 @@ def test_sync_builds_then_adds_and_removes_incrementally(encoder, data_home):
 def test_rebuild_and_model_change(encoder, settings, data_home):
     assert sync_vectors()["total"] == 0 and current_index() is None  # nothing stored yet
     store(*(paper(i) for i in range(1, 6)))
-    embeddings.embed_missing(encoder)
+    embedding_job.embed_missing(encoder)
     sync_vectors()
     rebuilt = rebuild_vectors()
     assert (rebuilt.added, rebuilt.total, rebuilt.rebuilt) == (5, 5, True)
     assert current_index().model == "hashing:64"
     settings.PAPERFEED_EMBEDDING_MODEL = "hashing:32"
-    embeddings.embed_missing(load_encoder(), reembed=True)
+    embedding_job.embed_missing(load_encoder(), reembed=True)
     assert sync_vectors()["rebuilt"] is True
     assert (current_index().model, current_index().dim) == ("hashing:32", 32)
 
@@ -144,7 +144,7 @@ def test_rebuild_and_model_change(encoder, settings, data_home):
 @pytest.mark.django_db
 def test_search_filters_and_similar(encoder, data_home):
     store(*(paper(i) for i in range(1, 21)))
-    embeddings.embed_missing(encoder)
+    embedding_job.embed_missing(encoder)
     sync_vectors()
     query = encoder.encode(["protein structure folding"])[0]
     hits = search_vectors(query, 5)
@@ -180,7 +180,7 @@ def test_top_k_is_highest_first_with_ties_by_position():
 @pytest.mark.django_db
 def test_candidates_are_scored_exactly_and_still_filtered(encoder, data_home):
     store(*(paper(i) for i in range(1, 41)))
-    embeddings.embed_missing(encoder)
+    embedding_job.embed_missing(encoder)
     sync_vectors()
     index = current_index()
     query = encoder.encode(["protein structure folding"])[0]

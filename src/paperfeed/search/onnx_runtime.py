@@ -109,7 +109,7 @@ def _quantise(source: Path, target: Path) -> None:
 def model_file(transformer, model_name: str, *, int8: bool) -> Path:
     """The ONNX file of ``transformer`` (fp32 or int8), exported on first use."""
     if "onnxruntime" not in sys.modules and "usearch.index" in sys.modules:
-        # Loading onnxruntime after usearch segfaults; paperfeed.search.vectors loads it first.
+        # Loading onnxruntime after usearch segfaults; paperfeed.search.vector_index loads it first.
         raise OnnxUnavailable("onnxruntime must be imported before usearch")
     try:
         import onnxruntime  # noqa: F401

