@@ -99,10 +99,10 @@ def test_week_and_month_views(client, three_days):
 
 def test_bad_parameters_are_400_with_a_reason(client, three_days):
     response = client.get("/day/2025-03-18?sort=evil")
-    assert response.status_code == 400 and "sort must be one of" in response.content.decode()
+    assert response.status_code == 400 and "sort: must be one of" in response.content.decode()
     response = client.get("/day/2025-03-18?page=zero")
     assert (
-        response.status_code == 400 and "page must be a whole number" in response.content.decode()
+        response.status_code == 400 and "page: must be a whole number" in response.content.decode()
     )
 
 

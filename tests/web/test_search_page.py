@@ -88,11 +88,11 @@ def test_pagination_keeps_the_query(client, data_home, settings):
 
 def test_bad_parameters_are_400(client, indexed):
     for query, reason in [
-        ("mode=magic", "mode must be one of"),
-        ("sort=best", "sort must be"),
-        ("since=yesterday", "since must be a date"),
+        ("mode=magic", "mode: must be one of"),
+        ("sort=best", "sort: must be"),
+        ("since=yesterday", "since: must be a date"),
         ("category=<b>", "is not an arXiv category"),
-        ("page=0", "page must be between"),
+        ("page=0", "page: must be between"),
     ]:
         response = client.get(f"/search?q=kv&{query}")
         assert response.status_code == 400 and reason in response.content.decode(), query

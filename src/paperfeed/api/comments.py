@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from paperfeed.api import params
+from paperfeed import params
 from paperfeed.api.auth import WRITE_AUTH
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import CommentEditIn, CommentIn, CommentOut, CommentsOut, ErrorOut

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from paperfeed.api.params import BadParameter
 from paperfeed.papers.lists import ListError
+from paperfeed.params import BadParameter
 from paperfeed.search.lexical import IndexMissing
 
 NATIVE_PREFIX = "/api/v1/"

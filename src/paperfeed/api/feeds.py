@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router
 
-from paperfeed.api import params
+from paperfeed import params
 from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, FeedPageOut
 from paperfeed.api.shapes import page_out

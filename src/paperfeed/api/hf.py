@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field as QField
 from ninja import Query, Router, Schema
 
-from paperfeed.api import params
+from paperfeed import params
 from paperfeed.api.auth import optional_user
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, HfDailyEntry, HfPaper

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from paperfeed.api import params
+from paperfeed import params
 from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, SearchOut
 from paperfeed.api.shapes import paper_out

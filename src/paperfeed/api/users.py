@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Router
 
-from paperfeed.api import params
+from paperfeed import params
 from paperfeed.api.auth import optional_user
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, PageOut

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from paperfeed.api import params
+from paperfeed import params
 from paperfeed.api.auth import WRITE_AUTH
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, VoteOut

@@ -7,41 +7,28 @@ layer built by escaping every piece of text and adding only ``<mark>`` (see
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from paperfeed import params
 from paperfeed.papers import lists
 from paperfeed.search import hybrid
 from paperfeed.search.lexical import IndexMissing
-from paperfeed.web.views import BadParameter, bad_request, choice_param, int_param
+from paperfeed.web.params import BadParameter, bad_request, choice_param, date_param, int_param
 
 PER_PAGE = 20
 MAX_PAGE = hybrid.MAX_LIMIT // PER_PAGE
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "upvotes": "Most upvoted"}
 
 
-def _date_param(request, name: str) -> dt.date | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadParameter(f"{name} must be a date like 2025-03-18, not {raw[:40]!r}") from None
-
-
 def _categories(request) -> list[str]:
     names = [
         c for value in request.GET.getlist("category") for c in value.replace(",", " ").split()
     ]
-    for name in names:
-        if len(name) > 40 or not all(ch.isalnum() or ch in ".-_" for ch in name):
-            raise BadParameter(f"category {name[:40]!r} is not an arXiv category name")
-    return names
+    return [params.check_category_name("category", name) for name in names]
 
 
 def _attach(papers, hits) -> None:
@@ -69,7 +56,7 @@ def search(request):
         mode = choice_param(request, "mode", hybrid.MODES, "hybrid")
         sort = choice_param(request, "sort", hybrid.SORTS, "relevance")
         page = int_param(request, "page", 1, maximum=MAX_PAGE)
-        since, until = _date_param(request, "since"), _date_param(request, "until")
+        since, until = date_param(request, "since"), date_param(request, "until")
         categories = _categories(request)
     except BadParameter as exc:
         return bad_request(request, str(exc))

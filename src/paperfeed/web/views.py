@@ -17,38 +17,9 @@ from django.utils import timezone
 from paperfeed.community import trending as trending_math
 from paperfeed.papers import lists
 from paperfeed.papers.models import Author
+from paperfeed.web.params import BadParameter, bad_request, choice_param, int_param
 
 SORT_LABELS = {"upvotes": "Most upvoted", "newest": "Newest", "trending": "Trending"}
-
-
-class BadParameter(Exception):
-    """A query parameter the page cannot use; rendered as a 400 page naming it."""
-
-
-def bad_request(request, message: str):
-    return render(
-        request, "web/error.html", {"title": "Bad request", "message": message}, status=400
-    )
-
-
-def int_param(request, name: str, default: int, *, minimum: int = 1, maximum: int = 10_000) -> int:
-    raw = request.GET.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(f"{name} must be a whole number, not {raw[:40]!r}") from None
-    if not minimum <= value <= maximum:
-        raise BadParameter(f"{name} must be between {minimum} and {maximum}, not {value}")
-    return value
-
-
-def choice_param(request, name: str, choices, default: str) -> str:
-    value = request.GET.get(name, "") or default
-    if value not in choices:
-        raise BadParameter(f"{name} must be one of {', '.join(choices)}, not {value[:40]!r}")
-    return value
 
 
 def _alternate(name: str, title: str, **kwargs) -> list[dict]:

@@ -1,7 +1,9 @@
-"""Query-parameter parsing shared by the API routers: each function names the bad parameter.
+"""Parameter parsing shared by the web pages, the API and the command line.
 
-Every function here is pure: it turns the text of one query parameter into a value or raises
-:class:`BadParameter`, which the API turns into ``400 {"detail": "..."}``.
+Every function here is pure: it turns the text of one parameter into a value or raises the one
+:class:`BadParameter`, whose message names the parameter and says what was wrong. The API answers
+it as ``400 {"detail": "..."}`` (:mod:`paperfeed.api.errors`), the pages as a 400 page
+(:mod:`paperfeed.web.params`).
 """
 
 from __future__ import annotations
@@ -72,9 +74,36 @@ def parse_paper_id(name: str, value: str) -> str:
         raise BadParameter(name, str(exc)) from None
 
 
-def check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+def check_choice(name: str, value: str, choices) -> str:
     if value not in choices:
-        raise BadParameter(name, f"must be one of {', '.join(choices)}, not {value!r}")
+        raise BadParameter(name, f"must be one of {', '.join(choices)}, not {value[:40]!r}")
+    return value
+
+
+def parse_int(name: str, value: str, *, minimum: int, maximum: int) -> int:
+    """A whole number between ``minimum`` and ``maximum`` from its text."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadParameter(name, f"must be a whole number, not {value[:40]!r}") from None
+    if not minimum <= number <= maximum:
+        raise BadParameter(name, f"must be between {minimum} and {maximum}, not {number}")
+    return number
+
+
+def parse_date(name: str, value: str) -> dt.date:
+    """Any ISO 8601 date ``date.fromisoformat`` reads (``2025-03-18``, ``20250318``)."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadParameter(name, f"must be a date like 2025-03-18, not {value[:40]!r}") from None
+
+
+def check_category_name(name: str, value: str) -> str:
+    """The shape of an arXiv category name (``cs.LG``, ``hep-th``, ``cs``): letters, digits,
+    ``.``, ``-`` and ``_``, at most 40 characters. Whether it exists is not checked."""
+    if len(value) > 40 or not value or not all(ch.isalnum() or ch in ".-_" for ch in value):
+        raise BadParameter(name, f"{value[:40]!r} is not an arXiv category name")
     return value
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperfeed.api.params import (
+from paperfeed.params import (
     BadParameter,
     capped,
     only_one,

@@ -1,0 +1,38 @@
+"""Query parameters of the pages: read ``request.GET``, parse with :mod:`paperfeed.params`.
+
+A :class:`~paperfeed.params.BadParameter` becomes a 400 page naming the parameter
+(:func:`bad_request`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import render
+
+from paperfeed import params
+from paperfeed.params import BadParameter
+
+__all__ = ["BadParameter", "bad_request", "choice_param", "date_param", "int_param"]
+
+
+def bad_request(request, message: str):
+    return render(
+        request, "web/error.html", {"title": "Bad request", "message": message}, status=400
+    )
+
+
+def int_param(request, name: str, default: int, *, minimum: int = 1, maximum: int = 10_000) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    return params.parse_int(name, raw, minimum=minimum, maximum=maximum)
+
+
+def choice_param(request, name: str, choices, default: str) -> str:
+    return params.check_choice(name, request.GET.get(name, "") or default, choices)
+
+
+def date_param(request, name: str) -> dt.date | None:
+    raw = request.GET.get(name, "").strip()
+    return params.parse_date(name, raw) if raw else None
