@@ -8,6 +8,7 @@ unless the caller asks to re-embed (``--reembed``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ from django.conf import settings
 from django.db import transaction
 
 from paperfeed.papers.models import Paper
-from paperfeed.search.encoders import Encoder, normalise_rows, paper_text, text_hash
+from paperfeed.progress import progress_bar
+from paperfeed.search.encoders import Encoder, load_encoder, normalise_rows, paper_text, text_hash
 from paperfeed.search.models import Embedding, encode_vector
 
 SQL_CHUNK = 900  # ids per IN (...) query, under every backend's parameter limit
@@ -136,6 +138,56 @@ def embed_missing(
         summary.replaced += _store(encoder.name, ids, texts, vectors)
         summary.embedded += len(ids)
     return summary
+
+
+@dataclass
+class EmbedRun:
+    """What :func:`embed_pending` did: how many papers were pending and embedded, with which
+    model, where (device, backend; empty when nothing was pending) and in how many seconds."""
+
+    model: str
+    pending: int
+    embedded: int = 0
+    device: str = ""
+    backend: str = ""
+    seconds: float = 0.0
+
+
+def embed_pending(
+    *,
+    device: str = "auto",
+    backend: str = "auto",
+    batch_size: int | None = None,
+    limit: int | None = None,
+    reembed: bool = False,
+    progress: bool = False,
+) -> EmbedRun:
+    """Embed the papers :func:`pending` lists with the configured model, loaded only when there
+    is work (``paperfeed embed`` and the worker's embed job). ``batch_size`` defaults to 32 texts
+    per forward pass on CPU, 256 on CUDA."""
+    model = current_model()
+    check_model(model, reembed=reembed)
+    todo = pending(model, reembed=reembed, limit=limit)
+    run = EmbedRun(model=model, pending=len(todo))
+    if not todo:
+        return run
+    encoder = load_encoder(model, device=device, backend=backend)
+    run.device = getattr(encoder, "device", "cpu")
+    run.backend = getattr(encoder, "backend", "no model")
+    started = time.perf_counter()
+    with progress_bar(
+        f"embed ({run.device}, {run.backend})", total=len(todo), unit="papers", disable=not progress
+    ) as advance:
+        summary = embed_missing(
+            encoder,
+            batch_size=batch_size or (256 if run.device == "cuda" else 32),
+            reembed=reembed,
+            progress=advance,
+            todo=todo,
+        )
+    run.embedded = summary.embedded
+    run.seconds = time.perf_counter() - started
+    return run
 
 
 # --------------------------------------------------------------------------- files
