@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from paperfeed.community import trending
+from paperfeed.rankings import gravity as trending
 from paperfeed.papers.models import Author
 
 from .conftest import make_user, record, store, submit, vote

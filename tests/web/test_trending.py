@@ -1,4 +1,7 @@
-"""Trending: the gravity formula by hand, its monotonicity, and the trending list."""
+"""The trending list: the window, submission times, the stale-store anchor, the unvoted tail.
+
+The formula itself is tested in tests/rankings/test_trending.py.
+"""
 
 import datetime as dt
 
@@ -6,82 +9,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperfeed.community import trending
-from paperfeed.community.trending import Candidate, rank, score
+from paperfeed import rankings
 from paperfeed.papers import lists
 from paperfeed.papers.models import Paper
 
 from .conftest import record, set_upvotes, store, submit
 
 NOW = dt.datetime(2025, 6, 10, 12, 0, tzinfo=dt.UTC)
+TRENDING = rankings.get("trending")
 
 
-def test_constants_are_hacker_news_gravity():
-    assert trending.GRAVITY == 1.8
-    assert trending.OFFSET_HOURS == 2
+def rank(rows, now):
+    return TRENDING.rank(rows, now)
 
 
-@pytest.mark.parametrize(
-    ("votes", "age", "expected"),
-    [
-        (10, 0, 10 / 2**1.8),  # 2.8717...
-        (10, 22, 10 / 24**1.8),  # 0.0328...
-        (100, 46, 100 / 48**1.8),  # 0.0941...
-        (0, 5, 0.0),
-        (7, -3, 7 / 2**1.8),  # future dates count as age 0
-    ],
-)
-def test_score_by_hand(votes, age, expected):
-    assert score(votes, age) == pytest.approx(expected, rel=1e-12)
+def row(pid, upvotes, feed_day, submitted_at=None):
+    return rankings.Row(pid, upvotes=upvotes, feed_day=feed_day, submitted_at=submitted_at)
 
 
-def test_score_known_decimal_values():
-    assert round(score(10, 0), 4) == 2.8717
-    assert round(score(10, 22), 4) == 0.0328
-    assert round(score(100, 46), 4) == 0.0941
-
-
-@given(st.integers(0, 10_000), st.integers(0, 10_000), st.floats(0, 10_000))
-def test_more_votes_never_rank_lower_at_equal_age(a, b, age):
-    low, high = sorted((a, b))
-    assert score(low, age) <= score(high, age)
-
-
-@given(st.integers(0, 10_000), st.floats(0, 10_000), st.floats(0, 10_000))
-def test_older_never_ranks_higher_at_equal_votes(votes, a, b):
-    young, old = sorted((a, b))
-    assert score(votes, old) <= score(votes, young)
-
-
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 500), st.integers(0, 20)),
-        min_size=1,
-        max_size=30,
-        unique_by=lambda t: t,
-    )
-)
-def test_rank_orders_by_score_and_is_total(pairs):
-    candidates = [
-        Candidate(f"id{i}", votes, (NOW - dt.timedelta(days=days)).date())
-        for i, (votes, days) in enumerate(pairs)
-    ]
-    ranked = rank(candidates, NOW)
-    assert sorted(pid for pid, _ in ranked) == sorted(c.id for c in candidates)
-    scores = [s for _, s in ranked]
-    assert scores == sorted(scores, reverse=True)
-    assert rank(list(reversed(candidates)), NOW) == ranked  # input order does not matter
-
-
-def test_rank_uses_submission_time_over_feed_day_and_breaks_ties_by_newness():
-    day = NOW.date()
-    submitted = Candidate("sub", 5, day, submitted=NOW - dt.timedelta(hours=1))
-    listed = Candidate("lst", 5, day)  # entered at 00:00, 12 hours ago
-    tie_old = Candidate("old", 0, day - dt.timedelta(days=1))
-    tie_new = Candidate("new", 0, day)
-    ranked = [pid for pid, _ in rank([tie_old, listed, tie_new, submitted], NOW)]
-    assert ranked == ["sub", "lst", "new", "old"]
-    assert dict(rank([listed], NOW))["lst"] == pytest.approx(5 / 14**1.8)
+def newest_first(rows):
+    """Ids in the trending tie order."""
+    return [row.id for row in rankings.sort_rows(rows, TRENDING.tie)]
 
 
 @pytest.mark.django_db
@@ -96,7 +44,7 @@ def test_trending_list_ranks_window_papers_by_score():
     page = lists.trending(NOW)
     assert [p.arxiv_id for p in page.items] == [fresh.pk, older.pk]
     assert page.total == 2 and page.note == ""
-    assert page.items[0].trending_score == pytest.approx(3 / 14**1.8)
+    assert page.items[0].rank_score == pytest.approx(3 / 14**1.8)
 
 
 @pytest.mark.django_db
@@ -146,11 +94,11 @@ def test_unvoted_papers_follow_in_the_same_tie_order_as_rank(alice):
         pid
         for pid, _ in rank(
             [
-                Candidate(old.pk, 0, old.feed_day),
-                Candidate(new_b.pk, 0, new_b.feed_day),
-                Candidate(new_a.pk, 0, new_a.feed_day),
-                Candidate(sub.pk, 0, sub.feed_day, NOW - dt.timedelta(hours=2)),
-                Candidate(voted.pk, 1, voted.feed_day),
+                row(old.pk, 0, old.feed_day),
+                row(new_b.pk, 0, new_b.feed_day),
+                row(new_a.pk, 0, new_a.feed_day),
+                row(sub.pk, 0, sub.feed_day, NOW - dt.timedelta(hours=2)),
+                row(voted.pk, 1, voted.feed_day),
             ],
             NOW,
         )
@@ -162,9 +110,9 @@ def test_unvoted_papers_follow_in_the_same_tie_order_as_rank(alice):
 
 
 @given(st.lists(st.tuples(st.integers(0, 20), st.booleans()), max_size=30))
-def test_newest_first_is_ranks_tie_order(entries):
+def test_the_tie_order_is_ranks_order_of_unvoted_papers(entries):
     candidates = [
-        Candidate(
+        row(
             f"id{i:02d}",
             0,
             (NOW - dt.timedelta(days=days)).date(),
@@ -172,7 +120,7 @@ def test_newest_first_is_ranks_tie_order(entries):
         )
         for i, (days, submitted) in enumerate(entries)
     ]
-    assert trending.newest_first(candidates) == [pid for pid, _ in rank(candidates, NOW)]
+    assert newest_first(candidates) == [pid for pid, _ in rank(candidates, NOW)]
 
 
 @pytest.mark.django_db
@@ -184,10 +132,8 @@ def test_pages_deep_in_the_unvoted_tail(django_assert_max_num_queries):
     full = lists.trending(NOW, per_page=30)
     assert full.total == 30 and not full.has_next
     order = [p.arxiv_id for p in full.items]
-    unvoted = [
-        Candidate(p.pk, 0, p.feed_day) for p in Paper.objects.filter(upvotes=0).order_by("pk")
-    ]
-    assert order[4:] == trending.newest_first(unvoted)
+    unvoted = [row(p.pk, 0, p.feed_day) for p in Paper.objects.filter(upvotes=0).order_by("pk")]
+    assert order[4:] == newest_first(unvoted)
     with django_assert_max_num_queries(5):
         third = lists.trending(NOW, per_page=7, page=3)
     assert [p.arxiv_id for p in third.items] == order[14:21]

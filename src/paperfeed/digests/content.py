@@ -14,7 +14,7 @@ order (a paper appears once per digest):
    background sample of the store, every profile scored with one matrix product;
 3. "New in CATEGORIES" (subscribers who chose categories): the period's papers in those
    categories, by the personal score when there is one, else in trending order -- the cold start;
-4. "Trending" (``top_n`` > 0): the period's papers by :mod:`paperfeed.community.trending`.
+4. "Trending" (``top_n`` > 0): the period's papers by the ``trending`` ranking (:mod:`paperfeed.rankings`).
 
 Liked papers are the account's upvotes (paperfeed has no separate "saved" list: an upvote stands
 for a save) and "more like this" feedback -- or, for a subscriber with neither (cold start), the

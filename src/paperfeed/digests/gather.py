@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from paperfeed.community import trending as trending_math
+from paperfeed import rankings
 from paperfeed.community.models import Vote
 from paperfeed.digests.models import Feedback, MailedPaper, SavedSearch, Subscriber
 from paperfeed.papers.models import Paper
@@ -39,6 +39,8 @@ MAX_LIKED = 200
 BACKGROUND_SIZE = 400
 BACKGROUND_SEED = 20_251_127
 SQL_CHUNK = 900
+TRENDING = rankings.get("trending", surface="digests")
+"""The order of the Trending section (its inputs: upvotes, feed day, submission time)."""
 
 
 @dataclass
@@ -96,9 +98,8 @@ def load_period(first: dt.date, last: dt.date, now: dt.datetime) -> PeriodPapers
         .values_list("arxiv_id", "upvotes", "feed_day", "submission__created", "categories")
     )
     ids = [r[0] for r in rows]
-    candidates = [trending_math.Candidate(r[0], r[1], r[2], r[3]) for r in rows]
-    order = [pid for pid, _ in trending_math.rank([c for c in candidates if c.upvotes > 0], now)]
-    order += trending_math.newest_first(c for c in candidates if c.upvotes <= 0)
+    period_rows = [rankings.Row(r[0], upvotes=r[1], feed_day=r[2], submitted_at=r[3]) for r in rows]
+    order = [pid for pid, _ in TRENDING.rank(period_rows, now)]
     position = {pid: i for i, pid in enumerate(order)}
     trending = np.array([-position[pid] for pid in ids], dtype=np.float32)
     vector_rows = (

@@ -8,39 +8,29 @@ display, whatever the page length, in a handful of queries (count, page, authors
 - ``paper.n_comments``: visible comments (not hidden, nor replies to a hidden comment);
 - ``paper.voted``: whether ``user`` upvoted it (False for anonymous users).
 
-Sorts: ``upvotes`` (most first, then newest), ``newest`` (feed day, then id, descending) and
-``trending`` (:mod:`paperfeed.community.trending`, ranked in Python over the bounded set).
+``sort`` names a ranking of the registry (:mod:`paperfeed.rankings`) that the store can compute
+(every one but search's relevance); :mod:`paperfeed.papers.ranked` runs it, in SQL when it
+declares a pushdown. Each item's ``paper.rank_score`` is its score by that ranking.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    Window,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 
-from paperfeed.community import trending as trending_math
-from paperfeed.community.models import Comment, Vote
+from paperfeed import rankings
+from paperfeed.community.models import Vote
+from paperfeed.papers import ranked
 from paperfeed.papers.models import Authorship, Paper, PaperQuerySet
+from paperfeed.rankings import gravity
 
-SORTS = ("upvotes", "newest", "trending")
 MAX_PER_PAGE = 200
-TRENDING_MAX_CANDIDATES = 20_000
 
 
 class ListError(ValueError):
@@ -69,9 +59,19 @@ class PaperPage:
 
 
 # -- building blocks ------------------------------------------------------------------------
-def _check(sort: str, page: int, per_page: int) -> None:
-    if sort not in SORTS:
-        raise ListError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+def sorts() -> tuple[str, ...]:
+    """The rankings a list can be sorted by: the registered ones the store has the inputs of."""
+    return tuple(r.name for r in rankings.all_rankings() if ranked.can_rank(r))
+
+
+def _ranking(sort: str) -> rankings.Ranking:
+    choices = sorts()
+    if sort not in choices:
+        raise ListError(f"sort must be one of {', '.join(choices)}, not {sort!r}")
+    return rankings.get(sort)
+
+
+def _check_page(page: int, per_page: int) -> None:
     if not isinstance(page, int) or page < 1:
         raise ListError(f"page must be a whole number >= 1, not {page!r}")
     if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
@@ -86,18 +86,10 @@ def _user_id(user) -> int | None:
 
 def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
     """``queryset`` with submitter, comment count, the user's vote and ordered authors."""
-    comments = (
-        Comment.objects.filter(paper=OuterRef("pk"), hidden=False)
-        .exclude(parent__hidden=True)
-        .order_by()
-        .values("paper")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     qs = (
         queryset.defer("title_raw", "abstract_raw")
         .select_related("submission__user")
-        .annotate(n_comments=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)))
+        .annotate(n_comments=ranked.comment_count())
     )
     user_id = _user_id(user)
     if user_id is not None:
@@ -129,7 +121,7 @@ def hydrate(ids: list[str], user=None) -> list[Paper]:
     return _finish([found[i] for i in ids if i in found])
 
 
-def _ordered_page(queryset, order: tuple[str, ...], page: int, per_page: int, user) -> PaperPage:
+def _ordered_page(queryset, order: Sequence, page: int, per_page: int, user) -> PaperPage:
     total = queryset.count()
     start = (page - 1) * per_page
     items = (
@@ -140,64 +132,23 @@ def _ordered_page(queryset, order: tuple[str, ...], page: int, per_page: int, us
     return PaperPage(_finish(items), total, page, per_page, start + per_page < total)
 
 
-def _trending_page(queryset, now: dt.datetime, page: int, per_page: int, user) -> PaperPage:
-    """The page of ``queryset`` ranked by the trending formula, in two queries plus hydration.
-
-    Only voted papers need the formula; every unvoted one scores 0 and follows, ordered as
-    :func:`trending.rank` breaks ties (newer entry first, then id). So one query reads the
-    papers whose rank needs Python (voted, or submitted: entered at the submission time) and a
-    second reads just as many of the other unvoted papers as the page reaches, already in tie
-    order (feed day descending, then id), with their count.
-    """
-    special = Q(upvotes__gt=0) | Q(submission__isnull=False)
-    rows = (
-        queryset.filter(special)
-        .order_by()
-        .values_list("arxiv_id", "upvotes", "feed_day", "submission__created")
-    )
-    candidates = [trending_math.Candidate(*row) for row in rows[:TRENDING_MAX_CANDIDATES]]
-    ranked = trending_math.rank((c for c in candidates if c.upvotes > 0), now)
-    submitted_unvoted = [c for c in candidates if c.upvotes <= 0]
+def _sorted_page(queryset, sort: str, page: int, per_page: int, user, now=None) -> PaperPage:
+    """The page of ``queryset`` ranked by the ranking ``sort`` at ``now`` (default: now)."""
+    ranking = _ranking(sort)
+    _check_page(page, per_page)
+    now = now or timezone.now()
+    if ranking.pushdown is not None:
+        result = _ordered_page(queryset, ranked.sql_order(ranking.pushdown), page, per_page, user)
+        for paper in result.items:
+            paper.rank_score = float(ranking.score(ranked.row_of(paper, ranking), now))
+        return result
     start = (page - 1) * per_page
-    end = start + per_page
-    tail_end = max(0, end - len(ranked))  # how far the page reaches into the unvoted papers
-    plain, n_plain = _plain_unvoted(queryset.exclude(special), tail_end)
-    tail = trending_math.newest_first([*submitted_unvoted, *plain])[:tail_end]
-    ranked += [(pid, 0.0) for pid in tail]
-    total = len(ranked) - len(tail) + len(submitted_unvoted) + n_plain
-    shown = ranked[start:end]
+    shown, total = ranked.page_of(queryset, ranking, now, start, start + per_page)
     items = hydrate([pid for pid, _ in shown], user)
     scores = dict(shown)
     for paper in items:
-        paper.trending_score = scores[paper.arxiv_id]
-    return PaperPage(items, total, page, per_page, end < total)
-
-
-def _plain_unvoted(queryset, n: int) -> tuple[list[trending_math.Candidate], int]:
-    """The first ``n`` papers of ``queryset`` (unvoted, never submitted) in the tie order of
-    :func:`trending.rank` (entered at 00:00 of the feed day: newer day first, then id; undated
-    last), and how many there are in all (one query: a window count on the same rows)."""
-    rows = (
-        queryset.order_by(F("feed_day").desc(nulls_last=True), "arxiv_id")
-        .annotate(n_all=Window(Count("pk")))
-        .values_list("arxiv_id", "feed_day", "n_all")[: max(n, 1)]
-    )
-    rows = list(rows)
-    count = rows[0][2] if rows else 0
-    return [trending_math.Candidate(pid, 0, day) for pid, day, _ in rows[:n]], count
-
-
-ORDERS = {
-    "upvotes": ("-upvotes", "-feed_day", "-arxiv_id"),
-    "newest": ("-feed_day", "-arxiv_id"),
-}
-
-
-def _sorted_page(queryset, sort: str, page: int, per_page: int, user, now=None) -> PaperPage:
-    _check(sort, page, per_page)
-    if sort == "trending":
-        return _trending_page(queryset, now or timezone.now(), page, per_page, user)
-    return _ordered_page(queryset, ORDERS[sort], page, per_page, user)
+        paper.rank_score = scores[paper.arxiv_id]
+    return PaperPage(items, total, page, per_page, start + per_page < total)
 
 
 # -- days, weeks, months --------------------------------------------------------------------
@@ -289,23 +240,22 @@ def trending(
     page: int = 1,
     per_page: int = 50,
     user=None,
-    window_days: int = trending_math.WINDOW_DAYS,
+    window_days: int = gravity.WINDOW_DAYS,
 ) -> PaperPage:
-    """Papers of the last ``window_days`` days ranked by :func:`trending.score`.
+    """Papers of the last ``window_days`` days ranked by the ``trending`` ranking.
 
     When no paper entered the feed in the window (a store that has not been fed for a while),
     the window ends at the latest feed day instead, and ``note`` says so.
     """
     now = now or timezone.now()
     note = ""
-    start = trending_math.window_start(now, window_days)
+    start = gravity.window_start(now, window_days)
     latest = latest_day(now.date())
     if latest is not None and latest < start:
         now = dt.datetime.combine(latest + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-        start = trending_math.window_start(now, window_days)
+        start = gravity.window_start(now, window_days)
         note = f"No papers in the last {window_days} days: trending as of {latest.isoformat()}."
-    _check("trending", page, per_page)
-    result = _trending_page(days_between(start, now.date()), now, page, per_page, user)
+    result = _sorted_page(days_between(start, now.date()), "trending", page, per_page, user, now)
     result.note = note
     result.extra.update(start=start, end=now.date(), now=now)
     return result
@@ -340,7 +290,7 @@ def _user(user_or_username):
 def submitted_by(user_or_username, *, page: int = 1, per_page: int = 50, user=None) -> PaperPage:
     """Papers submitted by a user, latest submission first."""
     owner = _user(user_or_username)
-    _check("newest", page, per_page)
+    _check_page(page, per_page)
     qs = Paper.objects.visible().filter(submission__user=owner)
     return _ordered_page(qs, ("-submission__created", "-arxiv_id"), page, per_page, user)
 
@@ -348,7 +298,7 @@ def submitted_by(user_or_username, *, page: int = 1, per_page: int = 50, user=No
 def upvoted_by(user_or_username, *, page: int = 1, per_page: int = 50, user=None) -> PaperPage:
     """Papers a user upvoted, latest vote first."""
     owner = _user(user_or_username)
-    _check("newest", page, per_page)
+    _check_page(page, per_page)
     votes = Vote.objects.filter(user=owner, paper=OuterRef("pk")).values("created")[:1]
     qs = Paper.objects.visible().filter(Q(votes__user=owner)).annotate(voted_at=Subquery(votes))
     return _ordered_page(qs, ("-voted_at", "-arxiv_id"), page, per_page, user)

@@ -1,0 +1,59 @@
+"""The plain data a ranking reads: one :class:`Row` per paper, its fields from one vocabulary.
+
+A ranking declares which of :data:`INPUTS` it reads; whoever ranks (the paper lists, the
+digests) gathers just those fields into rows. Rows know nothing of Django, so every ranking is a
+pure function of them and of the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+INPUTS: dict[str, str] = {
+    "upvotes": "community upvotes of the paper",
+    "feed_day": "the day the paper is shown in the daily feed (None: the paper has no date)",
+    "submitted_at": "when a user submitted the paper to paperfeed (None: nobody did)",
+    "comments": "visible comments: neither hidden nor replies to a hidden comment",
+    "relevance": "the retrieval score of a search hit (only search has it)",
+}
+"""Every field a ranking may read, with what it means."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What a ranking may know about one paper: its id and the fields of :data:`INPUTS`.
+
+    Fields a ranking does not declare are left at their defaults by whoever gathers the rows.
+    """
+
+    id: str
+    upvotes: int = 0
+    feed_day: dt.date | None = None
+    submitted_at: dt.datetime | None = None
+    comments: int = 0
+    relevance: float = 0.0
+
+
+def entered_at(row: Row) -> dt.datetime | None:
+    """When the paper entered the feed: its submission time, else 00:00 UTC of its feed day.
+
+    >>> entered_at(Row("a", feed_day=dt.date(2025, 6, 1)))
+    datetime.datetime(2025, 6, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> entered_at(Row("a")) is None
+    True
+    """
+    if row.submitted_at is not None:
+        return row.submitted_at
+    if row.feed_day is None:
+        return None
+    return dt.datetime.combine(row.feed_day, dt.time.min, tzinfo=dt.UTC)
+
+
+def day_number(day: dt.date | None) -> int:
+    """``day`` as YYYYMMDD (0 for no day): a date as a score, as search's ``day`` field has it.
+
+    >>> day_number(dt.date(2025, 3, 18)), day_number(None)
+    (20250318, 0)
+    """
+    return day.year * 10_000 + day.month * 100 + day.day if day else 0
