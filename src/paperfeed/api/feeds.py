@@ -1,13 +1,16 @@
-"""Native feed endpoints: a day, an ISO week, a month, trending — with pagination metadata."""
+"""Native feed endpoints: a day, an ISO week, a month, trending — with pagination metadata.
+
+``sort`` is a ranking the registry offers on the API (:mod:`paperfeed.rankings`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
-from paperfeed import params
+from paperfeed import params, rankings
 from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, FeedPageOut
 from paperfeed.api.shapes import page_out
@@ -26,7 +29,14 @@ def _paging(page: int, per_page: int | None) -> tuple[int, int]:
 
 
 def _sort(sort: str) -> str:
-    return params.check_choice("sort", sort, lists.SORTS)
+    return params.check_choice("sort", sort, rankings.offered("api"))
+
+
+def _sort_param(default: str):
+    """The ``sort`` query parameter: a string :func:`_sort` checks (a 400 naming it), its
+    choices (the rankings offered on the API) said in the OpenAPI document."""
+    names = ", ".join(rankings.offered("api"))
+    return Query(default, description=f"A ranking: {names} (docs/rankings.md).")
 
 
 def _feed(
@@ -60,7 +70,7 @@ def _week_name(day: dt.date | None) -> str | None:
 def daily(
     request: HttpRequest,
     date: str | None = None,
-    sort: str = "upvotes",
+    sort: str = _sort_param("upvotes"),
     page: int = 1,
     per_page: int | None = None,
 ):
@@ -81,7 +91,7 @@ def daily(
 def weekly(
     request: HttpRequest,
     week: str | None = None,
-    sort: str = "upvotes",
+    sort: str = _sort_param("upvotes"),
     page: int = 1,
     per_page: int | None = None,
 ):
@@ -113,7 +123,7 @@ def weekly(
 def monthly(
     request: HttpRequest,
     month: str | None = None,
-    sort: str = "upvotes",
+    sort: str = _sort_param("upvotes"),
     page: int = 1,
     per_page: int | None = None,
 ):

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field as QField
 from ninja import Query, Router, Schema
 
-from paperfeed import params
+from paperfeed import params, rankings
 from paperfeed.api.auth import optional_user
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, HfDailyEntry, HfPaper
@@ -24,7 +24,8 @@ from paperfeed.search import hybrid
 router = Router(tags=["Hugging Face-compatible"])
 
 HF_SORTS = {"publishedAt": "newest", "trending": "trending", "upvotes": "upvotes"}
-"""HF's ``sort`` values (plus paperfeed's ``upvotes``) -> :mod:`paperfeed.papers.lists` sorts."""
+"""HF's ``sort`` values (plus paperfeed's ``upvotes``) -> rankings offered on the API."""
+rankings.require(HF_SORTS.values(), surface="api")
 DAILY_DEFAULT_LIMIT = 50
 DAILY_MAX_LIMIT = 100
 SEARCH_DEFAULT_LIMIT = 50

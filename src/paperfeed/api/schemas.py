@@ -8,8 +8,16 @@ times as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` strings) so HF clients parse them unchange
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
+
+from paperfeed import rankings
+
+FeedSort = Literal[rankings.offered("api")]
+"""The rankings the API feeds offer (from the registry)."""
+SearchSort = Literal[rankings.offered("search")]
+"""The rankings search offers (from the registry)."""
 
 # --------------------------------------------------------------------------- errors
 
@@ -133,7 +141,7 @@ class PageOut(Schema):
 class FeedPageOut(PageOut):
     feed: str = Field(description="daily, weekly, monthly, trending, submitted or upvoted")
     period: str | None = Field(description="The day, ISO week or month shown (null: trending).")
-    sort: str
+    sort: FeedSort
     previous_period: str | None = None
     next_period: str | None = None
 
@@ -155,7 +163,7 @@ class SearchOut(Schema):
         description="The mode that really ran (hybrid falls back to lexical "
         "when no vector index exists)."
     )
-    sort: str
+    sort: SearchSort
     total: int
     limit: int
     offset: int

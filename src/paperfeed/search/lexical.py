@@ -20,6 +20,7 @@ from pathlib import Path
 
 import tantivy
 
+from paperfeed import rankings
 from paperfeed.search import paths
 from paperfeed.search.hits import Hit
 from paperfeed.search.query import ParsedQuery, normalise_category, parse
@@ -34,7 +35,8 @@ FIELD_BOOSTS = {"title": 0.5, "abstract": 1.0, "authors": 1.0}
 title boost 0.0/0.25/0.5/0.75/1.0/2.0/4.0: .669/.679/.676/.665/.655/.605/.552): a word in the
 title usually recurs in the abstract, so a high title boost counts it twice over."""
 ID_SCORE = 1000.0
-SORTS = ("relevance", "newest", "upvotes")
+SORTS = rankings.offered("search")
+"""The sort names (the rankings registry's, offered on search); each is ordered here by a fast field."""
 MAX_LIMIT = 1000
 WRITER_HEAP_BYTES = 128_000_000
 

@@ -1,12 +1,14 @@
 """RSS 2.0 and Atom feeds of the lists (daily, trending, category, search query, user).
 
 Each feed calls the same list function as its page (:mod:`paperfeed.papers.lists`); titles and
-abstracts go out as plain text, which the syndication framework escapes.
+abstracts go out as plain text, which the syndication framework escapes. The daily and category
+feeds take ``?sort=`` among the rankings the registry offers on feeds (:mod:`paperfeed.rankings`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from paperfeed import rankings
 from paperfeed.papers import lists
 from paperfeed.search import hybrid
 from paperfeed.search.lexical import IndexMissing
@@ -58,16 +61,29 @@ class PaperFeed(Feed):
         return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC) if day else None
 
 
+def feed_ranking(request, default: str) -> rankings.Ranking:
+    """The ranking ``?sort=`` names among those offered on feeds (404 naming the choices)."""
+    try:
+        return rankings.get(request.GET.get("sort") or default, surface="feeds")
+    except rankings.UnknownRanking as exc:
+        raise Http404(str(exc)) from None
+
+
 class DailyFeed(PaperFeed):
     title = "paperfeed: daily papers"
-    description = "The latest day's papers, most upvoted first."
+
+    def get_object(self, request):
+        return feed_ranking(request, "upvotes")
+
+    def description(self, ranking) -> str:
+        return f"The latest day's papers, {ranking.label.lower()} first."
 
     def link(self) -> str:
         return reverse("home")
 
-    def items(self):
+    def items(self, ranking):
         day = lists.latest_day(timezone.now().date())
-        return lists.day_feed(day, per_page=ITEMS).items if day else []
+        return lists.day_feed(day, sort=ranking.name, per_page=ITEMS).items if day else []
 
 
 class TrendingFeed(PaperFeed):
@@ -83,19 +99,23 @@ class TrendingFeed(PaperFeed):
 
 class CategoryFeed(PaperFeed):
     def get_object(self, request, category: str):
-        return category
+        return category, feed_ranking(request, "newest")
 
-    def title(self, category: str) -> str:
-        return f"paperfeed: papers in {category}"
+    def title(self, obj) -> str:
+        return f"paperfeed: papers in {obj[0]}"
 
-    def description(self, category: str) -> str:
-        return f"The newest papers listed in {category}."
+    def description(self, obj) -> str:
+        category, ranking = obj
+        if ranking.name == "newest":
+            return f"The newest papers listed in {category}."
+        return f"Papers listed in {category}, {ranking.label.lower()} first."
 
-    def link(self, category: str) -> str:
-        return reverse("category", args=[category])
+    def link(self, obj) -> str:
+        return reverse("category", args=[obj[0]])
 
-    def items(self, category: str):
-        return lists.category_papers(category, per_page=ITEMS).items
+    def items(self, obj):
+        category, ranking = obj
+        return lists.category_papers(category, sort=ranking.name, per_page=ITEMS).items
 
 
 class SearchFeed(PaperFeed):
@@ -121,8 +141,6 @@ class SearchFeed(PaperFeed):
 
     @staticmethod
     def _query_string(obj) -> str:
-        from urllib.parse import urlencode
-
         return urlencode({"q": obj["query"], "sort": obj["sort"]})
 
     def items(self, obj):

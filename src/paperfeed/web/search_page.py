@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from paperfeed import params
+from paperfeed import params, rankings
 from paperfeed.papers import lists
 from paperfeed.search import hybrid
 from paperfeed.search.lexical import IndexMissing
@@ -21,7 +21,7 @@ from paperfeed.web.params import BadParameter, bad_request, choice_param, date_p
 
 PER_PAGE = 20
 MAX_PAGE = hybrid.MAX_LIMIT // PER_PAGE
-SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "upvotes": "Most upvoted"}
+SORT_LABELS = rankings.labels("search")
 
 
 def _categories(request) -> list[str]:

@@ -1,7 +1,8 @@
 """The list pages: daily feed, week, month, trending, author, category, user, and About.
 
-Views only read request parameters, call :mod:`paperfeed.papers.lists` and render; the ranking
-lives in :mod:`paperfeed.community.trending`. Nothing here changes state (all GET).
+Views only read request parameters, call :mod:`paperfeed.papers.lists` and render; the sorts
+offered, their labels and help come from the rankings registry (:mod:`paperfeed.rankings`).
+Nothing here changes state (all GET).
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from paperfeed.community import trending as trending_math
+from paperfeed import rankings
 from paperfeed.papers import lists
 from paperfeed.papers.models import Author
+from paperfeed.rankings import gravity
 from paperfeed.web.params import BadParameter, bad_request, choice_param, int_param
-
-SORT_LABELS = {"upvotes": "Most upvoted", "newest": "Newest", "trending": "Trending"}
 
 
 def _alternate(name: str, title: str, **kwargs) -> list[dict]:
@@ -37,17 +37,27 @@ def _alternate(name: str, title: str, **kwargs) -> list[dict]:
     ]
 
 
+def _tabs(sorts: tuple[str, ...], current: str) -> list[dict]:
+    """One sort tab per ranking, labelled and explained by the registry."""
+    return [
+        {"sort": r.name, "label": r.label, "help": r.help, "current": r.name == current}
+        for r in map(rankings.get, sorts)
+    ]
+
+
 def _list_page(
-    request, template: str, fetch, *, default_sort: str = "upvotes", sorts=lists.SORTS, **context
+    request, template: str, fetch, *, default_sort: str = "upvotes", sorts=None, **context
 ):
-    """Parse sort/page, call ``fetch(sort=, page=, user=)`` and render ``template``."""
+    """Parse sort/page, call ``fetch(sort=, page=, user=)`` and render ``template``; ``sorts``
+    defaults to the rankings the registry offers on the pages."""
+    sorts = sorts or rankings.offered("pages")
     try:
         sort = choice_param(request, "sort", sorts, default_sort)
         page_number = int_param(request, "page", 1)
         page = fetch(sort=sort, page=page_number, user=request.user)
     except (BadParameter, lists.ListError) as exc:
         return bad_request(request, str(exc))
-    tabs = [{"sort": s, "label": SORT_LABELS[s], "current": s == sort} for s in sorts]
+    tabs = _tabs(sorts, sort)
     return render(
         request,
         template,
@@ -189,8 +199,8 @@ def trending(request):
         title="Trending papers",
         heading="Trending",
         period="trending",
-        gravity=trending_math.GRAVITY,
-        window_days=trending_math.WINDOW_DAYS,
+        gravity=gravity.GRAVITY,
+        window_days=gravity.WINDOW_DAYS,
         alternates=_alternate("feed-trending", "Trending papers"),
     )
 
@@ -252,12 +262,13 @@ def about(request):
         "web/about.html",
         {
             "title": "About paperfeed",
-            "gravity": trending_math.GRAVITY,
-            "offset_hours": trending_math.OFFSET_HOURS,
-            "window_days": trending_math.WINDOW_DAYS,
+            "gravity": gravity.GRAVITY,
+            "offset_hours": gravity.OFFSET_HOURS,
+            "window_days": gravity.WINDOW_DAYS,
             "examples": [
-                {"upvotes": votes, "age": age, "score": f"{trending_math.score(votes, age):.4f}"}
+                {"upvotes": votes, "age": age, "score": f"{gravity.score(votes, age):.4f}"}
                 for votes, age in ((10, 0), (10, 24), (50, 24), (50, 72), (100, 7 * 24))
             ],
+            "rankings": [rankings.get(name) for name in rankings.offered("pages")],
         },
     )
