@@ -6,6 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from paperfeed import rankings
+
 from .conftest import XSS_TITLE, comment, make_user, record, set_upvotes, store, submit
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,11 @@ def test_sort_tabs_newest_and_trending(client, three_days):
     trending = client.get("/day/2025-03-18?sort=trending").content.decode()
     assert ids_in(trending) == ["2503.00002", "2503.00003", "2503.00001"]
     assert 'aria-current="true">Newest' in newest
+    for name in rankings.offered("pages"):  # every tab, labelled and explained by the registry
+        ranking = rankings.get(name)
+        assert f'title="{ranking.help}">{ranking.label}<' in newest.replace(
+            ' aria-current="true"', ""
+        )
 
 
 def test_previous_and_next_skip_empty_days(client, three_days):

@@ -51,6 +51,15 @@ def test_daily_atom_and_rss(client, papers):
     assert "http://testserver/papers/2503.00001" in body and "Ada Lovelace" in body
 
 
+def test_daily_and_category_feeds_take_a_ranking_offered_on_feeds(client, papers):
+    assert rss_titles(client.get("/feeds/daily.rss?sort=newest")) == ["Less voted", "Most voted"]
+    assert "newest first" in client.get("/feeds/daily.rss?sort=newest").content.decode()
+    by_votes = atom_titles(client.get("/feeds/categories/cs.CL.atom?sort=upvotes"))
+    assert by_votes == ["Most voted", "Less voted"]
+    for url in ("/feeds/daily.rss?sort=relevance", "/feeds/categories/cs.CL.atom?sort=hot"):
+        assert client.get(url).status_code == 404
+
+
 def test_trending_feed(client, papers):
     assert atom_titles(client.get("/feeds/trending.atom"))[0] == "Most voted"
 
