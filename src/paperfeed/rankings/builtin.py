@@ -74,3 +74,22 @@ def trending(row: Row, now: dt.datetime) -> float:
     0.0865
     """
     return gravity.score(row.upvotes, gravity.age_hours(entered_at(row), now))
+
+
+@ranking(
+    "discussed",
+    label="Most discussed",
+    help="Visible comments decayed by age (Hacker News gravity): lively recent discussions first.",
+    inputs=("comments", "feed_day", "submitted_at"),
+    where=LISTS,
+    tie=NEWER_ENTRY_FIRST,
+    zero_unless="comments",
+)
+def discussed(row: Row, now: dt.datetime) -> float:
+    """:func:`gravity.score` of the visible comments at the paper's age, as trending does votes.
+
+    >>> now = dt.datetime(2025, 6, 10, 12, tzinfo=dt.UTC)
+    >>> round(discussed(Row("a", comments=3, feed_day=now.date()), now), 4)  # 3 / 14 ** 1.8
+    0.0259
+    """
+    return gravity.score(row.comments, gravity.age_hours(entered_at(row), now))
