@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-import sys
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from paperfeed.papers.models import Paper
+from paperfeed.search import refresh
 from tests.harvest.conftest import API, FEED_IDS, HANG_UP, OAI, serve_chain, shared_reply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.network]
@@ -18,12 +18,13 @@ DATES = ["--from", "2025-01-01", "--until", "2025-01-04"]
 
 @pytest.fixture
 def sync_calls(monkeypatch):
-    import paperfeed.search.sync
-
     calls = []
-    monkeypatch.setattr(
-        paperfeed.search.sync, "sync_indexes", lambda: calls.append(Paper.objects.count())
-    )
+
+    def papers_changed(**options):
+        calls.append(Paper.objects.count())
+        return refresh.IndexUpdate()
+
+    monkeypatch.setattr(refresh, "papers_changed", papers_changed)
     return calls
 
 
@@ -50,30 +51,18 @@ def test_a_failed_harvest_exits_1_without_syncing(arxiv, sync_calls):
     assert Paper.objects.count() == 2  # page 1 is kept
 
 
-def test_fetch_works_without_a_search_app(arxiv, monkeypatch):
-    monkeypatch.setitem(sys.modules, "paperfeed.search.sync", None)  # import raises ImportError
-    serve_chain(arxiv)
-    out, err = fetch("--set", "cs", *DATES, "--base-url", arxiv.url + OAI)
-    assert "5 new" in out and Paper.objects.count() == 5
-
-
 def test_a_busy_index_is_a_warning_and_a_broken_sync_is_exit_1(arxiv, monkeypatch):
-    import paperfeed.search.sync
+    def busy(**options):
+        return refresh.IndexUpdate(busy="another process is writing the lexical index")
 
-    class IndexBusy(RuntimeError):
-        pass
-
-    def busy():
-        raise IndexBusy("another process is writing the lexical index")
-
-    def broken():
+    def broken(**options):
         raise OSError("disk full")
 
     arxiv.route(API, {}, shared_reply("arxiv-api", "query_all-science_10-entries.xml"))
-    monkeypatch.setattr(paperfeed.search.sync, "sync_indexes", busy)
+    monkeypatch.setattr(refresh, "papers_changed", busy)
     out, err = fetch("--id", FEED_IDS[0], "--base-url", arxiv.url + API)
     assert "search indexes not synced now: another process" in err
-    monkeypatch.setattr(paperfeed.search.sync, "sync_indexes", broken)
+    monkeypatch.setattr(refresh, "papers_changed", broken)
     with pytest.raises(
         CommandError, match="papers are stored, but syncing the search indexes failed: disk full"
     ) as caught:

@@ -1,13 +1,20 @@
+"""``paperfeed fetch arxiv``: harvest a set or fetch papers by id, then update the search indexes."""
+
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from paperfeed.ingest.harvest import HarvestError, HarvestSummary, fetch_ids, harvest_set
+from paperfeed.ingest.models import HarvestCheckpoint
 from paperfeed.papers.ids import InvalidArxivId
+from paperfeed.papers.models import Paper
 from paperfeed.progress import progress_bar
+from paperfeed.search import refresh
 
 SHOWN_REJECTS = 20
 EXIT_FAILED = 1
@@ -148,15 +155,10 @@ class Command(BaseCommand):
         if shown_rejects > SHOWN_REJECTS:
             self.stderr.write(f"... and {shown_rejects - SHOWN_REJECTS} more rejected records")
         self._report(label, summary, json)
-        self._sync_indexes()
+        self._update_indexes(summary)
 
     @staticmethod
     def _check_tables() -> None:
-        from django.db import connection
-
-        from paperfeed.ingest.models import HarvestCheckpoint
-        from paperfeed.papers.models import Paper
-
         tables = set(connection.introspection.table_names())
         missing = {Paper._meta.db_table, HarvestCheckpoint._meta.db_table} - tables
         if missing:
@@ -188,8 +190,6 @@ class Command(BaseCommand):
 
     def _report(self, label: str, summary: HarvestSummary, json: bool) -> None:
         if json:
-            import orjson
-
             self.stdout.write(
                 orjson.dumps(
                     {"source": label, **summary.as_dict(), "notices": summary.notices}
@@ -207,19 +207,14 @@ class Command(BaseCommand):
         if counts["new"] == counts["updated"] == counts["deleted"] == 0:
             self.stdout.write("nothing new")
 
-    def _sync_indexes(self) -> None:
-        """Bring the search indexes up to date, when the search app provides the sync."""
+    def _update_indexes(self, summary: HarvestSummary) -> None:
+        stored = summary.new + summary.updated + summary.deleted > 0
         try:
-            from paperfeed.search.sync import sync_indexes
-        except ImportError:
-            return
-        try:
-            sync_indexes()
+            update = refresh.papers_changed(progress=True, stored=stored)
         except Exception as exc:
-            if type(exc).__name__ == "IndexBusy":  # another process is syncing: it catches up
-                self.stderr.write(f"search indexes not synced now: {exc}")
-                return
             raise CommandError(
                 f"the papers are stored, but syncing the search indexes failed: {exc}",
                 returncode=EXIT_FAILED,
             ) from exc
+        if update.busy:  # another process is syncing: it catches up
+            self.stderr.write(f"search indexes not synced now: {update.busy}")

@@ -1,22 +1,21 @@
-"""``paperfeed embed``: compute, import or export paper embeddings, then sync the vector index."""
+"""``paperfeed embed``: compute, import or export paper embeddings, then update the search indexes."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.progress import progress_bar
-from paperfeed.search import embedding_job
-from paperfeed.search.encoders import BACKENDS, EncoderError, load_encoder
+from paperfeed.search import embedding_job, refresh
+from paperfeed.search.encoders import BACKENDS, EncoderError
 
 
 class Command(BaseCommand):
     help = (
         "Compute the embeddings of papers that have none (or whose title/abstract changed) with "
         "PAPERFEED_EMBEDDING_MODEL, or move vectors between machines with --import/--export; "
-        "then bring the vector index up to date. Vectors of another model are never mixed in: "
+        "then bring the search indexes up to date. Vectors of another model are never mixed in: "
         "pass --reembed to replace them. Exit status: 0 done, 1 error (bad file, model "
         "mismatch, model not found)."
     )
@@ -80,7 +79,7 @@ class Command(BaseCommand):
             "PAPERFEED_EMBEDDING_MODEL; another one is refused).",
         )
         parser.add_argument(
-            "--no-sync", action="store_true", help="Do not update the vector index afterwards."
+            "--no-sync", action="store_true", help="Do not update the search indexes afterwards."
         )
 
     def handle(self, *args, **options):
@@ -97,12 +96,14 @@ class Command(BaseCommand):
         except (embedding_job.EmbeddingError, EncoderError) as exc:
             raise CommandError(str(exc)) from None
         if not options["no_sync"]:
-            from paperfeed.search.vector_index import sync_vectors
-
-            result = sync_vectors(progress=True)
+            update = refresh.papers_changed(progress=True)
+            if update.busy:
+                self.stderr.write(self.style.WARNING(f"vector index not updated: {update.busy}"))
+                return
+            vectors = update.vectors
             self.stdout.write(
-                f"vector index: {result['added']:,} added, {result['removed']:,} "
-                f"removed, {result['total']:,} in all"
+                f"vector index: {vectors['added']:,} added, {vectors['removed']:,} "
+                f"removed, {vectors['total']:,} in all"
             )
 
     def _ids(self, options) -> Path:
@@ -137,28 +138,18 @@ class Command(BaseCommand):
             )
 
     def _embed(self, options):
-        model = embedding_job.current_model()
-        embedding_job.check_model(model, reembed=options["reembed"])
-        todo = embedding_job.pending(model, reembed=options["reembed"], limit=options["limit"])
-        if not todo:
+        run = embedding_job.embed_pending(
+            device=options["device"],
+            backend=options["backend"],
+            batch_size=options["batch_size"],
+            limit=options["limit"],
+            reembed=options["reembed"],
+            progress=True,
+        )
+        if not run.pending:
             self.stdout.write("every paper has an up-to-date embedding")
             return
-        encoder = load_encoder(model, device=options["device"], backend=options["backend"])
-        device = getattr(encoder, "device", "cpu")
-        backend = getattr(encoder, "backend", "no model")
-        batch_size = options["batch_size"] or (256 if device == "cuda" else 32)
-        started = time.perf_counter()
-        with progress_bar(
-            f"embed ({device}, {backend})", total=len(todo), unit="papers"
-        ) as advance:
-            summary = embedding_job.embed_missing(
-                encoder,
-                batch_size=batch_size,
-                reembed=options["reembed"],
-                progress=advance,
-                todo=todo,
-            )
-        rate = summary.embedded / max(time.perf_counter() - started, 1e-9)
+        rate = run.embedded / max(run.seconds, 1e-9)
         self.stdout.write(
-            f"embedded {summary.embedded:,} papers with {model} ({rate:,.1f} papers/s)"
+            f"embedded {run.embedded:,} papers with {run.model} ({rate:,.1f} papers/s)"
         )

@@ -1,16 +1,16 @@
+"""``paperfeed index``: bring the search indexes up to date (or rebuild them), or report them."""
+
 from __future__ import annotations
 
 import sys
-import time
 
+import orjson
 from django.core.management.base import BaseCommand
 
-from paperfeed.papers.maintenance import update_statistics
-from paperfeed.search.paths import IndexBusy
-from paperfeed.search.sync import index_status, rebuild_indexes, sync_indexes
+from paperfeed.search import refresh
+from paperfeed.search.sync import index_status
 
 EXIT_BUSY = 3
-BUSY_POLL_SECONDS = 0.2
 
 
 def _size(n: int | None) -> str:
@@ -21,16 +21,6 @@ def _size(n: int | None) -> str:
             return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
         n /= 1024
     return str(n)
-
-
-def _changed_anything(result: dict) -> bool:
-    """Whether a sync or rebuild added, removed or rebuilt anything in either index."""
-    lexical, vectors = result["lexical"], result.get("vectors") or {}
-    return (
-        lexical["action"] == "rebuilt"
-        or bool(lexical["indexed"] or lexical["deleted"])
-        or bool(vectors.get("rebuilt") or vectors.get("added") or vectors.get("removed"))
-    )
 
 
 class Command(BaseCommand):
@@ -67,28 +57,14 @@ class Command(BaseCommand):
         if status:
             return self._print(index_status(), json, status=True)
         quiet = json or not sys.stderr.isatty()
-        deadline = time.monotonic() + max(0.0, wait)
-        while True:
-            try:
-                run = rebuild_indexes if rebuild else sync_indexes
-                result = run(progress=not quiet)
-                break
-            except IndexBusy as exc:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self.stderr.write(self.style.WARNING(str(exc)))
-                    sys.exit(EXIT_BUSY)
-                time.sleep(min(BUSY_POLL_SECONDS, left))
-        if _changed_anything(result):
-            # the queries that read the indexes' answers (vectors' labels after `embed`) plan
-            # with fresh counts; skipped when nothing changed (a VACUUM on every worker round)
-            update_statistics()
-        self._print(result, json)
+        update = refresh.papers_changed(wait=wait, progress=not quiet, rebuild=rebuild)
+        if update.busy:
+            self.stderr.write(self.style.WARNING(update.busy))
+            sys.exit(EXIT_BUSY)
+        self._print(update.indexes(), json)
 
     def _print(self, result: dict, as_json: bool, *, status: bool = False) -> None:
         if as_json:
-            import orjson
-
             self.stdout.write(orjson.dumps(result, default=str).decode())
             return
         if status:
