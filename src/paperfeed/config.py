@@ -90,6 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
         "'cs stat'. Empty: the worker does not fetch (send only).",
     ),
     Setting(
+        "REDIS_URL",
+        "",
+        "Redis for the task queue, e.g. redis://127.0.0.1:6379/0: background jobs go to an RQ "
+        "queue there that every `paperfeed worker` of the install drains. Empty: the queue is a "
+        "table of the database (nothing else to run).",
+    ),
+    Setting(
         "PAPERFEED_LOG_REQUESTS",
         "0",
         "1 = log one JSON line per request to stderr (logger paperfeed.request: ts, level, "

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "paperfeed.api",
     "paperfeed.digests",
     "paperfeed.ops",
+    "paperfeed.jobs",
+    "django_tasks",
+    "django_tasks_db",  # installed with Redis too: the schema does not depend on REDIS_URL
 ]
 
 MIDDLEWARE = [
@@ -181,6 +184,18 @@ DEFAULT_FROM_EMAIL = config.get("PAPERFEED_FROM_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PAPERFEED_BASE_URL = config.get("PAPERFEED_BASE_URL").rstrip("/")
 # --- end email ---
+
+# --- background jobs (the jobs app owns this block): Django's tasks framework (the django-tasks
+# backport, the API of django.tasks in Django 6) on the database, or on an RQ queue in Redis ---
+REDIS_URL = config.get("REDIS_URL").strip()
+JOB_TIMEOUT_SECONDS = 24 * 3600  # RQ stops a job after this (its default, 180 s, is too short)
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": JOB_TIMEOUT_SECONDS}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# --- end background jobs ---
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from paperfeed.digests import lease, worker
+from paperfeed.jobs import lease, worker
 from tests.conftest import REPO, cli_env, run_cli
 
 T0 = dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.UTC)
@@ -76,12 +76,12 @@ import os, pathlib, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
 import django
 django.setup()
-from paperfeed.digests import worker
-real_index = worker.index_step
-def slow_index():
+from paperfeed.search import refresh
+real_update = refresh.papers_changed
+def slow_update(**options):
     time.sleep(2.0)
-    real_index()
-worker.index_step = slow_index
+    return real_update(**options)
+refresh.papers_changed = slow_update
 pathlib.Path(sys.argv[2]).touch()
 go = pathlib.Path(sys.argv[1])
 while not go.exists():

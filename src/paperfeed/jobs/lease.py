@@ -5,7 +5,8 @@ wait for its own old lease).
 
 Taken and renewed with one conditional UPDATE (``holder is me or the lease expired``), which both
 SQLite (writes serialised) and PostgreSQL (the row is re-checked after its lock under READ
-COMMITTED) apply atomically, so two workers never both hold it.
+COMMITTED) apply atomically, so two workers never both hold it. The rows are
+:class:`paperfeed.digests.models.SenderLease` (the lease began as the digest sender's).
 """
 
 from __future__ import annotations

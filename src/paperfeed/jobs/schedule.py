@@ -1,0 +1,90 @@
+"""The periodic jobs, declared once as data: which task ``paperfeed worker`` runs, how often, with
+which of the worker's options.
+
+Each entry names a task of :mod:`paperfeed.jobs.tasks`, when it is due (every round of the
+worker, ``--interval`` seconds, or every so many seconds of its own), the task's arguments for the
+worker's options (``None``: not for this worker, e.g. fetching under ``--no-fetch``), and a help
+line. The scheduler (:mod:`paperfeed.jobs.scheduler`) enqueues each entry when it is due;
+``paperfeed worker --once`` calls :data:`PAPER_JOBS` in order in its own process, then sends the
+digests. Adding a periodic job (a signal refresh, alerts) is one task and one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django_tasks.base import Task
+
+from paperfeed.jobs import tasks
+
+DAY = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a worker was started with (``paperfeed worker``'s options)."""
+
+    sets: tuple[str, ...] = ()
+    fetch: bool = True
+    embed: bool = True
+    interval: float = 300.0
+
+
+def _always(options: Options) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    """Shown in the worker's output; the key of the scheduler's record."""
+    task: Task
+    help: str
+    every: float | None = None
+    """Seconds between two runs; ``None``: every round of the worker (``--interval``)."""
+    arguments: Callable[[Options], dict | None] = _always
+    """The task's keyword arguments for a worker's options; ``None``: not run by that worker."""
+
+    def period(self, options: Options) -> float:
+        return options.interval if self.every is None else self.every
+
+
+PAPER_JOBS: tuple[Periodic, ...] = (
+    Periodic(
+        "fetch",
+        tasks.fetch_new_papers,
+        "Harvest new papers of the worker's arXiv sets (--set, PAPERFEED_WORKER_SETS).",
+        arguments=lambda o: {"sets": list(o.sets)} if o.fetch and o.sets else None,
+    ),
+    Periodic(
+        "embed",
+        tasks.embed_new_papers,
+        "Embed the papers without an up-to-date vector (not with --no-embed).",
+        arguments=lambda o: {} if o.embed else None,
+    ),
+    Periodic(
+        "index",
+        tasks.update_indexes,
+        "Bring the search indexes up to date, waiting for another writer up to a minute.",
+    ),
+)
+"""Each round, in this order: new papers in, embedded, indexed."""
+
+DIGESTS = Periodic(
+    "send",
+    tasks.send_due_digests,
+    "Send the digests due at each subscriber's local hour (exactly once: the send ledger).",
+)
+
+PERIODIC: tuple[Periodic, ...] = (
+    *PAPER_JOBS,
+    DIGESTS,
+    Periodic(
+        "prune",
+        tasks.prune_task_results,
+        "Forget the records of task runs finished more than a week ago.",
+        every=DAY,
+    ),
+)
+"""Everything the scheduler enqueues, in the order it enqueues what is due."""

@@ -1,0 +1,99 @@
+"""The background jobs as tasks of Django's tasks framework (the django-tasks backport of
+``django.tasks``): each is a thin wrapper over one library call and returns a JSON summary.
+
+They are enqueued by the scheduler (:mod:`paperfeed.jobs.scheduler`, from the table in
+:mod:`paperfeed.jobs.schedule`) or by code (``fetch_submitted_paper.enqueue("2501.01234")``), run
+by whichever ``paperfeed worker`` claims them (:mod:`paperfeed.jobs.queue`), or called in this
+process by ``paperfeed worker --once`` (``task.call(...)``). A task that fails raises; the backend
+records the run as failed, with the traceback. Every task that stores papers or embeddings ends
+with :func:`paperfeed.search.refresh.papers_changed`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from paperfeed.digests import send
+from paperfeed.ingest import harvest
+from paperfeed.search import embedding_job, refresh
+from paperfeed.search.paths import IndexBusy
+
+INDEX_BUSY_WAIT = 60.0
+"""Seconds a job waits while another process of the node writes an index (a web process
+catching up after votes, a ``paperfeed index`` timer) before giving up on updating it."""
+KEEP_RESULTS_DAYS = 7.0
+"""How long the database keeps the record of a finished task run."""
+
+
+def _stored(summary: harvest.HarvestSummary) -> bool:
+    return summary.new + summary.updated + summary.deleted > 0
+
+
+@task()
+def fetch_new_papers(sets: list[str]) -> dict:
+    """Harvest each arXiv OAI-PMH set since its last harvest (resuming an interrupted one),
+    then update the indexes. The first set that fails raises :class:`harvest.HarvestError`
+    (its checkpoint is kept: the next run resumes)."""
+    fetched = {}
+    stored = False
+    for spec in sets:
+        summary = harvest.harvest_set(spec)
+        fetched[spec] = summary.as_dict()
+        stored = stored or _stored(summary)
+    update = refresh.papers_changed(wait=INDEX_BUSY_WAIT, stored=stored)
+    return {"sets": fetched, "indexes": update.as_dict()}
+
+
+@task()
+def fetch_submitted_paper(arxiv_id: str) -> dict:
+    """Fetch one paper by id from the arXiv query API into the store (a submitted paper that is
+    not stored yet), then update the indexes. ``found`` is false when arXiv has no such paper;
+    a malformed id raises ``InvalidArxivId``, a network failure :class:`harvest.HarvestError`."""
+    summary = harvest.fetch_ids([arxiv_id])
+    update = refresh.papers_changed(wait=INDEX_BUSY_WAIT, stored=_stored(summary))
+    return {
+        "arxiv_id": arxiv_id,
+        "found": not summary.missing_ids,
+        **summary.as_dict(),
+        "indexes": update.as_dict(),
+    }
+
+
+@task()
+def embed_new_papers() -> dict:
+    """Embed the papers without an up-to-date vector (configured model, GPU when visible), then
+    update the indexes."""
+    run = embedding_job.embed_pending()
+    update = refresh.papers_changed(wait=INDEX_BUSY_WAIT)
+    return {"model": run.model, "embedded": run.embedded, "indexes": update.as_dict()}
+
+
+@task()
+def update_indexes(wait: float = INDEX_BUSY_WAIT) -> dict:
+    """Bring the search indexes up to date with the database; raises :class:`IndexBusy` when
+    another process still writes an index after ``wait`` seconds."""
+    update = refresh.papers_changed(wait=wait)
+    if update.busy:
+        raise IndexBusy(update.busy)
+    return update.as_dict()
+
+
+@task()
+def send_due_digests() -> dict:
+    """Send the digests due now at each subscriber's local hour (exactly once: the send ledger,
+    :mod:`paperfeed.digests.send`). Returns the counts of :class:`send.Outcome`."""
+    return dataclasses.asdict(send.send_due(timezone.now()))
+
+
+@task()
+def prune_task_results(days: float = KEEP_RESULTS_DAYS) -> dict:
+    """Delete the database's records of task runs that finished more than ``days`` ago (the RQ
+    backend expires its own)."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return {"deleted": deleted}

@@ -1,0 +1,142 @@
+"""What ``paperfeed worker`` runs: one synchronous round (``--once``), or the loop that schedules
+the periodic jobs and drains the task queue.
+
+A round (:func:`tick`): under the database lease ``worker``, call the paper jobs of the schedule
+in this process in order (fetch, embed, index: :data:`paperfeed.jobs.schedule.PAPER_JOBS`), then
+send the digests that are due at each subscriber's local hour. A step that fails is recorded and
+the round goes on (a failed fetch must not stop the digests); the lease is renewed after every
+step, and a round that lost it stops.
+
+The loop (:func:`serve`): every ``--interval`` seconds the scheduler enqueues the periodic jobs
+that are due (only the lease holder does, :mod:`paperfeed.jobs.scheduler`); in between, the
+process drains the queue (:mod:`paperfeed.jobs.queue`), looking for new tasks every
+:data:`POLL_SECONDS`. Each digest is claimed row by row in the send ledger
+(:mod:`paperfeed.digests.send`), which is what makes sending exactly-once, whichever processes run
+the digests task and however often.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django_tasks import TaskResult, TaskResultStatus
+
+from paperfeed.digests import send
+from paperfeed.jobs import lease, queue, scheduler
+from paperfeed.jobs.schedule import DIGESTS, PAPER_JOBS, PERIODIC, Options
+from paperfeed.jobs.scheduler import LEASE_NAME
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
+"""How often an idle worker looks for new tasks in the queue."""
+
+Step = tuple[str, Callable[[], object]]
+
+
+@dataclass
+class Tick:
+    ran: bool  # False: another worker holds the lease
+    steps: dict[str, str] = field(default_factory=dict)  # step -> "ok" or the error
+    outcome: send.Outcome | None = None
+    holder: str = ""
+
+
+def default_steps(options: Options) -> list[Step]:
+    """The round's paper jobs for ``options``, each a call of its task in this process."""
+    steps = []
+    for entry in PAPER_JOBS:
+        arguments = entry.arguments(options)
+        if arguments is not None:
+            steps.append((entry.name, functools.partial(entry.task.call, **arguments)))
+    return steps
+
+
+def tick(
+    steps: list[Step],
+    *,
+    me: str | None = None,
+    lease_seconds: float = 1800,
+    now: Callable[[], dt.datetime] = timezone.now,
+    build: send.Builder | None = None,
+) -> Tick:
+    """One round: take the lease, run each step, send the due digests. The lease is renewed
+    after every step, so a long fetch does not let a second worker in."""
+    me = me or send.sender_id()
+    if not lease.acquire(LEASE_NAME, me, now(), lease_seconds):
+        held = lease.current(LEASE_NAME)
+        return Tick(ran=False, holder=held.holder if held else "")
+    result = Tick(ran=True, holder=me)
+    for name, step in steps:
+        try:
+            step()
+            result.steps[name] = "ok"
+        except Exception as exc:
+            log.exception("worker step %s failed", name)
+            result.steps[name] = f"{type(exc).__name__}: {exc}"
+        if not lease.acquire(LEASE_NAME, me, now(), lease_seconds):
+            result.steps["lease"] = "lost to another worker; tick stopped"
+            return result
+    try:
+        result.outcome = send.send_due(now(), build=build, me=me)
+        result.steps["send"] = "ok"
+    except send.NoBuilder as exc:
+        result.steps["send"] = str(exc)
+    return result
+
+
+def serve(
+    options: Options,
+    *,
+    me: str,
+    lease_seconds: float,
+    stop: threading.Event,
+    report: Callable[[scheduler.Scheduled | TaskResult], None],
+    drain_only: bool = False,
+) -> int:
+    """Schedule and drain until ``stop`` is set; with ``drain_only``, until the queue is empty
+    after one scheduling. Each scheduling and each finished task goes to ``report``. Returns how
+    many tasks failed (:func:`failed`)."""
+    failures = 0
+    next_round = time.monotonic()
+    while not stop.is_set():
+        if time.monotonic() >= next_round:
+            report(
+                scheduler.enqueue_due(
+                    options, me=me, now=timezone.now(), lease_seconds=lease_seconds
+                )
+            )
+            next_round = time.monotonic() + options.interval
+        for finished in queue.drain(me=me, stop=stop):
+            report(finished)
+            failures += failed(finished)
+        if drain_only:
+            break
+        stop.wait(max(0.0, min(POLL_SECONDS, next_round - time.monotonic())))
+    return failures
+
+
+_NAMES = {entry.task.module_path: entry.name for entry in PERIODIC}
+
+
+def job_name(result: TaskResult) -> str:
+    """The schedule's name of the task that ran (``fetch``, ``send``), else the task's own."""
+    return _NAMES.get(result.task.module_path, result.task.name)
+
+
+def failed(result: TaskResult) -> bool:
+    """A task that raised, or a digests run with digests that failed or wait for a retry (what
+    makes ``--once`` exit 1)."""
+    if result.status != TaskResultStatus.SUCCESSFUL:
+        return True
+    if result.task.module_path == DIGESTS.task.module_path:
+        outcome = result.return_value
+        return bool(outcome["failed"] or outcome["retried"])
+    return False
