@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from paperfeed.rankings import gravity as trending
 from paperfeed.papers.models import Author
+from paperfeed.rankings import gravity as trending
 
 from .conftest import make_user, record, store, submit, vote
 
