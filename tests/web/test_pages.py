@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from paperfeed import rankings
 from paperfeed.papers.models import Author
 from paperfeed.rankings import gravity as trending
 
@@ -72,6 +73,7 @@ def test_about_page_renders_the_module_constants(client, monkeypatch):
     assert f"<sup>{trending.GRAVITY}</sup>" in html
     assert f"<strong>{trending.WINDOW_DAYS}</strong> days" in html
     assert f"{trending.score(10, 24):.4f}" in html
+    assert all(f"<dd>{rankings.get(n).help}</dd>" in html for n in rankings.offered("pages"))
     monkeypatch.setattr(trending, "GRAVITY", 1.5)
     assert "<sup>1.5</sup>" in client.get("/about").content.decode()
 
