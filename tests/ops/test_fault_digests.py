@@ -3,7 +3,8 @@
 - `paperfeed digest send` SIGKILLed after the SMTP server took a message but before its "250"
   reached the sender (the one window the ledger cannot close), then run again;
 - `paperfeed worker --once` SIGKILLed at an arbitrary moment mid-send, then started again;
-- two `paperfeed worker --once`, and two `paperfeed digest send`, started at the same moment.
+- two `paperfeed worker --once`, and two `paperfeed digest send`, started at the same moment;
+- two `paperfeed worker --drain` draining one task queue that holds several digests tasks.
 
 Each time: every subscriber gets its digest, the ledger has exactly one ``sent`` row per
 (subscriber, period), and a message received twice (at most the one in flight at the kill)
@@ -12,11 +13,14 @@ carries the same Message-ID both times, so receiving systems drop the copy."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from collections import Counter, defaultdict
 
 import pytest
 
+from tests.conftest import REPO
 from tests.digests.smtp import Inbox, smtp_server
 from tests.ops.fault_support import (
     kill_9,
@@ -170,3 +174,46 @@ def test_two_senders_started_at_once_deliver_each_digest_once(tmp_path, command)
     )
     assert_each_digest_once(result, setup, duplicates_allowed=0)
     assert len(inbox.received) == subscribers
+
+
+# Digests tasks already in the queue when the workers start (a backlog: rounds enqueued while
+# the workers were down, another node's scheduler): both workers find work at once.
+_ENQUEUE = """
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
+import django
+django.setup()
+from paperfeed.jobs.tasks import send_due_digests
+for _ in range(int(sys.argv[1])):
+    send_due_digests.enqueue()
+"""
+
+
+def test_two_workers_draining_one_queue_deliver_each_digest_once(tmp_path):
+    subscribers, backlog = 30, 4
+    with scratch_store(tmp_path, "queue") as store, smtp_server() as inbox:
+        setup = script(store, "digests", subscribers)
+        slow_inbox(inbox, delay=0.1)
+        subprocess.run(
+            [sys.executable, "-c", _ENQUEUE, str(backlog)],
+            env=store.env(),
+            cwd=REPO,
+            check=True,
+            timeout=120,
+        )
+        args = ["worker", "--drain", "--no-fetch", "--no-embed"]
+        outputs = start_together(
+            store, args, 2, tmp_path, EMAIL_URL=f"smtp://{inbox.host}:{inbox.port}"
+        )
+        state = script(store, "state")
+    result = deliveries(inbox, setup, state)
+    runs = [[line for line in out.splitlines() if line.startswith("digests:")] for out in outputs]
+    print(
+        f"\ntwo `paperfeed worker --drain` on one queue: {len(inbox.received)} messages for "
+        f"{subscribers} subscribers; digests tasks run per worker: "
+        + " | ".join(f"{len(r)}: {'; '.join(r)}" for r in runs)
+    )
+    assert_each_digest_once(result, setup, duplicates_allowed=0)
+    assert len(inbox.received) == subscribers
+    # every queued digests task ran once (the backlog and the scheduler's), in both workers
+    assert sum(len(r) for r in runs) == backlog + 1 and all(runs), outputs
