@@ -29,8 +29,9 @@ from django_tasks_rq.backend import Job, RQBackend
 from rq import SimpleWorker
 
 
-def drain(*, me: str, stop: threading.Event) -> list[TaskResult]:
-    """Run the ready tasks of the default backend's queues; their results, in finishing order."""
+def drain(*, me: str, stop: threading.Event, max_tasks: int | None = None) -> list[TaskResult]:
+    """Run the ready tasks of the default backend's queues (at most ``max_tasks``); their
+    results, in finishing order."""
     finished: list[TaskResult] = []
 
     def collect(sender, task_result: TaskResult, **kwargs) -> None:
@@ -47,7 +48,7 @@ def drain(*, me: str, stop: threading.Event) -> list[TaskResult]:
                 batch=True,
                 backend_name=backend.alias,
                 startup_delay=False,
-                max_tasks=None,
+                max_tasks=max_tasks,
                 worker_id=me,
                 excluded_queue_names=[],
             ).run()
@@ -55,7 +56,7 @@ def drain(*, me: str, stop: threading.Event) -> list[TaskResult]:
             worker = django_rq.get_worker(
                 *sorted(backend.queues), job_class=Job, worker_class=_RQDrain, name=me, stop=stop
             )
-            worker.work(burst=True, logging_level="WARNING")
+            worker.work(burst=True, max_jobs=max_tasks, logging_level="WARNING")
         else:
             raise ImproperlyConfigured(
                 f"paperfeed worker cannot drain the task backend {type(backend).__name__}: "
@@ -64,6 +65,8 @@ def drain(*, me: str, stop: threading.Event) -> list[TaskResult]:
             )
     finally:
         task_finished.disconnect(collect)
+    for result in finished:  # RQ signals a job's end before it stores the return value
+        result.refresh()
     return finished
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -84,11 +85,8 @@ def tick(
         if not lease.acquire(LEASE_NAME, me, now(), lease_seconds):
             result.steps["lease"] = "lost to another worker; tick stopped"
             return result
-    try:
-        result.outcome = send.send_due(now(), build=build, me=me)
-        result.steps["send"] = "ok"
-    except send.NoBuilder as exc:
-        result.steps["send"] = str(exc)
+    result.outcome = send.send_due(now(), build=build, me=me)
+    result.steps["send"] = "ok"
     return result
 
 
@@ -101,25 +99,25 @@ def serve(
     report: Callable[[scheduler.Scheduled | TaskResult], None],
     drain_only: bool = False,
 ) -> int:
-    """Schedule and drain until ``stop`` is set; with ``drain_only``, until the queue is empty
-    after one scheduling. Each scheduling and each finished task goes to ``report``. Returns how
-    many tasks failed (:func:`failed`)."""
+    """Schedule every ``options.interval`` seconds and run queued tasks one by one until
+    ``stop`` is set; with ``drain_only``, schedule once and stop when the queue is empty. Each
+    scheduling and each finished task goes to ``report``. Returns how many tasks
+    :func:`failed`."""
     failures = 0
     next_round = time.monotonic()
     while not stop.is_set():
         if time.monotonic() >= next_round:
-            report(
-                scheduler.enqueue_due(
-                    options, me=me, now=timezone.now(), lease_seconds=lease_seconds
-                )
-            )
-            next_round = time.monotonic() + options.interval
-        for finished in queue.drain(me=me, stop=stop):
+            now = timezone.now()
+            report(scheduler.enqueue_due(options, me=me, now=now, lease_seconds=lease_seconds))
+            next_round = math.inf if drain_only else time.monotonic() + options.interval
+        ran = queue.drain(me=me, stop=stop, max_tasks=1)  # the schedule is looked at between
+        for finished in ran:
             report(finished)
             failures += failed(finished)
-        if drain_only:
-            break
-        stop.wait(max(0.0, min(POLL_SECONDS, next_round - time.monotonic())))
+        if not ran:
+            if drain_only:
+                break
+            stop.wait(max(0.0, min(POLL_SECONDS, next_round - time.monotonic())))
     return failures
 
 

@@ -125,6 +125,10 @@ class Command(BaseCommand):
             self.digests(dataclasses.asdict(result.outcome))
 
     def report(self, event: Scheduled | TaskResult) -> None:
+        self.describe(event)
+        self.stdout.flush()  # a long-running worker's log shows each line as it happens
+
+    def describe(self, event: Scheduled | TaskResult) -> None:
         if isinstance(event, Scheduled):
             if not event.ran:
                 self.stdout.write(f"another worker holds the lease ({event.holder}); waiting")
