@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from paperfeed.digests import compose, schedule, send
+from paperfeed.digests import compose, schedule, send, subscriptions
 from paperfeed.digests.models import DigestSend, MailedPaper, Subscriber
 from paperfeed.papers.models import Paper
 from tests.conftest import REPO, cli_env
@@ -147,11 +147,11 @@ def test_hard_failures_pause_the_address_after_the_limit():
     sub = active("gone@example.org")
     with smtp_server() as inbox, override_settings(**inbox.django_settings):
         inbox.refuse["gone@example.org"] = "550 5.1.1 no such user"
-        for day in range(send.HARD_FAILURE_LIMIT):
+        for day in range(subscriptions.HARD_FAILURE_LIMIT):
             outcome = send.send_due(NOW + dt.timedelta(days=day), build=all_papers)
             assert outcome.failed == 1, outcome
     sub.refresh_from_db()
-    assert sub.status == "paused" and sub.hard_failures == send.HARD_FAILURE_LIMIT
+    assert sub.status == "paused" and sub.hard_failures == subscriptions.HARD_FAILURE_LIMIT
     assert "550" in sub.last_error
     assert set(DigestSend.objects.values_list("state", flat=True)) == {"failed"}
     assert send.plan(NOW + dt.timedelta(days=10)) == 0

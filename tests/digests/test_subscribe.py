@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from paperfeed.digests import tokens
 from paperfeed.digests.models import Feedback, SavedSearch, Subscriber
-from paperfeed.digests.views import NOTICE_INTERVAL
+from paperfeed.digests.subscriptions import NOTICE_INTERVAL
 from tests.web.conftest import make_user, record, store
 
 pytestmark = pytest.mark.django_db

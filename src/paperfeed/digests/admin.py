@@ -1,7 +1,13 @@
+"""Staff views of subscribers (with their saved searches; paused addresses resumed through
+:mod:`paperfeed.digests.subscriptions`), the send ledger and feedback."""
+
+from __future__ import annotations
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from paperfeed.digests import subscriptions
 from paperfeed.digests.models import DigestSend, Feedback, SavedSearch, Subscriber
 
 
@@ -51,9 +57,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reactivate paused addresses (reset hard failures)")
     def reactivate(self, request, queryset):
-        done = queryset.filter(status=Subscriber.Status.PAUSED).update(
-            status=Subscriber.Status.ACTIVE, hard_failures=0
-        )
+        done = subscriptions.resume_paused(queryset)
         self.message_user(request, f"{done} address(es) reactivated.")
 
 

@@ -1,10 +1,12 @@
-"""Subscription forms: subscribe (address + preferences) and manage (preferences only)."""
+"""Subscription forms: subscribe (address + preferences) and manage (preferences only); they
+validate, :mod:`paperfeed.digests.subscriptions` stores."""
 
 from __future__ import annotations
 
 from django import forms
 
 from paperfeed.digests.models import Subscriber, validate_categories, validate_timezone
+from paperfeed.digests.subscriptions import PREFERENCES
 
 MAX_SAVED_SEARCHES = 20
 
@@ -19,7 +21,7 @@ class PreferencesForm(forms.ModelForm):
 
     class Meta:
         model = Subscriber
-        fields = ["frequency", "send_hour", "timezone", "top_n", "categories", "recommendations"]
+        fields = list(PREFERENCES)
         widgets = {"send_hour": forms.NumberInput(attrs={"min": 0, "max": 23})}
         help_texts = {"timezone": "An IANA time zone name, e.g. Europe/Paris or UTC."}
 
@@ -64,17 +66,9 @@ class PreferencesForm(forms.ModelForm):
             raise forms.ValidationError(f"At most {MAX_SAVED_SEARCHES} saved searches.")
         return queries
 
-    def save_searches(self, subscriber: Subscriber) -> None:
-        wanted = self.cleaned_data["saved_searches"]
-        subscriber.saved_searches.exclude(query__in=wanted).delete()
-        have = set(subscriber.saved_searches.values_list("query", flat=True))
-        subscriber.saved_searches.bulk_create(
-            [
-                subscriber.saved_searches.model(subscriber=subscriber, query=q)
-                for q in wanted
-                if q not in have
-            ]
-        )
+    def preferences(self) -> dict[str, object]:
+        """The validated preferences, for :mod:`paperfeed.digests.subscriptions`."""
+        return {name: self.cleaned_data[name] for name in PREFERENCES}
 
 
 class SubscribeForm(PreferencesForm):

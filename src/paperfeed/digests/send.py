@@ -16,7 +16,8 @@ Message-ID, which receiving systems use to drop duplicates.
 
 Transient failures (4xx, connection errors) are retried with exponential backoff; permanent
 ones (5xx) count as hard failures of the address, which is paused after
-:data:`HARD_FAILURE_LIMIT` in a row and shown as such in the admin.
+:data:`paperfeed.digests.subscriptions.HARD_FAILURE_LIMIT` in a row and shown as such in the
+admin.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from paperfeed.digests import compose, schedule
+from paperfeed.digests import compose, content, schedule, subscriptions
 from paperfeed.digests.models import DigestSend, MailedPaper, Subscriber
 from paperfeed.ops import metrics as ops_metrics
 from paperfeed.processes import running
@@ -44,11 +45,10 @@ from paperfeed.processes import running
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # a row is given up ("failed") after this many failed tries
-HARD_FAILURE_LIMIT = 3  # permanent failures in a row before an address is paused
 CLAIM_SECONDS = 600  # a claim older than this is taken over by another sender
 
-Builder = Callable[[Subscriber, dt.datetime, dt.datetime], "compose.Digest"]
-BatchBuilder = Callable[[list[Subscriber], dt.datetime, dt.datetime], "list[compose.Digest]"]
+Builder = Callable[[Subscriber, dt.datetime, dt.datetime], compose.Digest]
+BatchBuilder = Callable[[list[Subscriber], dt.datetime, dt.datetime], list[compose.Digest]]
 BATCH = 200  # ledger rows claimed, built together, then sent one by one
 
 
@@ -65,31 +65,14 @@ def process_is_dead(claimed_by: str) -> bool:
     return not running(int(pid))
 
 
-class NoBuilder(RuntimeError):
-    """The digest content builder (paperfeed.digests.content) is not available."""
-
-
-def _content(name: str):
-    try:
-        from paperfeed.digests import content  # the recommendation side, imported when sending
-    except ImportError as exc:
-        raise NoBuilder(
-            f"the digest content builder paperfeed.digests.content cannot be imported: {exc}"
-        ) from exc
-    function = getattr(content, name, None)
-    if function is None:
-        raise NoBuilder(f"paperfeed.digests.content has no {name}()")
-    return function
-
-
 def default_builder(subscriber: Subscriber, start: dt.datetime, end: dt.datetime):
     """One subscriber's digest (previews, dry runs): ``content.build_digest``."""
-    return _content("build_digest")(subscriber, start, end)
+    return content.build_digest(subscriber, start, end)
 
 
 def default_build_many(subscribers: list[Subscriber], start: dt.datetime, end: dt.datetime):
     """The digests of many subscribers of one period at once: ``content.build_all``."""
-    return _content("build_all")(subscribers, start, end)
+    return content.build_all(subscribers, start, end)
 
 
 def one_by_one(build: Builder) -> BatchBuilder:
@@ -193,12 +176,7 @@ def _failed(row: DigestSend, exc: Exception, now: dt.datetime, outcome: Outcome)
     if _is_permanent(exc):
         with transaction.atomic():
             _finish(row, state=DigestSend.State.FAILED, last_error=error)
-            Subscriber.objects.filter(pk=row.subscriber_id).update(
-                hard_failures=F("hard_failures") + 1, last_error=error
-            )
-            Subscriber.objects.filter(
-                pk=row.subscriber_id, hard_failures__gte=HARD_FAILURE_LIMIT
-            ).update(status=Subscriber.Status.PAUSED)
+            subscriptions.record_hard_failure(row.subscriber, error)
         outcome.failed += 1
     elif attempts >= MAX_ATTEMPTS:
         _finish(row, state=DigestSend.State.FAILED, last_error=error)
@@ -256,9 +234,7 @@ def deliver(
             ],
             ignore_conflicts=True,
         )
-        Subscriber.objects.filter(pk=row.subscriber_id, hard_failures__gt=0).update(
-            hard_failures=0, last_error=""
-        )
+        subscriptions.record_delivery(row.subscriber_id)
     outcome.sent += 1
 
 
@@ -287,10 +263,6 @@ def build_batch(
     for (start, end), group in groups.items():
         try:
             digests = build_many([row.subscriber for row in group], start, end)
-        except NoBuilder:
-            for row in group:
-                _finish(row, state=DigestSend.State.PENDING, next_attempt_at=None)
-            raise
         except Exception:
             # one subscriber's bad data must not hold back the others: build them one by one
             log.exception("building %d digests for %s failed; one by one now", len(group), start)

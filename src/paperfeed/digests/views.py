@@ -1,35 +1,27 @@
 """Subscription pages: subscribe, confirm (double opt-in), manage preferences, unsubscribe
 (incl. the RFC 8058 one-click POST), "more / less like this" feedback, and the staff preview.
 
-Every link in an email carries a signed token (:mod:`paperfeed.digests.tokens`); a GET only
-shows a page with a button, the POST changes state.  Every POST is CSRF-protected except the
+Each view parses (form or signed token), calls one transition of
+:mod:`paperfeed.digests.subscriptions` and renders.  Every link in an email carries a signed
+token (:mod:`paperfeed.digests.tokens`); a GET only shows a page with a button, the POST changes
+state.  Every POST is CSRF-protected except the
 unsubscribe URL, which mail clients POST to without a cookie (RFC 8058): its signed token is the
 proof instead.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import smtplib
-
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from paperfeed.digests import compose, send, tokens
+from paperfeed.digests import compose, send, subscriptions, tokens
 from paperfeed.digests.feedback import record_feedback
 from paperfeed.digests.forms import PreferencesForm, SubscribeForm
-from paperfeed.digests.models import Subscriber, normalise_email
+from paperfeed.digests.models import Subscriber
 from paperfeed.papers.models import Paper
-
-log = logging.getLogger(__name__)
-
-NOTICE_INTERVAL = dt.timedelta(minutes=10)  # at most one subscription email per address per ...
 
 
 def _bad_link(request: HttpRequest, exc: tokens.BadToken) -> HttpResponse:
@@ -49,46 +41,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         initial["email"] = request.user.email
     form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        email = normalise_email(form.cleaned_data["email"])
-        now = timezone.now()
-        with transaction.atomic():
-            subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
-            recently = (
-                subscriber is not None
-                and subscriber.notice_sent_at is not None
-                and now - subscriber.notice_sent_at < NOTICE_INTERVAL
+        try:
+            subscriptions.subscribe(
+                form.cleaned_data["email"],
+                form.preferences(),
+                form.cleaned_data["saved_searches"],
+                user=request.user,
             )
-            if recently:
-                message = None  # one email per address per NOTICE_INTERVAL: no mail-bombing
-            elif subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
-                message = compose.already_subscribed_message(subscriber)
-            else:
-                # a new address, or one that was unconfirmed / unsubscribed / paused: the
-                # preferences given now apply once the mailbox owner confirms
-                if subscriber is None:
-                    subscriber = form.save(commit=False)
-                else:
-                    for name in PreferencesForm.Meta.fields:
-                        setattr(subscriber, name, form.cleaned_data[name])
-                subscriber.email = email
-                subscriber.status = Subscriber.Status.UNCONFIRMED
-                subscriber.confirmed_at = None
-                if request.user.is_authenticated and normalise_email(request.user.email) == email:
-                    subscriber.user = request.user
-                subscriber.save()
-                form.save_searches(subscriber)
-                message = compose.confirmation_message(subscriber)
-            if message is not None:
-                Subscriber.objects.filter(pk=subscriber.pk).update(notice_sent_at=now)
-        if message is not None:
-            try:
-                message.send()
-            except (smtplib.SMTPException, OSError):
-                log.exception("could not send the subscription email to %s", email)
-                Subscriber.objects.filter(pk=subscriber.pk).update(notice_sent_at=None)
-                form.add_error(None, "We could not send the email just now; please try again.")
-                context = {"title": "Email digest", "form": form}
-                return render(request, "digests/subscribe.html", context, status=503)
+        except subscriptions.NoticeNotSent:
+            form.add_error(None, "We could not send the email just now; please try again.")
+            context = {"title": "Email digest", "form": form}
+            return render(request, "digests/subscribe.html", context, status=503)
         return render(request, "digests/check_inbox.html", {"title": "Check your inbox"})
     return render(request, "digests/subscribe.html", {"title": "Email digest", "form": form})
 
@@ -101,11 +64,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     except tokens.BadToken as exc:
         return _bad_link(request, exc)
     if request.method == "POST":
-        if subscriber.status != Subscriber.Status.ACTIVE:
-            subscriber.status = Subscriber.Status.ACTIVE
-            subscriber.confirmed_at = timezone.now()
-            subscriber.hard_failures = 0
-            subscriber.save(update_fields=["status", "confirmed_at", "hard_failures"])
+        subscriptions.confirm(subscriber)
         return render(
             request,
             "digests/confirmed.html",
@@ -130,9 +89,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=subscriber)
     saved = False
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            subscriber = form.save()
-            form.save_searches(subscriber)
+        subscriptions.update_preferences(
+            subscriber, form.preferences(), form.cleaned_data["saved_searches"]
+        )
         saved = True
         form = PreferencesForm(instance=subscriber)
     context = {
@@ -155,7 +114,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except tokens.BadToken as exc:
         return _bad_link(request, exc)
     if request.method == "POST":
-        Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+        subscriptions.unsubscribe(subscriber)
         return render(request, "digests/unsubscribed.html", {"title": "Unsubscribed"})
     return render(
         request, "digests/unsubscribe.html", {"title": "Unsubscribe", "subscriber": subscriber}
@@ -190,10 +149,7 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
 def preview(request: HttpRequest, subscriber_id: int) -> HttpResponse:
     """Staff only: the subscriber's next digest as the email's HTML (``?format=text``: text)."""
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
-    try:
-        message = compose.digest_message(send.preview(subscriber))
-    except send.NoBuilder as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    message = compose.digest_message(send.preview(subscriber))
     if request.GET.get("format") == "text":
         body = f"Subject: {message.subject}\nTo: {subscriber.email}\n\n{message.body}"
         return HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -53,12 +53,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            if options["action"] == "preview":
-                return self.preview(options)
-            return self.send(options)
-        except send.NoBuilder as exc:
-            raise CommandError(str(exc)) from exc
+        if options["action"] == "preview":
+            return self.preview(options)
+        return self.send(options)
 
     def preview(self, options) -> None:
         email = normalise_email(options["email"])
