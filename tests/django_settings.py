@@ -6,6 +6,7 @@ import tempfile
 
 os.environ["PAPERFEED_HOME"] = tempfile.mkdtemp(prefix="paperfeed-test-")
 os.environ["DATABASE_URL"] = os.environ.get("PAPERFEED_TEST_DATABASE_URL", "")
+os.environ["REDIS_URL"] = ""  # the task queue in the test database (tests/jobs/test_rq.py: Redis)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
 os.environ["PAPERFEED_PRODUCTION"] = "0"
 os.environ["PAPERFEED_HARVEST_DELAY"] = "0"
