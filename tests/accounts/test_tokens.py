@@ -9,7 +9,6 @@ import pytest
 
 from paperfeed.accounts import tokens
 from paperfeed.accounts.models import ApiToken
-from tests.community.factories import logged_in
 
 
 @pytest.mark.django_db
@@ -100,17 +99,3 @@ def test_revoking_someone_elses_token_does_nothing(alice, bob):
     raw = tokens.create_token(alice, "x")
     assert tokens.revoke_token(bob, ApiToken.objects.get().pk) is False
     assert tokens.authenticate_token(raw) == alice
-
-
-@pytest.mark.django_db
-def test_staff_revoke_in_the_admin(alice):
-    from tests.community.factories import make_user
-
-    raw = tokens.create_token(alice, "x")
-    staff = logged_in(make_user("moderator", is_staff=True, is_superuser=True))
-    assert staff.get("/admin/accounts/apitoken/").status_code == 200
-    response = staff.post(
-        "/admin/accounts/apitoken/",
-        {"action": "revoke_tokens", "_selected_action": [str(ApiToken.objects.get().pk)]},
-    )
-    assert response.status_code == 302 and tokens.authenticate_token(raw) is None

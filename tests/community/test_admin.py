@@ -1,14 +1,14 @@
-"""Moderation through the Django admin with a staff client: comments, papers, users, votes."""
+"""Moderation of the community's models through the Django admin with a staff client: comments
+and votes (papers: tests/papers/test_admin.py, users: tests/accounts/test_admin.py)."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from paperfeed.community import comments, votes
 from paperfeed.community.models import Comment, Vote
 from paperfeed.papers.models import Paper
-from tests.community.factories import logged_in, make_paper, make_user
+from tests.community.factories import logged_in, make_user
 
 
 @pytest.fixture
@@ -30,8 +30,6 @@ def test_admin_pages_render(staff, paper, alice):
         f"/admin/community/comment/{comment.pk}/change/",
         "/admin/community/vote/",
         "/admin/community/submission/",
-        "/admin/papers/paper/",
-        "/admin/auth/user/",
     ):
         assert staff.get(url).status_code == 200, url
 
@@ -62,37 +60,6 @@ def test_editing_a_comment_in_the_admin_re_sanitises(staff, paper, alice):
     assert response.status_code == 302
     comment.refresh_from_db()
     assert "<script>" not in comment.body_html and 'href="javascript' not in comment.body_html
-
-
-@pytest.mark.django_db
-def test_hide_paper_removes_it_everywhere(staff, paper, alice):
-    other = make_paper()
-    _action(staff, "/admin/papers/paper/", "hide_papers", [paper.pk])
-    assert list(Paper.objects.visible().values_list("pk", flat=True)) == [other.pk]
-    assert logged_in(alice).post(f"/papers/{paper.pk}/vote").status_code == 404
-    with pytest.raises(votes.VoteError):
-        votes.toggle_vote(alice, paper.pk)
-    _action(staff, "/admin/papers/paper/", "unhide_papers", [paper.pk])
-    assert Paper.objects.visible().count() == 2
-
-
-@pytest.mark.django_db
-def test_deactivate_users(staff, paper, alice):
-    client = logged_in(alice)
-    _action(staff, "/admin/auth/user/", "deactivate_users", [alice.pk])
-    assert not get_user_model().objects.get(pk=alice.pk).is_active
-    response = client.post(f"/papers/{paper.pk}/comments", {"body": "still here?"})
-    assert response["Location"].startswith("/accounts/login/")  # the session no longer counts
-    assert Comment.objects.count() == 0
-    _action(staff, "/admin/auth/user/", "reactivate_users", [alice.pk])
-    assert get_user_model().objects.get(pk=alice.pk).is_active
-
-
-@pytest.mark.django_db
-def test_staff_cannot_deactivate_themselves(staff):
-    me = get_user_model().objects.get(username="moderator")
-    _action(staff, "/admin/auth/user/", "deactivate_users", [me.pk])
-    assert get_user_model().objects.get(pk=me.pk).is_active
 
 
 @pytest.mark.django_db

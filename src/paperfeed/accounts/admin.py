@@ -1,7 +1,34 @@
+"""Accounts in the Django admin: users (django.contrib.auth's admin with deactivate/reactivate
+for moderation) and API tokens (staff see them, never the secret, and revoke them)."""
+
+from __future__ import annotations
+
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
 from paperfeed.accounts.models import ApiToken
+
+User = get_user_model()
+admin.site.unregister(User)  # django.contrib.auth's stock admin, replaced by this one
+
+
+@admin.register(User)
+class ModeratedUserAdmin(UserAdmin):
+    actions = ["deactivate_users", "reactivate_users"]
+
+    @admin.action(description="Deactivate selected users (they can no longer log in or post)")
+    def deactivate_users(self, request, queryset) -> None:
+        n = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, "You cannot deactivate yourself; skipped.", messages.WARNING)
+        self.message_user(request, f"Deactivated {n} user(s).", messages.SUCCESS)
+
+    @admin.action(description="Reactivate selected users")
+    def reactivate_users(self, request, queryset) -> None:
+        n = queryset.update(is_active=True)
+        self.message_user(request, f"Reactivated {n} user(s).", messages.SUCCESS)
 
 
 @admin.register(ApiToken)

@@ -1,22 +1,18 @@
-"""Staff moderation in the Django admin: hide/unhide comments and papers, deactivate users.
+"""Staff moderation of the community's own models in the Django admin: votes, submissions,
+comments (hide/unhide; an edited comment is re-rendered and re-sanitised).
 
 Votes are read-only here except for removal, which goes through :mod:`paperfeed.community.votes`
-so ``Paper.upvotes`` stays exact. The Paper and User admins are the stock ones (papers app,
-django.contrib.auth) with the moderation actions added.
+so ``Paper.upvotes`` stays exact. Hiding papers lives with the Paper admin (papers/admin.py),
+deactivating users with the User admin (accounts/admin.py).
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.utils import timezone
 from django.utils.text import Truncator
 
 from paperfeed.community import comments, votes
 from paperfeed.community.models import Comment, Submission, Vote
-from paperfeed.papers.admin import PaperAdmin
-from paperfeed.papers.models import Paper
 
 
 @admin.register(Vote)
@@ -76,45 +72,3 @@ class CommentAdmin(admin.ModelAdmin):
     def unhide_comments(self, request, queryset) -> None:
         n = queryset.update(hidden=False)
         self.message_user(request, f"Unhid {n} comment(s).", messages.SUCCESS)
-
-
-admin.site.unregister(Paper)
-
-
-@admin.register(Paper)
-class ModeratedPaperAdmin(PaperAdmin):
-    list_display = [*PaperAdmin.list_display, "upvotes", "hidden"]
-    list_filter = ["hidden", *PaperAdmin.list_filter]
-    readonly_fields = ["upvotes"]  # kept by the voting code
-    actions = ["hide_papers", "unhide_papers"]
-
-    @admin.action(description="Hide selected papers from every page, feed and search")
-    def hide_papers(self, request, queryset) -> None:
-        n = queryset.update(hidden=True, updated_at=timezone.now())  # updated_at: search re-syncs
-        self.message_user(request, f"Hid {n} paper(s).", messages.SUCCESS)
-
-    @admin.action(description="Unhide selected papers")
-    def unhide_papers(self, request, queryset) -> None:
-        n = queryset.update(hidden=False, updated_at=timezone.now())
-        self.message_user(request, f"Unhid {n} paper(s).", messages.SUCCESS)
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class ModeratedUserAdmin(UserAdmin):
-    actions = ["deactivate_users", "reactivate_users"]
-
-    @admin.action(description="Deactivate selected users (they can no longer log in or post)")
-    def deactivate_users(self, request, queryset) -> None:
-        n = queryset.exclude(pk=request.user.pk).update(is_active=False)
-        if queryset.filter(pk=request.user.pk).exists():
-            self.message_user(request, "You cannot deactivate yourself; skipped.", messages.WARNING)
-        self.message_user(request, f"Deactivated {n} user(s).", messages.SUCCESS)
-
-    @admin.action(description="Reactivate selected users")
-    def reactivate_users(self, request, queryset) -> None:
-        n = queryset.update(is_active=True)
-        self.message_user(request, f"Reactivated {n} user(s).", messages.SUCCESS)
