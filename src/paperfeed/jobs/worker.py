@@ -110,7 +110,7 @@ def serve(
             now = timezone.now()
             report(scheduler.enqueue_due(options, me=me, now=now, lease_seconds=lease_seconds))
             next_round = math.inf if drain_only else time.monotonic() + options.interval
-        ran = queue.drain(me=me, stop=stop, max_tasks=1)  # the schedule is looked at between
+        ran = queue.drain(me=me, stop=stop, max_tasks=1)  # then the schedule again
         for finished in ran:
             report(finished)
             failures += failed(finished)
