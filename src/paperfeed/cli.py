@@ -10,6 +10,12 @@ import os
 import re
 import sys
 
+import django
+from django.core.management import ManagementUtility, get_commands, load_command_class
+from django.db.utils import OperationalError, ProgrammingError
+
+from paperfeed import __version__, config
+from paperfeed.config import ConfigError
 from paperfeed.ops import multiproc
 
 USAGE = """usage: paperfeed COMMAND [options]    (paperfeed COMMAND --help for its options)
@@ -25,16 +31,12 @@ settings come from the environment (PAPERFEED_HOME, DATABASE_URL, ...): paperfee
 
 def _paperfeed_commands() -> dict[str, str]:
     """Command name -> the app that provides it, for paperfeed's own apps."""
-    from django.core.management import get_commands
-
     return {
         name: app for name, app in sorted(get_commands().items()) if app.startswith("paperfeed.")
     }
 
 
 def _summaries() -> dict[str, str]:
-    from django.core.management import load_command_class
-
     return {
         name: _first_sentence(load_command_class(app, name).help or "")
         for name, app in _paperfeed_commands().items()
@@ -48,7 +50,7 @@ def _first_sentence(text: str, width: int = 96) -> str:
     return sentence if len(sentence) <= width else sentence[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _multiprocess_metrics(config) -> bool:
+def _multiprocess_metrics() -> bool:
     """Multiprocess metrics wanted, and still possible: prometheus_client picks its storage when
     first imported (a caller that set Django up before calling :func:`main` keeps per-process
     counters rather than writing files no scrape of its own would read)."""
@@ -67,20 +69,13 @@ def _missing_schema(exc: Exception) -> bool:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
-    from paperfeed import config
-    from paperfeed.config import ConfigError
-
     try:
-        if argv and argv[0] in multiproc.COMMANDS and _multiprocess_metrics(config):
+        if argv and argv[0] in multiproc.COMMANDS and _multiprocess_metrics():
             multiproc.enable(config.home())  # before anything imports prometheus_client
-        import django
-
         django.setup()
     except ConfigError as exc:
         sys.stderr.write(f"paperfeed: {exc}\n")
         sys.exit(2)
-    from django.core.management import ManagementUtility
-
     if not argv or argv[0] in {"-h", "--help", "help"}:
         commands = {
             **_summaries(),
@@ -91,8 +86,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(USAGE.format(commands=lines))
         sys.exit(0 if argv else 2)
     if argv[0] in {"--version", "version"}:
-        from paperfeed import __version__
-
         sys.stdout.write(f"paperfeed {__version__}\n")
         return
     if argv[0] == "manage":
@@ -101,8 +94,6 @@ def main(argv: list[str] | None = None) -> None:
     if argv[0] not in _paperfeed_commands():
         sys.stderr.write(f"paperfeed: unknown command {argv[0]!r}; see paperfeed --help\n")
         sys.exit(2)
-    from django.db.utils import OperationalError, ProgrammingError
-
     try:
         ManagementUtility(["paperfeed", *argv]).execute()
     except (OperationalError, ProgrammingError) as exc:

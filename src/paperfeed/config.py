@@ -10,6 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -204,8 +205,6 @@ def production_problems(*, debug: bool, secret: str, allowed_hosts: list[str]) -
 def email_settings(url: str) -> dict:
     """Django's EMAIL_* settings for an ``EMAIL_URL`` (see its help); ConfigError names what is
     wrong with a bad one."""
-    from urllib.parse import parse_qs, unquote, urlsplit
-
     parts = urlsplit(url.strip() or "console://")
     scheme = parts.scheme.lower()
     if scheme == "console":

@@ -15,6 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 
 class _Rate(TextColumn):
@@ -23,8 +24,6 @@ class _Rate(TextColumn):
         self.unit = unit
 
     def render(self, task):
-        from rich.text import Text
-
         speed = task.finished_speed or task.speed
         return Text(f"{speed:,.0f} {self.unit}/s" if speed else f"- {self.unit}/s", style="cyan")
 

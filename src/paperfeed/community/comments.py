@@ -9,6 +9,7 @@ http/https/mailto URLs, and stamps every link ``rel="nofollow ugc"``.
 
 from __future__ import annotations
 
+import nh3
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
@@ -46,8 +47,6 @@ class CommentForbidden(CommentError, PermissionDenied):
 
 def render_markdown(body: str) -> SafeString:
     """The Markdown subset as sanitised HTML, safe to put in a page unescaped."""
-    import nh3
-
     html = _markdown.render(body)
     clean = nh3.clean(
         html,

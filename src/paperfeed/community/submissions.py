@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from paperfeed.community.models import Submission
+from paperfeed.ingest.harvest import HarvestError, fetch_ids
 from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
 from paperfeed.papers.models import Paper
 
@@ -75,8 +76,6 @@ def _parse(text: str) -> str:
 
 def _fetch(paper_id: str) -> None:
     """Store ``paper_id`` from arXiv's query API, or say politely why not."""
-    from paperfeed.ingest.harvest import HarvestError, fetch_ids
-
     try:
         summary = fetch_ids([paper_id], base_url=settings.PAPERFEED_ARXIV_API_URL)
     except HarvestError as exc:
@@ -105,7 +104,7 @@ def submit(user, text: str, *, today: dt.date | None = None) -> Submission:
         raise SubmissionError(f"Sorry, arXiv's record of {paper_id} could not be read.")
     if paper.deleted:
         raise SubmissionError(f"Sorry, {paper_id} has been withdrawn from arXiv.")
-    if getattr(paper, "hidden", False):
+    if paper.hidden:
         raise SubmissionError(f"Sorry, {paper_id} has been hidden by the moderators.")
     day = today or timezone.localdate()
     try:

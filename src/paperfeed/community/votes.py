@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -136,7 +137,6 @@ def toggle_vote(user, paper_id: str) -> VoteResult:
 def remove_votes(queryset) -> int:
     """Delete the votes in ``queryset`` (staff moderation), each paper's count down by exactly
     the rows deleted. Returns how many were deleted."""
-    from collections import Counter
 
     def operation() -> int:
         rows = list(queryset.select_for_update().values_list("pk", "paper_id"))

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 import httpx
+from django.conf import settings
+
+from paperfeed import __version__
 
 MAX_RETRIES = 5  # retries of one request before giving up
 MAX_WAIT = 300.0  # seconds: cap on a Retry-After or backoff wait
@@ -40,10 +43,6 @@ class HttpStatusError(HarvestError):
 
 def user_agent() -> str:
     """``paperfeed/<version> (+self-hosted; mailto:...)``: arXiv asks harvesters to identify."""
-    from django.conf import settings
-
-    from paperfeed import __version__
-
     contact = settings.PAPERFEED_CONTACT_EMAIL.strip()
     return f"paperfeed/{__version__} (+self-hosted" + (f"; mailto:{contact})" if contact else ")")
 
@@ -93,8 +92,6 @@ class Client:
         transport: httpx.BaseTransport | None = None,
     ):
         if delay is None:
-            from django.conf import settings
-
             delay = float(settings.PAPERFEED_HARVEST_DELAY)
         self.delay = max(0.0, delay)
         self.max_retries = max_retries

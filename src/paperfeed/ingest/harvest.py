@@ -18,6 +18,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import timezone
+
+from paperfeed.ingest import atom, oai
 from paperfeed.ingest.client import (
     Client,
     HarvestError,
@@ -25,8 +29,10 @@ from paperfeed.ingest.client import (
     Notify,
     request_shown,
 )
+from paperfeed.ingest.models import HarvestCheckpoint
 from paperfeed.ingest.records import PaperRecord, Rejected, SourceError
 from paperfeed.ingest.upsert import Summary, ingest
+from paperfeed.papers.ids import parse_arxiv_id
 
 __all__ = ["Client", "HarvestError", "HarvestSummary", "fetch_ids", "harvest_set"]
 
@@ -66,8 +72,6 @@ def _default_from(set_spec: str, today: dt.date) -> tuple[dt.date, dt.date | Non
     """The ``until`` day of the last completed harvest of ``set_spec`` (again: OAI datestamps are
     days, and records stamped that day after the harvest ran would otherwise be skipped; storing a
     record twice changes nothing), else yesterday; and that until."""
-    from paperfeed.ingest.models import HarvestCheckpoint
-
     last = (
         HarvestCheckpoint.objects.filter(set_spec=set_spec, status=HarvestCheckpoint.DONE)
         .order_by("-until_date", "-id")
@@ -90,8 +94,6 @@ def open_checkpoint(
 ):
     """The checkpoint this run continues (an interrupted run of the same set, dates and URL) or a
     new one; ``None`` when the set is already harvested through ``until``."""
-    from paperfeed.ingest.models import HarvestCheckpoint
-
     today = today or dt.datetime.now(dt.UTC).date()
     until = until_date or today
     if from_date is not None and from_date > until:
@@ -154,8 +156,6 @@ def _failed(checkpoint, message: str) -> HarvestError:
 
 
 def _finish(checkpoint, message: str = "") -> None:
-    from django.utils import timezone
-
     checkpoint.status = checkpoint.DONE
     checkpoint.resumption_token = ""
     checkpoint.finished_at = timezone.now()
@@ -203,10 +203,7 @@ def harvest_set(
     Resumes an interrupted harvest of the same set and dates unless ``restart``. Raises
     :class:`HarvestError` on a network or protocol failure, with the checkpoint kept.
     """
-    from django.conf import settings
-
-    if parse_page is None:
-        from paperfeed.ingest.oai import parse_page
+    parse_page = parse_page or oai.parse_page
     base_url = base_url or settings.PAPERFEED_ARXIV_OAI_URL
     summary = HarvestSummary()
 
@@ -301,8 +298,6 @@ def harvest_set(
 
 def _validated_ids(ids: Iterable[str]) -> list[str]:
     """Ids as the API expects them (versioned when a version was given), first occurrence kept."""
-    from paperfeed.papers.ids import parse_arxiv_id
-
     wanted: list[str] = []
     for text in ids:
         parsed = parse_arxiv_id(text)  # InvalidArxivId (a ValueError) names the bad id
@@ -336,10 +331,7 @@ def fetch_ids(
     """Fetch papers by arXiv id from the query API and store them; ids arXiv did not return are
     listed in ``missing_ids``. Raises ``InvalidArxivId`` for a malformed id (before any request)
     and :class:`HarvestError` on a network or API failure."""
-    from django.conf import settings
-
-    if parse_feed is None:
-        from paperfeed.ingest.atom import parse_feed
+    parse_feed = parse_feed or atom.parse_feed
     wanted = _validated_ids(ids)
     base_url = base_url or settings.PAPERFEED_ARXIV_API_URL
     summary = HarvestSummary()
@@ -384,6 +376,4 @@ def fetch_ids(
 
 
 def _unversioned(paper_id: str) -> str:
-    from paperfeed.papers.ids import parse_arxiv_id
-
     return parse_arxiv_id(paper_id).id

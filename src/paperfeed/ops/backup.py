@@ -20,8 +20,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 import paperfeed
 
@@ -257,8 +261,6 @@ def pg_args(db: dict) -> list[str]:
 
 
 def pg_connect(db: dict, name: str | None = None):
-    import psycopg
-
     return psycopg.connect(
         dbname=name or db["NAME"],
         user=db.get("USER") or None,
@@ -368,8 +370,6 @@ def backup(dest: Path, db: dict | None = None) -> BackupResult:
 
 def pending_migrations() -> list[str]:
     """Migrations the code has that the configured database lacks (``app.name``)."""
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{m.app_label}.{m.name}" for m, _ in plan]
@@ -378,8 +378,6 @@ def pending_migrations() -> list[str]:
 def unknown_migrations(applied: list[str]) -> list[str]:
     """Migrations a backup records (``app.name``) that this version of the code does not have:
     the backup was taken by a newer paperfeed."""
-    from django.db.migrations.loader import MigrationLoader
-
     known = {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
     return [name for name in applied if name not in known]
 
@@ -420,8 +418,6 @@ def restore(src: Path, *, yes: bool = False, db: dict | None = None, migrate: bo
     if migrate and db is connection.settings_dict:
         todo = pending_migrations()
         if todo:
-            from django.core.management import call_command
-
             call_command("migrate", verbosity=0, interactive=False)
             result["migrated"] = todo
         left = pending_migrations()

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import connection
 
 from paperfeed import config
+from paperfeed.ops.backup import pending_migrations
+from paperfeed.search.embedding_job import pending
+from paperfeed.search.sync import index_status
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 SMTP_TIMEOUT = 5.0
@@ -60,8 +63,6 @@ def check_settings() -> list[Check]:
 
 
 def check_database() -> list[Check]:
-    from paperfeed.ops.backup import pending_migrations
-
     vendor = connection.vendor
     try:
         connection.ensure_connection()
@@ -82,8 +83,6 @@ def check_database() -> list[Check]:
 
 
 def check_index() -> list[Check]:
-    from paperfeed.search.sync import index_status
-
     status = index_status()
     in_db, in_index = status["papers_in_db"], status["papers_in_index"]
     if in_index is None:
@@ -108,8 +107,6 @@ def check_index() -> list[Check]:
 
 
 def check_embeddings() -> list[Check]:
-    from paperfeed.search.embedding_job import pending
-
     model = settings.PAPERFEED_EMBEDDING_MODEL
     todo = len(pending(model))
     if todo:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
 
+from paperfeed.search import lexical, paths, vector_index
+
 log = logging.getLogger(__name__)
 STATEMENT_TIMEOUT_MS = 2000
 
@@ -46,8 +48,6 @@ def check_database() -> Check:
 
 def check_lexical() -> Check:
     """The published lexical index opens (cached per process, so this is cheap)."""
-    from paperfeed.search import lexical, paths
-
     try:
         index = lexical.current_index()
         docs = index.num_docs
@@ -61,8 +61,6 @@ def check_lexical() -> Check:
 
 
 def check_vectors() -> Check:
-    from paperfeed.search import vector_index
-
     try:
         index = vector_index.current_index()
     except Exception as exc:  # noqa: BLE001 - optional: reported, never fails readiness

@@ -31,11 +31,14 @@ import os
 import time
 from collections.abc import Callable, Iterator
 
+from django.db import DatabaseError
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from paperfeed.ops import multiproc
+from paperfeed.papers.models import Paper
+from paperfeed.search.embedding_job import current_model
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +130,6 @@ class StoreCollector(Collector):
     """``papers_total`` and ``embeddings_pending``, counted in the database on each scrape."""
 
     def collect(self) -> Iterator[Metric]:
-        from django.db import DatabaseError
-
-        from paperfeed.papers.models import Paper
-        from paperfeed.search.embedding_job import current_model
-
         try:
             visible = Paper.objects.visible()
             total = visible.count()

@@ -11,6 +11,7 @@ Order in ``settings.MIDDLEWARE`` (outermost first)::
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 
@@ -117,8 +118,6 @@ class DatabaseOutageMiddleware:
 
 
 def _remember_database_error(sender, request=None, **kwargs) -> None:
-    import sys
-
     exc = sys.exc_info()[1]
     if request is not None and isinstance(exc, DATABASE_DOWN):
         request._paperfeed_database_error = exc

@@ -12,6 +12,7 @@ from paperfeed.community.comments import for_paper
 from paperfeed.papers import lists
 from paperfeed.papers.ids import InvalidArxivId, abs_url, parse_arxiv_id
 from paperfeed.papers.models import Paper
+from paperfeed.search import hybrid
 
 log = logging.getLogger(__name__)
 SIMILAR_COUNT = 8
@@ -26,11 +27,7 @@ def not_found(request, message: str):
 def similar_papers(paper_id: str) -> list[Paper]:
     """Nearest papers by meaning; empty (section hidden) when vectors are missing or broken."""
     try:
-        from paperfeed.search.hybrid import similar
-    except ImportError:
-        return []
-    try:
-        hits = similar(paper_id, SIMILAR_COUNT).hits
+        hits = hybrid.similar(paper_id, SIMILAR_COUNT).hits
     except Exception:  # noqa: BLE001 - a missing or broken vector index only hides the section
         log.warning("similar papers for %s unavailable", paper_id, exc_info=True)
         return []

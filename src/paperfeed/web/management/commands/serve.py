@@ -6,6 +6,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,9 +18,6 @@ STAMP = ".paperfeed-collected"
 
 def _sources_fingerprint() -> str:
     """A hash of every static source file's path, size and modification time."""
-    from django.conf import settings
-    from django.contrib.staticfiles import finders
-
     digest = hashlib.sha256(repr(settings.STORAGES).encode())
     digest.update(repr(getattr(settings, "WHITENOISE_SKIP_COMPRESS_EXTENSIONS", None)).encode())
     for finder in finders.get_finders():
@@ -31,8 +30,6 @@ def _sources_fingerprint() -> str:
 def collect_static() -> bool:
     """``collectstatic`` (copy + whitenoise's gzip/brotli of ~17 MB, ~10 s) only when a source
     file changed since the last run; True when it ran."""
-    from django.conf import settings
-
     stamp = Path(settings.STATIC_ROOT) / STAMP
     fingerprint = _sources_fingerprint()
     if stamp.exists() and stamp.read_text().strip() == fingerprint:
