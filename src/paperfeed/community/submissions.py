@@ -21,6 +21,8 @@ from paperfeed.ingest.harvest import HarvestError, fetch_ids
 from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
 from paperfeed.papers.models import Paper
 
+RECENT_SHOWN = 20  # submissions listed on the submit page
+
 
 class SubmissionError(Exception):
     """The submission was refused; the message is polite and shown to the user as is."""
@@ -28,6 +30,11 @@ class SubmissionError(Exception):
 
 def daily_limit() -> int:
     return int(getattr(settings, "PAPERFEED_SUBMISSIONS_PER_DAY", 10))
+
+
+def recent(user, limit: int = RECENT_SHOWN) -> list[Submission]:
+    """The user's newest submissions, newest first, with their papers."""
+    return list(user.submissions.select_related("paper").order_by("-created")[:limit])
 
 
 def _day_start(day: dt.date) -> dt.datetime:

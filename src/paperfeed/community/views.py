@@ -97,10 +97,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Thanks! {submission.paper_id} is in today's feed.")
             return redirect("community:submit")  # the message and the list, newest first
-    recent = request.user.submissions.select_related("paper").order_by("-created")[:20]
     context = {
         "text": text,
-        "recent": recent,
+        "recent": submissions.recent(request.user),
         "limit": submissions.daily_limit(),
         "used": submissions.submitted_today(request.user),
     }

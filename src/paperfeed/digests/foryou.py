@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
-from paperfeed.digests import content, gather
+from paperfeed.digests import content, feedback, gather
 from paperfeed.digests.compose import Section
 from paperfeed.digests.models import Subscriber
 from paperfeed.papers.models import Paper
@@ -66,7 +66,8 @@ def recent_days(days: int = RECENT_DAYS) -> tuple[dt.date, dt.date] | None:
 
 
 def for_you(user, days: int = RECENT_DAYS) -> ForYou:
-    """``user``'s recommendations among the newest ``days`` feed days, best first."""
+    """``user``'s recommendations among the newest ``days`` feed days, best first; each paper
+    carries the user's "more / less like this" signal as ``feedback_signal``."""
     stand_in = _stand_in(user)
     liked = len(gather.load_signals([stand_in])[stand_in.pk].liked)
     result = ForYou(liked=liked, categories=stand_in.category_list)
@@ -79,4 +80,7 @@ def for_you(user, days: int = RECENT_DAYS) -> ForYou:
     digest = content.build_all([stand_in], start, end)[0]
     result.sections = [s for s in digest.sections if s.items]
     result.first_day, result.last_day = first, last
+    signals = feedback.feedback_by_paper(user, (item.paper.pk for item in result.items))
+    for item in result.items:
+        item.paper.feedback_signal = signals.get(item.paper.pk)  # the buttons' current state
     return result

@@ -68,8 +68,5 @@ def paper_feedback(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 def for_you(request: HttpRequest) -> HttpResponse:
     """The user's recommended recent papers, each with its reason."""
     found = foryou.for_you(request.user)
-    signals = feedback.feedback_by_paper(request.user, (i.paper.pk for i in found.items))
-    for item in found.items:
-        item.paper.feedback_signal = signals.get(item.paper.pk)
     context = {"title": "For you", "found": found, "recent_days": foryou.RECENT_DAYS}
     return render(request, "digests/for_you.html", context)

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json as jsonlib
+import sys
 from pathlib import Path
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.ops.backup import BackupError, restore
+from paperfeed.search import refresh
+
+EXIT_BUSY = 3  # as `paperfeed index`: restored, but another process was writing the indexes
 
 
 class Command(BaseCommand):
@@ -40,7 +43,15 @@ class Command(BaseCommand):
         except (BackupError, OSError) as exc:
             raise CommandError(f"restore refused: {exc}") from exc
         if reindex:
-            call_command("index", rebuild=True, json=json, stdout=self.stderr)
+            update = refresh.papers_changed(rebuild=True, progress=not json and sys.stderr.isatty())
+            if update.busy:
+                self.stderr.write(self.style.WARNING(update.busy))
+                sys.exit(EXIT_BUSY)
+            lexical = update.lexical
+            self.stderr.write(
+                f"search indexes rebuilt: lexical generation {lexical['generation']} "
+                f"({lexical['papers']:,} papers), vectors: {update.vectors}"
+            )
         if json:
             self.stdout.write(jsonlib.dumps({**result, "reindexed": reindex}, sort_keys=True))
             return
