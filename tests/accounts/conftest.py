@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from tests.community.factories import make_user
+
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
@@ -12,13 +14,9 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def alice(db):
-    from tests.community.factories import make_user
-
     return make_user("alice")
 
 
 @pytest.fixture
 def bob(db):
-    from tests.community.factories import make_user
-
     return make_user("bob")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
@@ -56,7 +57,6 @@ def test_signup_verification_then_login(mailoutbox):
     link = _link(mailoutbox[0])
     confirm_page = client.get(link)  # GET shows a button; it does not confirm
     assert confirm_page.status_code == 200
-    from allauth.account.models import EmailAddress
 
     assert not EmailAddress.objects.get(email="carol@example.org").verified
     assert client.post(link).status_code == 302
@@ -72,7 +72,6 @@ def test_signup_verification_then_login(mailoutbox):
 @pytest.mark.django_db
 def test_unverified_user_cannot_log_in(mailoutbox):
     make_user("dave", verified=False)
-    from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(
         user=get_user_model().objects.get(username="dave"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -50,8 +51,6 @@ def make_user(
     email = email or f"{username}@example.org"
     user = get_user_model().objects.create_user(username, email, PASSWORD, **fields)
     if verified:
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 

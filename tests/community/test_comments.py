@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from paperfeed.community import comments
 from paperfeed.community.models import Comment
@@ -65,7 +68,6 @@ def test_attacks_come_out_inert(attack):
 
 def _elements(html: str) -> list[tuple[str, dict[str, str]]]:
     """Every start tag in ``html`` with its attributes, as a browser's tokenizer sees them."""
-    from html.parser import HTMLParser
 
     found: list[tuple[str, dict[str, str]]] = []
 
@@ -115,8 +117,6 @@ def test_hidden_comments_are_not_shown(paper, alice, bob):
 
 @pytest.mark.django_db
 def test_refusals(paper, alice):
-    from django.contrib.auth.models import AnonymousUser
-
     with pytest.raises(comments.CommentError, match="empty"):
         comments.add_comment(alice, paper.pk, "   \n ")
     with pytest.raises(comments.CommentError, match="the limit is 10,000"):

@@ -4,13 +4,18 @@ arXiv, today's feed, polite refusals (invalid, duplicate, daily limit, not on ar
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
+from paperfeed import config
 from paperfeed.community import submissions
 from paperfeed.community.models import Submission
+from paperfeed.papers import lists
 from paperfeed.papers.models import Paper
 from tests.community.factories import make_paper, make_user
 from tests.conftest import shared_file
@@ -122,16 +127,12 @@ def test_daily_limit(no_arxiv, alice, bob, settings):
 
 
 def test_limit_is_a_declared_setting():
-    from paperfeed import config
-
     declared = {s.name: s for s in config.SETTINGS}["PAPERFEED_SUBMISSIONS_PER_DAY"]
     assert declared.default == "10" and "per day" in declared.help
 
 
 @pytest.mark.django_db
 def test_withdrawn_paper_and_anonymous_refused(no_arxiv, alice):
-    from django.contrib.auth.models import AnonymousUser
-
     gone = make_paper(deleted=True)
     with pytest.raises(submissions.SubmissionError, match="withdrawn"):
         submissions.submit(alice, gone.pk)
@@ -142,9 +143,6 @@ def test_withdrawn_paper_and_anonymous_refused(no_arxiv, alice):
 @pytest.mark.django_db(transaction=True)
 def test_daily_limit_holds_under_concurrent_submissions(no_arxiv, settings):
     """One user submits 6 papers from 6 threads at once with a limit of 2: exactly 2 pass."""
-    import threading
-
-    from django.db import connection, connections
 
     if connection.vendor == "sqlite":
         pytest.skip("SQLite runs one writer at a time (BEGIN IMMEDIATE): no race to test")
@@ -176,8 +174,6 @@ def test_daily_limit_holds_under_concurrent_submissions(no_arxiv, settings):
 
 @pytest.mark.django_db
 def test_submitted_paper_is_in_todays_feed_with_its_submitter(arxiv, alice):
-    from paperfeed.papers import lists
-
     today = timezone.localdate()
     assert lists.day_feed(today).total == 0
     submissions.submit(alice, "1501.05039")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.test import Client
 
 from paperfeed.community.models import Vote
@@ -71,9 +73,6 @@ def test_anonymous_is_sent_to_login(paper):
 
 @pytest.mark.django_db
 def test_anonymous_partial_shows_a_login_link(paper, rf):
-    from django.contrib.auth.models import AnonymousUser
-    from django.template.loader import render_to_string
-
     request = rf.get("/", {"day": "2025-01-15", "sort": "new"})
     request.user = AnonymousUser()
     html = render_to_string("community/_vote_button.html", {"paper": paper}, request=request)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connections
 
 from paperfeed.community import votes
 from paperfeed.community.models import Vote
@@ -44,8 +46,6 @@ def test_count_keeps_votes_it_did_not_see_inserted(alice):
 
 @pytest.mark.django_db
 def test_unknown_hidden_and_anonymous_refused(paper, alice):
-    from django.contrib.auth.models import AnonymousUser
-
     with pytest.raises(votes.VoteError, match="no paper '9999.99999'"):
         votes.toggle_vote(alice, "9999.99999")
     withdrawn = make_paper(deleted=True)
@@ -72,8 +72,6 @@ def _run_threads(target, args_list) -> list[BaseException]:
     barrier = threading.Barrier(len(args_list))
 
     def run(*args):
-        from django.db import connections
-
         try:
             barrier.wait()
             target(*args)

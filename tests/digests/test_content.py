@@ -14,8 +14,9 @@ from paperfeed.digests.models import DigestSend, Feedback, MailedPaper, SavedSea
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embedding_job
+from paperfeed.search import IndexMissing, embedding_job
 from paperfeed.search.encoders import load_encoder
+from paperfeed.search.models import Embedding
 from paperfeed.search.sync import sync_indexes
 from tests.community.factories import make_user
 
@@ -275,8 +276,6 @@ def test_an_empty_period_gives_empty_digests(store):
 
 
 def test_a_paper_without_a_vector_is_not_recommended_but_still_listed(store):
-    from paperfeed.search.models import Embedding
-
     Embedding.objects.filter(paper_id="2506.00001").delete()
     sub = subscriber("novec@example.org", user=fan(make_user()), top_n=10)
     digest = content.build_digest(sub, START, END)
@@ -285,12 +284,10 @@ def test_a_paper_without_a_vector_is_not_recommended_but_still_listed(store):
 
 
 def test_without_a_search_index_alerts_are_skipped_not_fatal(store, monkeypatch):
-    from paperfeed.search.lexical import IndexMissing
-
     def missing(*args, **kwargs):
         raise IndexMissing("no index")
 
-    monkeypatch.setattr(gather.hybrid, "search", missing)
+    monkeypatch.setattr(gather, "search", missing)
     sub = subscriber("noindex@example.org", top_n=1)
     SavedSearch.objects.create(subscriber=sub, query="speech recognition")
     digest = content.build_digest(sub, START, END)

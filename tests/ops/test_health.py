@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from paperfeed.search import lexical, paths
 from tests.ops.conftest import database_down
 
 
@@ -71,8 +72,6 @@ def test_readyz_503_when_the_database_is_down(client, indexed):
 
 @pytest.mark.django_db
 def test_readyz_reports_a_broken_index_as_error(client, indexed, data_home):
-    from paperfeed.search import lexical, paths
-
     lexical._open.clear()
     for meta in paths.current_dir(lexical.KIND).glob("meta.json"):
         meta.write_text("not json")

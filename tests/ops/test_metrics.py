@@ -5,8 +5,15 @@ import datetime as dt
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from paperfeed.digests import compose, send
+from paperfeed.digests.models import Subscriber
+from paperfeed.ingest.upsert import ingest
 from paperfeed.ops import metrics
 from paperfeed.ops.metrics import REGISTRY
+from paperfeed.papers.models import Paper
+from paperfeed.search import hybrid
+from paperfeed.search.embedding_job import current_model
+from paperfeed.search.models import Embedding
 from tests.ops.conftest import database_down, paper_record, store_papers
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +36,7 @@ def scrape(client) -> dict[str, dict]:
 
 
 def test_store_gauges_count_papers_and_pending_embeddings(client):
-    from paperfeed.search.embedding_job import current_model
-    from paperfeed.search.models import Embedding
-
     ids = store_papers(4)
-    from paperfeed.papers.models import Paper
 
     Paper.objects.filter(pk=ids[3]).update(deleted=True)  # not visible: neither total nor pending
     Embedding.objects.create(
@@ -77,8 +80,6 @@ def test_request_latency_by_route_method_and_status_class(client):
 
 
 def test_papers_ingested_counts_new_updated_and_deleted():
-    from paperfeed.ingest.upsert import ingest
-
     new_before = sample("papers_ingested_total", outcome="new")
     updated_before = sample("papers_ingested_total", outcome="updated")
     first, second = paper_record(), paper_record()
@@ -91,8 +92,6 @@ def test_papers_ingested_counts_new_updated_and_deleted():
 
 
 def test_search_latency_by_mode(indexed):
-    from paperfeed.search import hybrid
-
     before = sample("paperfeed_search_duration_seconds_count", mode="lexical")
     result = hybrid.search("sparse attention", mode="lexical")
     assert result.total == len(indexed)
@@ -102,10 +101,6 @@ def test_search_latency_by_mode(indexed):
 
 
 def test_digests_sent_counted_by_send_due():
-    from paperfeed.digests import compose, send
-    from paperfeed.digests.models import Subscriber
-    from paperfeed.papers.models import Paper
-
     now = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
 
     def every_paper(subscriber, start, end):
