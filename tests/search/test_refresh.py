@@ -75,21 +75,6 @@ def test_rebuild_builds_a_new_generation_and_refreshes_the_statistics(data_home)
     assert again.statistics["vendor"] == maintenance.update_statistics()["vendor"]
 
 
-def test_an_update_changed_something_only_when_an_index_did():
-    def update(action="synced", indexed=0, deleted=0, vectors=None):
-        lexical = {"action": action, "indexed": indexed, "deleted": deleted}
-        return refresh.IndexUpdate(lexical=lexical, vectors=vectors)
-
-    unchanged = {"added": 0, "removed": 0, "total": 9, "rebuilt": False}
-    assert not update(vectors=unchanged).changed and not update().changed
-    assert not refresh.IndexUpdate(busy="the lexical index is being written").changed
-    assert update(action="rebuilt").changed
-    assert update(indexed=1).changed and update(deleted=2).changed
-    assert update(vectors={**unchanged, "added": 3}).changed
-    assert update(vectors={**unchanged, "removed": 1}).changed
-    assert update(vectors={**unchanged, "rebuilt": True}).changed
-
-
 def test_an_index_changed_when_either_index_added_removed_or_rebuilt_anything():
     def update(action="synced", indexed=0, deleted=0, vectors=None) -> refresh.IndexUpdate:
         lexical = {"action": action, "indexed": indexed, "deleted": deleted}

@@ -1,10 +1,13 @@
 """`paperfeed index` and `paperfeed search` end to end, in subprocesses on their own data dir."""
 
+import fcntl
 import json
+import subprocess
+import time
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import CLI, cli_env, run_cli
 
 PAPERS = [
     {
@@ -138,12 +141,6 @@ def test_search_without_an_index_explains_what_to_do(tmp_path):
 
 
 def test_index_exits_3_while_another_writer_holds_the_lock_unless_told_to_wait(tmp_path):
-    import fcntl
-    import subprocess
-    import time
-
-    from tests.conftest import CLI, cli_env
-
     home = tmp_path / "home"
     assert run_cli("init", home=home).returncode == 0
     lock_path = home / "index" / "lexical.lock"
@@ -159,20 +156,3 @@ def test_index_exits_3_while_another_writer_holds_the_lock_unless_told_to_wait(t
         assert waiting.poll() is None, f"gave up within {busy_seconds} s instead of waiting"
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         assert waiting.wait(timeout=120) == 0, waiting.stderr.read().decode()
-
-
-def test_statistics_are_refreshed_only_when_an_index_changed():
-    from paperfeed.search.management.commands.index import _changed_anything
-
-    def result(action="synced", indexed=0, deleted=0, vectors=None):
-        lexical = {"action": action, "indexed": indexed, "deleted": deleted}
-        return {"lexical": lexical, "vectors": vectors}
-
-    unchanged = {"added": 0, "removed": 0, "total": 9, "rebuilt": False}
-    assert not _changed_anything(result(vectors=unchanged))
-    assert not _changed_anything(result())
-    assert _changed_anything(result(action="rebuilt"))
-    assert _changed_anything(result(indexed=1)) and _changed_anything(result(deleted=2))
-    assert _changed_anything(result(vectors={**unchanged, "added": 3}))
-    assert _changed_anything(result(vectors={**unchanged, "removed": 1}))
-    assert _changed_anything(result(vectors={**unchanged, "rebuilt": True}))
