@@ -1,4 +1,5 @@
-"""The one result shape every retriever returns (lexical, semantic, hybrid, similar)."""
+"""The result shapes every retriever returns (lexical, semantic, hybrid, similar): a
+:class:`SearchResult` holding one page of :class:`Hit` objects."""
 
 from __future__ import annotations
 
@@ -31,3 +32,13 @@ class Hit:
             "similarity": self.similarity,
             "snippets": self.snippets,
         }
+
+
+@dataclass
+class SearchResult:
+    """The shape every search mode returns (CLI, web and API share it): one page of hits, best
+    first, how many match in all, and the mode that really ran."""
+
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    mode: str = "lexical"

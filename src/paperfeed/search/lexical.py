@@ -1,9 +1,11 @@
 """Keyword search over titles, abstracts and authors: a tantivy (BM25) index.
 
 :class:`LexicalIndex` builds and queries one index directory; it knows nothing of the database,
-so the BEIR evaluation can index any corpus in a temporary directory. :func:`search_papers` is
-the one entry point for the app's own index (CLI, web, API), which :mod:`paperfeed.search.sync`
-keeps in step with the database under ``DATA_DIR/index/lexical-NNNNNN``.
+so the BEIR evaluation can index any corpus in a temporary directory. :func:`search_papers`
+searches the app's own index (for :func:`paperfeed.search.hybrid.search`, which the CLI, web and
+API call), which :mod:`paperfeed.search.sync` keeps in step with the database under
+``DATA_DIR/index/lexical-NNNNNN``. Terms come from the analyzers of
+:mod:`paperfeed.search.analyzers`; each hit is explained by :mod:`paperfeed.search.snippets`.
 
 Scoring is tantivy's BM25 (k1 = 1.2, b = 0.75) summed over fields, each field's score multiplied
 by :data:`FIELD_BOOSTS`. A paper the query names by arXiv id gets :data:`ID_SCORE` added, so it
@@ -15,20 +17,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import tantivy
 
 from paperfeed import rankings
 from paperfeed.search import paths
-from paperfeed.search.hits import Hit
+from paperfeed.search.analyzers import (
+    NAME_ANALYZER,
+    TEXT_ANALYZER,
+    name_analyzer,
+    name_parts,
+    text_analyzer,
+)
+from paperfeed.search.hits import Hit, SearchResult
 from paperfeed.search.query import ParsedQuery, normalise_category, parse
 from paperfeed.search.snippets import explain
 
 KIND = "lexical"
-TEXT_ANALYZER = "paperfeed_text"
-NAME_ANALYZER = "paperfeed_name"
 DEFAULT_FIELDS = ["title", "abstract", "authors"]
 FIELD_BOOSTS = {"title": 0.5, "abstract": 1.0, "authors": 1.0}
 """Multipliers of each field's BM25 score, chosen on SciFact (BEIR test split, nDCG@10 with
@@ -51,31 +58,6 @@ def check_sort_and_page(sort: str, limit: int, offset: int) -> None:
 
 class IndexMissing(RuntimeError):
     """No lexical index was built yet."""
-
-
-def _text_analyzer() -> tantivy.TextAnalyzer:
-    """Words split on non-alphanumerics, >40 bytes dropped, lowercased, accents folded, stemmed."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-
-
-def _name_analyzer() -> tantivy.TextAnalyzer:
-    """Name parts lowercased and accent-folded, not stemmed ("Jürgen" -> "jurgen")."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .build()
-    )
-
-
-NAMES = _name_analyzer()
 
 
 def build_schema() -> tantivy.Schema:
@@ -132,21 +114,12 @@ def make_document(paper: dict) -> tantivy.Document:
     return doc
 
 
-@dataclass
-class SearchResult:
-    """The shape every search mode returns (CLI, web and API share it)."""
-
-    hits: list[Hit] = field(default_factory=list)
-    total: int = 0
-    mode: str = "lexical"
-
-
 class LexicalIndex:
     """One tantivy index directory: add/delete/commit documents, search them."""
 
     def __init__(self, index: tantivy.Index, path: Path | None):
-        index.register_tokenizer(TEXT_ANALYZER, _text_analyzer())
-        index.register_tokenizer(NAME_ANALYZER, _name_analyzer())
+        index.register_tokenizer(TEXT_ANALYZER, text_analyzer())
+        index.register_tokenizer(NAME_ANALYZER, name_analyzer())
         self._index = index
         self.path = path
         self.schema = build_schema()
@@ -256,7 +229,7 @@ class LexicalIndex:
         if wanted is not None:
             clauses.append((tantivy.Occur.Must, wanted))
         for name in authors:
-            for word in (token for token in NAMES.analyze(name) if token):
+            for word in (token for token in name_parts(name) if token):
                 prefix = tantivy.Query.fuzzy_term_query(
                     self.schema, "authors", word, distance=0, prefix=True
                 )
@@ -371,7 +344,7 @@ class LexicalIndex:
 
     def _author_query(self, name: str) -> tantivy.Query | None:
         """A name: last word by prefix (also within one edit when >= 5 letters), words in order."""
-        words = [token for token in NAMES.analyze(name) if token]
+        words = [token for token in name_parts(name) if token]
         if not words:
             return None
         if len(words) > 1:

@@ -11,6 +11,7 @@ import html
 
 import tantivy
 
+from paperfeed.search.analyzers import name_parts
 from paperfeed.search.hits import Hit
 
 ABSTRACT_SNIPPET_CHARS = 240
@@ -102,19 +103,13 @@ def _plain_excerpt(text: str, limit: int = ABSTRACT_SNIPPET_CHARS) -> str:
     return html.escape(text[: cut if cut > limit // 2 else limit]) + " …"
 
 
-def _name_parts(name: str) -> list[str]:
-    from paperfeed.search.lexical import NAMES
-
-    return NAMES.analyze(name)
-
-
 def _matching_authors(names: list[str], filters: list[str], words: tuple[str, ...]) -> list[str]:
     """Authors matched by an ``author:`` filter (prefix of a name part) or a query word."""
-    wanted_prefixes = [parts[-1] for parts in (_name_parts(f) for f in filters) if parts]
-    wanted_words = {part for word in words for part in _name_parts(word)}
+    wanted_prefixes = [parts[-1] for parts in (name_parts(f) for f in filters) if parts]
+    wanted_words = {part for word in words for part in name_parts(word)}
     found = []
     for name in names:
-        parts = _name_parts(name)
+        parts = name_parts(name)
         if any(p.startswith(w) for p in parts for w in wanted_prefixes) or wanted_words & set(
             parts
         ):
@@ -170,9 +165,9 @@ def explain(
             terms.update(
                 (part, None)
                 for name in authors
-                for part in _name_parts(name)
+                for part in name_parts(name)
                 if part in parsed.words
-                or any(part.startswith(p) for f in author_filters for p in _name_parts(f)[-1:])
+                or any(part.startswith(p) for f in author_filters for p in name_parts(f)[-1:])
             )
         categories = doc.get_all("categories")
         for wanted in parsed.categories:
