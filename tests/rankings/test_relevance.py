@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from paperfeed import rankings
+from paperfeed import rankings, search
 from paperfeed.papers import lists
 from paperfeed.rankings import Row
-from paperfeed.search import hybrid, lexical
+from paperfeed.search import lexical
 
 NOW = dt.datetime(2025, 6, 10, 12, tzinfo=dt.UTC)
 RELEVANCE = rankings.get("relevance")
@@ -24,7 +24,7 @@ def test_best_retrieval_score_first():
 
 
 def test_search_sorts_are_the_rankings_offered_on_search():
-    assert lexical.SORTS == hybrid.SORTS == rankings.offered("search")
+    assert lexical.SORTS == search.SORTS == rankings.offered("search")
     assert lexical.SORTS[0] == "relevance"
 
 

@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from paperfeed.papers.lists import ListError
 from paperfeed.params import BadParameter
-from paperfeed.search.lexical import IndexMissing
+from paperfeed.search import IndexMissing
 
 NATIVE_PREFIX = "/api/v1/"
 

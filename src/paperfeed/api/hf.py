@@ -2,7 +2,7 @@
 
 ``huggingface_hub.HfApi(endpoint=<paperfeed URL>)`` can call ``list_daily_papers``,
 ``paper_info`` and ``list_papers`` unchanged.  The lists come from
-:mod:`paperfeed.papers.lists` and the search from :func:`paperfeed.search.hybrid.search`; this
+:mod:`paperfeed.papers.lists` and the search from :func:`paperfeed.search.search`; this
 module only maps HF's parameters onto them and the results onto HF's shapes.  docs/api.md has
 the field-by-field mapping.
 """
@@ -19,7 +19,8 @@ from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, HfDailyEntry, HfPaper
 from paperfeed.api.shapes import hf_entry, hf_paper
 from paperfeed.papers import lists
-from paperfeed.search import hybrid
+from paperfeed.search import papers_for
+from paperfeed.search import search as hybrid_search
 
 router = Router(tags=["Hugging Face-compatible"])
 
@@ -110,9 +111,8 @@ def search_papers(request: HttpRequest, q: str = "", limit: int | None = None):
     params.check_range("limit", limit, 1)
     if not q.strip():
         return []
-    result = hybrid.search(q, mode="hybrid", limit=limit)
-    papers = lists.hydrate([hit.id for hit in result.hits], optional_user(request))
-    return [hf_entry(paper) for paper in papers]
+    result = hybrid_search(q, mode="hybrid", limit=limit)
+    return [hf_entry(paper) for paper in papers_for(result, optional_user(request))]
 
 
 @router.get(

@@ -11,7 +11,7 @@ from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, PaperOut, SimilarOut
 from paperfeed.api.shapes import paper_out
 from paperfeed.papers import lists
-from paperfeed.search import hybrid
+from paperfeed.search import papers_for, similar
 
 router = Router(tags=["Papers"])
 SIMILAR_DEFAULT = 10
@@ -38,17 +38,12 @@ def similar_papers(request: HttpRequest, paper_id: str, limit: int = SIMILAR_DEF
     user = optional_user(request)
     paper = visible_paper(paper_id, user)
     limit = params.check_range("limit", limit, 1, SIMILAR_MAX)
-    result = hybrid.similar(paper.arxiv_id, limit)
-    similarity = {hit.id: hit.similarity for hit in result.hits}
-    papers = lists.hydrate([hit.id for hit in result.hits], user)
+    result = similar(paper.arxiv_id, limit)
     return {
         "id": paper.arxiv_id,
         "items": [
-            {
-                "paper": paper_out(p, anonymous=user is None),
-                "similarity": similarity.get(p.arxiv_id),
-            }
-            for p in papers
+            {"paper": paper_out(p, anonymous=user is None), "similarity": p.hit.similarity}
+            for p in papers_for(result, user)
         ],
     }
 

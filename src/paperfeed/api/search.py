@@ -9,8 +9,8 @@ from paperfeed import params
 from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, SearchOut
 from paperfeed.api.shapes import paper_out
-from paperfeed.papers import lists
-from paperfeed.search import hybrid
+from paperfeed.search import MODES, SORTS, papers_for
+from paperfeed.search import search as hybrid_search
 
 router = Router(tags=["Search"])
 DEFAULT_LIMIT = 20
@@ -36,8 +36,8 @@ def search(
 ):
     """``q`` in the query language of the search page (words, "phrases", -not, author:,
     title:, cat:); ``category`` may repeat; ``since``/``until`` are YYYY-MM-DD (feed day)."""
-    mode = params.check_choice("mode", mode, hybrid.MODES)
-    sort = params.check_choice("sort", sort, hybrid.SORTS)
+    mode = params.check_choice("mode", mode, MODES)
+    sort = params.check_choice("sort", sort, SORTS)
     limit = params.check_range("limit", limit, 1, MAX_LIMIT)
     offset = params.check_range("offset", offset, 0, params.MAX_OFFSET)
     start = params.parse_day("since", since) if since else None
@@ -45,7 +45,7 @@ def search(
     if start and end and start > end:
         raise params.BadParameter("until", f"{end} is before since={start}")
     categories = [c for value in (category or []) for c in value.split(",") if c.strip()]
-    result = hybrid.search(
+    result = hybrid_search(
         q,
         mode=mode,
         limit=limit,
@@ -57,18 +57,16 @@ def search(
         sort=sort,
     )
     user = optional_user(request)
-    papers = {p.arxiv_id: p for p in lists.hydrate([h.id for h in result.hits], user)}
     items = [
         {
-            "paper": paper_out(papers[h.id], anonymous=user is None),
-            "score": h.score,
-            "why": h.why,
-            "terms": h.terms,
-            "similarity": h.similarity,
-            "snippets": h.snippets,
+            "paper": paper_out(paper, anonymous=user is None),
+            "score": paper.hit.score,
+            "why": paper.hit.why,
+            "terms": paper.hit.terms,
+            "similarity": paper.hit.similarity,
+            "snippets": paper.hit.snippets,
         }
-        for h in result.hits
-        if h.id in papers
+        for paper in papers_for(result, user)
     ]
     return {
         "query": q,

@@ -20,16 +20,15 @@ from paperfeed import rankings
 from paperfeed.community.models import Vote
 from paperfeed.digests.models import Feedback, MailedPaper, SavedSearch, Subscriber
 from paperfeed.papers.models import Paper
-from paperfeed.search import hybrid
+from paperfeed.search import SEMANTIC_FLOOR, IndexMissing, search
 from paperfeed.search.embedding_job import current_model
-from paperfeed.search.lexical import IndexMissing
 from paperfeed.search.models import VECTOR_DTYPE, Embedding
 
 log = logging.getLogger(__name__)
 
 ALERT_FETCH = 40
 """Hits asked of each alert search: enough to fill ``content.ALERT_N`` without mailed papers."""
-ALERT_MIN_COSINE = hybrid.SEMANTIC_FLOOR
+ALERT_MIN_COSINE = SEMANTIC_FLOOR
 COLD_START_SEEDS = 10
 """Papers before the period that each saved search matches: the cold-start profile's likes."""
 UPVOTED = "you upvoted"
@@ -215,7 +214,7 @@ def alert_hits(queries: Iterable[str], first: dt.date, last: dt.date) -> dict[st
     found: dict[str, list] = {}
     for query in sorted(set(queries)):
         try:
-            hits = hybrid.search(query, limit=ALERT_FETCH, since=first, until=last).hits
+            hits = search(query, limit=ALERT_FETCH, since=first, until=last).hits
         except IndexMissing:
             log.warning("no search index: alert %r skipped (run paperfeed index)", query)
             found[query] = []
@@ -241,7 +240,7 @@ def add_cold_start(
     seeds: dict[str, list[str]] = {}
     for query in sorted(queries):
         try:
-            hits = hybrid.search(query, limit=COLD_START_SEEDS, until=before).hits
+            hits = search(query, limit=COLD_START_SEEDS, until=before).hits
         except IndexMissing:
             return
         seeds[query] = [h.id for h in hits if h.terms or (h.similarity or 0) >= ALERT_MIN_COSINE]

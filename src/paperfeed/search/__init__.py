@@ -1,0 +1,71 @@
+"""Paper search: the one surface the web pages, feeds, API, digests and CLI call.
+
+``search(query, mode=, limit=, offset=, categories=, since=, until=, author=, sort=)`` answers a
+query (hybrid, lexical or semantic; :data:`MODES`, :data:`SORTS`, at most :data:`MAX_LIMIT` hits)
+with a :class:`SearchResult` of :class:`Hit` objects; ``similar(paper_id, limit)`` the papers
+nearest in meaning; ``papers_for(result, user)`` turns a result into the page's papers, each with
+its hit. :class:`IndexMissing`: no index was built yet. The modules behind them are
+:mod:`~paperfeed.search.hybrid` (the query call), :mod:`~paperfeed.search.hits` (the result
+types) and :mod:`~paperfeed.search.results` (hydration); the indexes, the encoder and the
+embedding job live in the other modules of this package.
+
+The names are imported on first use, not with the package: the package is also the Django app
+``paperfeed.search``, which Django imports before models can be, and a process that only needs
+``paperfeed.search.paths`` should not load tantivy and usearch. Nothing here loads torch or
+sentence-transformers (the encoder loads them when a model is first used).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from paperfeed.search.hits import Hit, SearchResult
+    from paperfeed.search.hybrid import MODES, SEMANTIC_FLOOR, search, similar
+    from paperfeed.search.lexical import MAX_LIMIT, SORTS, IndexMissing
+    from paperfeed.search.results import papers_for
+
+__all__ = [
+    "MAX_LIMIT",
+    "MODES",
+    "SEMANTIC_FLOOR",
+    "SORTS",
+    "Hit",
+    "IndexMissing",
+    "SearchResult",
+    "papers_for",
+    "search",
+    "similar",
+]
+
+_HOME = {
+    "Hit": "hits",
+    "SearchResult": "hits",
+    "MODES": "hybrid",
+    "SEMANTIC_FLOOR": "hybrid",
+    "search": "hybrid",
+    "similar": "hybrid",
+    "MAX_LIMIT": "lexical",
+    "SORTS": "lexical",
+    "IndexMissing": "lexical",
+    "papers_for": "results",
+}
+"""Each exported name -> the module of this package that defines it."""
+
+
+def __getattr__(name: str):
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Deferred to first use (see the module docstring): Django imports this package early.
+    from paperfeed.search import hits, hybrid, lexical, results
+
+    value = getattr(
+        {"hits": hits, "hybrid": hybrid, "lexical": lexical, "results": results}[home], name
+    )
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -30,14 +30,9 @@ from paperfeed.ops.metrics import observe_search
 from paperfeed.papers.models import Paper
 from paperfeed.search import fusion, lexical, vector_index
 from paperfeed.search.embedding_job import current_model
-from paperfeed.search.hits import Hit
-from paperfeed.search.lexical import (  # noqa: F401 - SORTS, MAX_LIMIT: part of this API
-    MAX_LIMIT,
-    SORTS,
-    IndexMissing,
-    SearchResult,
-    check_sort_and_page,
-)
+from paperfeed.search.encoders import EncoderError, load_encoder
+from paperfeed.search.hits import Hit, SearchResult
+from paperfeed.search.lexical import MAX_LIMIT, IndexMissing, check_sort_and_page
 from paperfeed.search.query import ParsedQuery, parse
 
 log = logging.getLogger(__name__)
@@ -124,8 +119,6 @@ def embed_query(text: str) -> np.ndarray | None:
     The model is loaded once per process; the last :data:`QUERY_CACHE_SIZE` query vectors are
     kept, so paging through results embeds the query once.
     """
-    from paperfeed.search.encoders import EncoderError
-
     try:
         return _embed_cached(current_model(), text)
     except EncoderError as exc:
@@ -138,8 +131,6 @@ QUERY_CACHE_SIZE = 512
 
 @functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
 def _embed_cached(model: str, text: str) -> np.ndarray:
-    from paperfeed.search.encoders import load_encoder
-
     vector = load_encoder(model).encode([text], batch_size=1)[0]
     vector.setflags(write=False)
     return vector

@@ -20,8 +20,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from paperfeed import rankings
 from paperfeed.papers import lists
-from paperfeed.search import hybrid
-from paperfeed.search.lexical import IndexMissing
+from paperfeed.search import SORTS, IndexMissing, papers_for, search
 
 FEED_TYPES = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
 ITEMS = 50
@@ -126,8 +125,8 @@ class SearchFeed(PaperFeed):
         if not query:
             raise Http404("a search feed needs ?q=")
         sort = request.GET.get("sort") or "newest"
-        if sort not in hybrid.SORTS:
-            raise Http404(f"sort must be one of {', '.join(hybrid.SORTS)}")
+        if sort not in SORTS:
+            raise Http404(f"sort must be one of {', '.join(SORTS)}")
         return {"query": query, "sort": sort, "user": request.user}
 
     def title(self, obj) -> str:
@@ -145,10 +144,10 @@ class SearchFeed(PaperFeed):
 
     def items(self, obj):
         try:
-            result = hybrid.search(obj["query"], limit=ITEMS, sort=obj["sort"])
+            result = search(obj["query"], limit=ITEMS, sort=obj["sort"])
         except IndexMissing:
             return []
-        return lists.hydrate([h.id for h in result.hits])
+        return papers_for(result)
 
 
 class UserFeed(PaperFeed):

@@ -1,7 +1,8 @@
 """The search page: /search?q=&mode=&category=&since=&until=&sort=&page= (shareable URLs).
 
-Results come from :func:`paperfeed.search.hybrid.search`. Its snippets are HTML that the search
-layer built by escaping every piece of text and adding only ``<mark>`` (see
+Results come from :func:`paperfeed.search.search`, their papers from
+:func:`paperfeed.search.papers_for`. The hits' snippets are HTML that the search layer built by
+escaping every piece of text and adding only ``<mark>`` (see
 :func:`paperfeed.search.snippets.highlight`), so they are marked safe here and nothing else is.
 """
 
@@ -14,13 +15,12 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from paperfeed import params, rankings
-from paperfeed.papers import lists
-from paperfeed.search import hybrid
-from paperfeed.search.lexical import IndexMissing
+from paperfeed.search import MAX_LIMIT, MODES, SORTS, IndexMissing, papers_for
+from paperfeed.search import search as hybrid_search
 from paperfeed.web.params import BadParameter, bad_request, choice_param, date_param, int_param
 
 PER_PAGE = 20
-MAX_PAGE = hybrid.MAX_LIMIT // PER_PAGE
+MAX_PAGE = MAX_LIMIT // PER_PAGE
 SORT_LABELS = rankings.labels("search")
 
 
@@ -31,15 +31,14 @@ def _categories(request) -> list[str]:
     return [params.check_category_name("category", name) for name in names]
 
 
-def _attach(papers, hits) -> None:
-    by_id = {h.id: h for h in hits}
+def _mark_snippets(papers) -> None:
+    """``paper.snippet_title`` / ``snippet_abstract``: the hit's snippets, safe to render."""
     for paper in papers:
-        hit = by_id[paper.arxiv_id]
-        paper.hit = hit
-        paper.snippet_title = mark_safe(hit.snippets["title"]) if "title" in hit.snippets else None  # noqa: S308
+        snippets = paper.hit.snippets
+        paper.snippet_title = mark_safe(snippets["title"]) if "title" in snippets else None  # noqa: S308
         paper.snippet_abstract = (
-            mark_safe(hit.snippets["abstract"])  # noqa: S308 - escaped upstream
-            if "abstract" in hit.snippets
+            mark_safe(snippets["abstract"])  # noqa: S308 - escaped upstream
+            if "abstract" in snippets
             else None
         )
 
@@ -49,12 +48,12 @@ def search(request):
     context = {
         "title": f"Search: {query}" if query else "Search",
         "query": query,
-        "modes": hybrid.MODES,
-        "sorts": [(s, SORT_LABELS[s]) for s in hybrid.SORTS],
+        "modes": MODES,
+        "sorts": [(s, SORT_LABELS[s]) for s in SORTS],
     }
     try:
-        mode = choice_param(request, "mode", hybrid.MODES, "hybrid")
-        sort = choice_param(request, "sort", hybrid.SORTS, "relevance")
+        mode = choice_param(request, "mode", MODES, "hybrid")
+        sort = choice_param(request, "sort", SORTS, "relevance")
         page = int_param(request, "page", 1, maximum=MAX_PAGE)
         since, until = date_param(request, "since"), date_param(request, "until")
         categories = _categories(request)
@@ -63,7 +62,7 @@ def search(request):
     context.update(mode=mode, sort=sort, since=since, until=until, category=" ".join(categories))
     if query:
         try:
-            result = hybrid.search(
+            result = hybrid_search(
                 query,
                 mode=mode,
                 limit=PER_PAGE,
@@ -76,8 +75,8 @@ def search(request):
         except IndexMissing as exc:
             context["error"] = f"Search is not ready: {exc}"
             return render(request, "web/search.html", context, status=503)
-        papers = lists.hydrate([h.id for h in result.hits], request.user)
-        _attach(papers, result.hits)
+        papers = papers_for(result, request.user)
+        _mark_snippets(papers)
         total = result.total
         feed_query = urlencode({"q": query, "sort": "newest"})
         context.update(

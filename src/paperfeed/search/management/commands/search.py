@@ -1,31 +1,20 @@
+"""``paperfeed search``: parse the options, call :func:`paperfeed.search.search` (the function the
+web and the API call), print the hits as text or JSON."""
+
 from __future__ import annotations
 
 import datetime as dt
 import html
 import re
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.papers.models import Paper
-from paperfeed.search.lexical import SORTS, IndexMissing, search_papers
+from paperfeed.search import MODES, SORTS, IndexMissing, search
 
-MODES = ("hybrid", "lexical", "semantic")
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 _TAG_RE = re.compile(r"</?mark>")
-
-
-def run_search(query: str, *, mode: str, **filters):
-    """Every mode goes through :func:`paperfeed.search.hybrid.search`, the function the web and
-    the API call; without it (an install lacking semantic search) lexical answers alone."""
-    try:
-        from paperfeed.search.hybrid import search
-    except ImportError:
-        if mode == "semantic":
-            raise CommandError(
-                "semantic search is not available in this installation; use --mode lexical"
-            ) from None
-        return search_papers(query, **filters)
-    return search(query, mode=mode, **filters)
 
 
 def paper_cards(ids: list[str]) -> dict[str, dict]:
@@ -149,7 +138,7 @@ class Command(BaseCommand):
         if limit < 1 or offset < 0:
             raise CommandError("--limit must be at least 1 and --offset at least 0")
         try:
-            result = run_search(
+            result = search(
                 query,
                 mode=mode,
                 limit=limit,
@@ -181,11 +170,9 @@ class Command(BaseCommand):
                 }
             )
         if json:
-            import orjson
-
             self.stdout.write(orjson.dumps(rows).decode())
             return
-        self._print(rows, result.total, offset, getattr(result, "mode", mode))
+        self._print(rows, result.total, offset, result.mode)
 
     def _print(self, rows: list[dict], total: int, offset: int, mode: str) -> None:
         if not rows:
