@@ -10,6 +10,7 @@ import pytest
 from paperfeed.papers.models import Paper
 from paperfeed.search import catchup, embedding_job, paths
 from paperfeed.search.encoders import load_encoder
+from paperfeed.search.lexical import current_index
 from paperfeed.search.sync import rebuild_indexes, sync_indexes
 from tests.ops.conftest import store_papers
 
@@ -47,8 +48,6 @@ def test_new_papers_put_the_node_behind_and_one_round_catches_up(synced):
     assert result["lexical"]["action"] == "synced" and result["lexical"]["indexed"] == 3
     assert not catchup.lexical_behind()
     assert catchup.catch_up() == {"lexical": "current", "vectors": "current"}
-    from paperfeed.search.lexical import current_index
-
     assert set(synced + new) == current_index().all_ids()
 
 
@@ -62,8 +61,6 @@ def test_votes_and_hiding_put_the_node_behind(synced):
     paper.save()
     assert catchup.lexical_behind()
     catchup.catch_up()
-    from paperfeed.search.lexical import current_index
-
     assert synced[1] not in current_index().all_ids()
 
 

@@ -11,10 +11,19 @@ import pytest
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embedding_job
-from paperfeed.search.encoders import HashingEncoder, load_encoder, paper_text, text_hash
+from paperfeed.search import embedding_job, onnx_runtime
+from paperfeed.search.encoders import (
+    EncoderError,
+    HashingEncoder,
+    TransformerEncoder,
+    load_encoder,
+    paper_text,
+    resolve_device,
+    text_hash,
+)
 from paperfeed.search.models import Embedding
-from tests.conftest import shared_file
+from paperfeed.search.vector_index import similar, sync_vectors
+from tests.conftest import run_cli, shared_file
 
 MODEL = "hashing:32"
 
@@ -267,8 +276,6 @@ def test_import_shared_vectors_for_the_first_2000_papers(settings, data_home):
         assert np.allclose(Embedding.objects.get(paper_id=pid).as_array(), shared, atol=2e-3)
     assert embedding_job.pending("all-MiniLM-L6-v2") == []  # same text as the shared vectors
 
-    from paperfeed.search.vector_index import similar, sync_vectors
-
     assert sync_vectors()["total"] == known
     some = Paper.objects.order_by("arxiv_id").first().arxiv_id
     neighbours = similar(some, 5)
@@ -299,8 +306,6 @@ def test_default_model_loads_offline_and_knows_paraphrases():
 
 @pytest.mark.slow
 def test_embed_command_end_to_end(tmp_path):
-    from tests.conftest import run_cli
-
     home = tmp_path / "home"
     env = {"PAPERFEED_EMBEDDING_MODEL": MODEL}
     source = tmp_path / "papers.jsonl"
@@ -324,8 +329,6 @@ def test_embed_command_end_to_end(tmp_path):
 
 
 def test_onnx_exports_that_drift_are_refused(tmp_path, settings):
-    from paperfeed.search import onnx_runtime
-
     settings.DATA_DIR = tmp_path
     assert onnx_runtime.cache_dir("sentence-transformers/all MiniLM") == (
         tmp_path / "models" / "sentence-transformers_all_MiniLM"
@@ -338,8 +341,6 @@ def test_onnx_exports_that_drift_are_refused(tmp_path, settings):
 
 
 def test_unknown_backend_and_device_are_errors():
-    from paperfeed.search.encoders import EncoderError, TransformerEncoder, resolve_device
-
     with pytest.raises(EncoderError, match="device must be cpu, cuda or auto"):
         resolve_device("tpu")
     with pytest.raises(EncoderError, match="backend must be one of"):

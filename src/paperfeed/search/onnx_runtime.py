@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 
 MIN_COSINE = 0.99
 PROBES = [
@@ -39,8 +40,6 @@ def cache_dir(model_name: str) -> Path:
     """``$PAPERFEED_HOME/models/<model>`` (or ``~/.cache/paperfeed/models`` outside Django)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name).strip("_")[:100] or "model"
     try:
-        from django.conf import settings
-
         root = Path(settings.DATA_DIR) / "models"
     except Exception:  # noqa: BLE001 - no Django settings: a plain script or benchmark
         root = Path.home() / ".cache" / "paperfeed" / "models"
@@ -62,7 +61,7 @@ def _quiet():
 
 
 def _export(transformer, path: Path) -> None:
-    import torch
+    import torch  # lazy: only an export needs torch (the encoder has loaded it by then)
 
     class LastHidden(torch.nn.Module):
         def __init__(self, model):
@@ -93,7 +92,7 @@ def _export(transformer, path: Path) -> None:
 
 
 def _quantise(source: Path, target: Path) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # lazy: heavy, rarely used
 
     tmp = target.with_name(target.name + f".{os.getpid()}.tmp.onnx")
     quantize_dynamic(
@@ -111,10 +110,8 @@ def model_file(transformer, model_name: str, *, int8: bool) -> Path:
     if "onnxruntime" not in sys.modules and "usearch.index" in sys.modules:
         # Loading onnxruntime after usearch segfaults; paperfeed.search.vector_index loads it first.
         raise OnnxUnavailable("onnxruntime must be imported before usearch")
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError as exc:
-        raise OnnxUnavailable("onnxruntime is not installed") from exc
+    import onnxruntime  # noqa: F401 - lazy: only after the usearch check above, and heavy
+
     directory = cache_dir(model_name)
     directory.mkdir(parents=True, exist_ok=True)
     fp32 = directory / "model.onnx"
@@ -135,7 +132,7 @@ def model_file(transformer, model_name: str, *, int8: bool) -> Path:
 
 
 def build_session(path: Path, threads: int):
-    import onnxruntime as ort
+    import onnxruntime as ort  # lazy: loaded by model_file() first, after its usearch check
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads

@@ -28,6 +28,7 @@ from paperfeed.papers.models import Authorship, Paper
 from paperfeed.progress import progress_bar
 from paperfeed.search import paths
 from paperfeed.search.lexical import KIND, LexicalIndex
+from paperfeed.search.vector_index import rebuild_vectors, sync_vectors
 
 STATE_FILE = "state.json"
 STATE_VERSION = 1
@@ -305,14 +306,6 @@ def _sync_locked(path: Path, state: dict, progress: bool) -> dict:
     }
 
 
-def _sync_vectors(progress: bool) -> dict | None:
-    try:
-        from paperfeed.search.vector_index import sync_vectors
-    except ImportError:
-        return None
-    return sync_vectors(progress=progress)
-
-
 def sync_indexes(progress: bool = True) -> dict:
     """Bring every index up to date with the database (builds the lexical one if absent).
 
@@ -321,7 +314,7 @@ def sync_indexes(progress: bool = True) -> dict:
     """
     with paths.write_lock(KIND):
         lexical = sync_lexical_locked(progress)
-    return {"lexical": lexical, "vectors": _sync_vectors(progress)}
+    return {"lexical": lexical, "vectors": sync_vectors(progress=progress)}
 
 
 def sync_lexical_locked(progress: bool = False) -> dict:
@@ -337,19 +330,7 @@ def rebuild_indexes(progress: bool = True) -> dict:
     """Build the lexical index from scratch into a new generation and publish it atomically."""
     with paths.write_lock(KIND):
         lexical = _rebuild_locked(progress)
-    result = {"lexical": lexical, "vectors": None}
-    try:
-        from paperfeed.search.vector_index import rebuild_vectors
-    except ImportError:
-        rebuild_vectors = None
-    if rebuild_vectors is not None:
-        vectors = rebuild_vectors(progress=progress)
-        result["vectors"] = (
-            dataclasses.asdict(vectors) if dataclasses.is_dataclass(vectors) else vectors
-        )
-    else:
-        result["vectors"] = _sync_vectors(progress)
-    return result
+    return {"lexical": lexical, "vectors": dataclasses.asdict(rebuild_vectors(progress=progress))}
 
 
 def index_status() -> dict:

@@ -14,7 +14,6 @@ unreachable (0.35 % of 600 random vectors could not find themselves; none single
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,11 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-with contextlib.suppress(ImportError):
-    # onnxruntime (the CPU embedding backend) must be loaded before usearch: importing it
-    # after usearch 2.26 crashes the process (segmentation fault in its extension module).
-    import onnxruntime  # noqa: F401
-from usearch.index import Index  # noqa: E402
+# onnxruntime (the CPU embedding backend) must be loaded before usearch: importing it after
+# usearch 2.26 crashes the process (segmentation fault in its extension module).
+import onnxruntime  # noqa: F401
+from usearch.index import Index
 
 from paperfeed.progress import progress_bar
 from paperfeed.search import paths
