@@ -4,9 +4,7 @@ import datetime as dt
 
 import pytest
 
-from paperfeed.search import hybrid
-from paperfeed.search.hits import Hit
-from paperfeed.search.lexical import SearchResult
+from paperfeed.search import Hit, SearchResult, hybrid
 
 from .conftest import XSS_ABSTRACT, XSS_TITLE, comment, make_user, record, store, submit
 
