@@ -99,6 +99,14 @@ class _RQDrain(SimpleWorker):
     def _install_signal_handlers(self) -> None:
         pass
 
+    # No pubsub channel for RQ's remote commands: a drain lasts one task, and stopping RQ's
+    # listener thread (blocked for up to 60 s in a read) sometimes held the drain up that long.
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
+        pass
+
     @property
     def _stop_requested(self) -> bool:
         return self.stop.is_set()
