@@ -19,7 +19,7 @@ from paperfeed.papers import lists
 from paperfeed.papers.models import Paper
 from tests.community.factories import make_paper, make_user
 from tests.conftest import shared_file
-from tests.harvest.conftest import FakeArxiv, Reply
+from tests.ingest.arxiv_server import FakeArxiv, Reply
 
 EMPTY_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">

@@ -9,7 +9,6 @@ import json
 import pytest
 from django.test import Client
 
-from paperfeed.accounts.tokens import create_token
 from paperfeed.community.models import Vote
 from paperfeed.digests import feedback, foryou
 from paperfeed.digests.models import Subscriber
@@ -119,21 +118,3 @@ def test_page_empty_state_and_login_required(store):
     anonymous = Client().get("/for-you")
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert 'href="/for-you"' not in Client().get("/").content.decode()
-
-
-def test_api_twin_shape_and_auth(store):
-    user = graph_fan()
-    assert Client().get("/api/v1/for-you").status_code == 401
-    token = create_token(user, "for-you test")
-    response = Client().get("/api/v1/for-you", HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert response.status_code == 200
-    body = response.json()
-    assert set(body) == {"liked", "categories", "first_day", "last_day", "papers"}
-    assert (body["liked"], body["last_day"]) == (2, "2025-06-08")
-    first = body["papers"][0]
-    assert set(first) == {"id", "title", "section", "why", "primary_category", "feed_day",
-                          "upvotes"}  # fmt: skip
-    assert {p["id"] for p in body["papers"][:3]} == GRAPH_RECENT
-    assert first["section"] == "Recommended for you" and first["why"].startswith("similar to")
-    session = logged_in(user).get("/api/v1/for-you")
-    assert session.status_code == 200 and session.json() == body

@@ -10,7 +10,7 @@ import pytest
 
 from paperfeed.community.models import Comment, Submission
 from paperfeed.papers.models import Paper
-from tests.harvest.conftest import FakeArxiv, Reply
+from tests.ingest.arxiv_server import FakeArxiv, Reply
 
 from .conftest import PAPERS, PASSWORD
 

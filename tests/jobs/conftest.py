@@ -1,3 +1,3 @@
 """Fixtures of other test packages that the jobs' tests use."""
 
-from tests.harvest.conftest import arxiv  # noqa: F401 - the fake arXiv server
+from tests.ingest.arxiv_server import arxiv  # noqa: F401 - the fake arXiv server

@@ -22,7 +22,7 @@ from paperfeed.search import paths
 from paperfeed.search.lexical import search_papers
 from paperfeed.search.models import Embedding
 from tests.digests.test_send_ledger import active, all_papers
-from tests.harvest.conftest import (
+from tests.ingest.arxiv_server import (
     API,
     FEED_IDS,
     OAI,

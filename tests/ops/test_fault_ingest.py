@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from tests.harvest.conftest import OAI, FakeArxiv, Reply
+from tests.ingest.arxiv_server import OAI, FakeArxiv, Reply
 from tests.ops.fault_support import (
     kill_9,
     paperfeed,

@@ -23,7 +23,7 @@ from paperfeed.search.encoders import (
 )
 from paperfeed.search.models import Embedding
 from paperfeed.search.vector_index import similar, sync_vectors
-from tests.conftest import run_cli, shared_file
+from tests.conftest import shared_file
 
 MODEL = "hashing:32"
 
@@ -302,30 +302,6 @@ def test_default_model_loads_offline_and_knows_paraphrases():
     ours = encoder.encode([paper_text(r["title"], r["abstract"]) for r in rows])
     theirs = np.load(vectors, mmap_mode="r")[:8].astype(np.float32)  # rows follow the file
     assert np.min(np.sum(ours * theirs, axis=1)) >= 0.99
-
-
-@pytest.mark.slow
-def test_embed_command_end_to_end(tmp_path):
-    home = tmp_path / "home"
-    env = {"PAPERFEED_EMBEDDING_MODEL": MODEL}
-    source = tmp_path / "papers.jsonl"
-    source.write_text("".join(json.dumps(paper(i)) + "\n" for i in range(1, 4)))
-    assert run_cli("init", home=home).returncode == 0
-    assert run_cli("ingest", str(source), home=home).returncode == 0
-    out = run_cli("embed", "--device", "cpu", home=home, env=env)
-    assert out.returncode == 0, out.stderr.decode()
-    assert b"embedded 3 papers with hashing:32 (" in out.stdout
-    assert b"vector index: 3 added, 0 removed, 3 in all" in out.stdout
-    again = run_cli("embed", home=home, env=env)
-    assert b"every paper has an up-to-date embedding" in again.stdout
-    vectors, ids = tmp_path / "v.npy", tmp_path / "ids.txt"
-    out = run_cli("embed", "--export", str(vectors), "--ids", str(ids), home=home, env=env)
-    assert out.returncode == 0 and np.load(vectors).shape == (3, 32)
-    out = run_cli("embed", home=home, env={"PAPERFEED_EMBEDDING_MODEL": "hashing:16"})
-    assert out.returncode == 1 and b"--reembed" in out.stderr
-    ids.write_text("2503.00001\n")
-    out = run_cli("embed", "--import", str(vectors), "--ids", str(ids), home=home, env=env)
-    assert out.returncode == 1 and b"has 3 rows but" in out.stderr
 
 
 def test_onnx_exports_that_drift_are_refused(tmp_path, settings):

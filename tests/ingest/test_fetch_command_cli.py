@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import run_cli
-from tests.harvest.conftest import (
+from tests.ingest.arxiv_server import (
     API,
     FEED_IDS,
     FIRST,

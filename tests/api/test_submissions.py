@@ -8,7 +8,7 @@ from django.utils import timezone
 from paperfeed.community.models import Submission
 from paperfeed.papers.models import Paper
 from tests.conftest import shared_file
-from tests.harvest.conftest import FakeArxiv, Reply
+from tests.ingest.arxiv_server import FakeArxiv, Reply
 
 pytestmark = pytest.mark.django_db
 

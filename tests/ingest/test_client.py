@@ -15,7 +15,7 @@ from paperfeed.ingest.client import (
     retry_after_seconds,
     user_agent,
 )
-from tests.harvest.conftest import HANG_UP, Reply, shared_reply
+from tests.ingest.arxiv_server import HANG_UP, Reply, shared_reply
 
 pytestmark = pytest.mark.network
 NOW = dt.datetime(2018, 6, 21, 14, 30, 51, tzinfo=dt.UTC)

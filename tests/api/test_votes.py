@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperfeed.community.models import Submission, Vote
+from paperfeed.community.models import Vote
 from paperfeed.community.votes import set_vote
 from paperfeed.papers.models import Paper
 
@@ -39,18 +39,3 @@ def test_old_style_ids_unknown_and_deleted_papers(alice_api, papers):
 def test_get_on_the_vote_url_changes_nothing(alice_api, papers):
     assert alice_api.get("/api/v1/papers/2503.00001/vote").status_code == 405
     assert not Vote.objects.exists()
-
-
-def test_user_lists(client, papers, alice, bob):
-    set_vote(alice, "2503.00002", True)
-    set_vote(alice, "2503.00003", True)
-    Submission.objects.create(paper_id="2503.00004", user=alice)
-    upvotes = client.get("/api/v1/users/alice/upvotes").json()
-    assert [p["id"] for p in upvotes["items"]] == ["2503.00003", "2503.00002"]
-    assert upvotes["total"] == 2 and upvotes["items"][0]["voted"] is None
-    submitted = client.get("/api/v1/users/alice/submissions").json()
-    assert [p["id"] for p in submitted["items"]] == ["2503.00004"]
-    assert client.get("/api/v1/users/bob/upvotes").json()["items"] == []
-    missing = client.get("/api/v1/users/nobody/submissions")
-    assert missing.status_code == 404 and "nobody" in missing.json()["detail"]
-    assert client.get("/api/v1/users/alice/upvotes", {"per_page": 500}).status_code == 400

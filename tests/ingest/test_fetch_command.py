@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from paperfeed.papers.models import Paper
 from paperfeed.search import refresh
-from tests.harvest.conftest import API, FEED_IDS, HANG_UP, OAI, serve_chain, shared_reply
+from tests.ingest.arxiv_server import API, FEED_IDS, HANG_UP, OAI, serve_chain, shared_reply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.network]
 DATES = ["--from", "2025-01-01", "--until", "2025-01-04"]

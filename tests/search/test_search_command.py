@@ -1,13 +1,10 @@
 """`paperfeed index` and `paperfeed search` end to end, in subprocesses on their own data dir."""
 
-import fcntl
 import json
-import subprocess
-import time
 
 import pytest
 
-from tests.conftest import CLI, cli_env, run_cli
+from tests.conftest import run_cli
 
 PAPERS = [
     {
@@ -138,21 +135,3 @@ def test_search_without_an_index_explains_what_to_do(tmp_path):
     assert b"Traceback" not in out.stderr
     assert run_cli("index", "--rebuild", home=home).returncode == 0
     assert [r["id"] for r in search_json(home, "cache", "--mode", "lexical")] == ["2503.10001"]
-
-
-def test_index_exits_3_while_another_writer_holds_the_lock_unless_told_to_wait(tmp_path):
-    home = tmp_path / "home"
-    assert run_cli("init", home=home).returncode == 0
-    lock_path = home / "index" / "lexical.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # another writer of this node
-        busy = run_cli("index", home=home)
-        assert busy.returncode == 3 and b"another process is writing" in busy.stderr
-        waiting = subprocess.Popen(
-            [*CLI, "index", "--wait", "120"], env=cli_env(home), stderr=subprocess.PIPE
-        )
-        time.sleep(busy_seconds := 6)
-        assert waiting.poll() is None, f"gave up within {busy_seconds} s instead of waiting"
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-        assert waiting.wait(timeout=120) == 0, waiting.stderr.read().decode()

@@ -9,7 +9,7 @@ import pytest
 from paperfeed.ingest.harvest import Client, HarvestError, harvest_set, page_datestamps
 from paperfeed.ingest.models import HarvestCheckpoint
 from paperfeed.papers.models import Authorship, Paper
-from tests.harvest.conftest import (
+from tests.ingest.arxiv_server import (
     CHAIN_IDS,
     FIRST,
     HANG_UP,

@@ -8,7 +8,7 @@ from paperfeed.ingest.harvest import ID_BATCH, Client, HarvestError, fetch_ids
 from paperfeed.ingest.upsert import Summary
 from paperfeed.papers.ids import InvalidArxivId
 from paperfeed.papers.models import Paper
-from tests.harvest.conftest import API, FEED_IDS, Reply, own_reply, shared_reply
+from tests.ingest.arxiv_server import API, FEED_IDS, Reply, own_reply, shared_reply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.network]
 
