@@ -4,6 +4,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,34 @@ def run_cli(
         env=cli_env(home, **(env or {})),
         timeout=timeout,
     )
+
+
+@contextmanager
+def index_held_by_another_writer(kind: str = "lexical") -> Iterator[threading.Event]:
+    """Another writer of this node holds the ``kind`` index lock (a thread) until the yielded
+    event is set, or the block ends."""
+    from paperfeed.search import paths  # after Django is set up by pytest-django
+
+    locked, release = threading.Event(), threading.Event()
+
+    def other_writer():
+        with paths.write_lock(kind):
+            locked.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=other_writer)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        yield release
+    finally:
+        release.set()
+        holder.join(10)
+
+
+@pytest.fixture
+def staff(db):
+    """A client logged in as a superuser (the moderator of the admin tests)."""
+    from tests.community.factories import logged_in, make_user  # needs Django set up
+
+    return logged_in(make_user("moderator", is_staff=True, is_superuser=True))

@@ -10,17 +10,7 @@ from paperfeed.accounts import tokens
 from paperfeed.accounts.admin import ModeratedUserAdmin
 from paperfeed.accounts.models import ApiToken
 from paperfeed.community.models import Comment
-from tests.community.factories import logged_in, make_paper, make_user
-
-
-@pytest.fixture
-def staff(db):
-    return logged_in(make_user("moderator", is_staff=True, is_superuser=True))
-
-
-def _action(client, url: str, action: str, ids) -> None:
-    response = client.post(url, {"action": action, "_selected_action": [str(i) for i in ids]})
-    assert response.status_code == 302, response.content[:500]
+from tests.community.factories import admin_action, logged_in, make_paper
 
 
 def test_the_accounts_app_owns_the_user_admin():
@@ -42,25 +32,25 @@ def test_admin_pages_render(staff, alice):
 def test_deactivate_users(staff, alice):
     paper = make_paper()
     client = logged_in(alice)
-    _action(staff, "/admin/auth/user/", "deactivate_users", [alice.pk])
+    admin_action(staff, "/admin/auth/user/", "deactivate_users", [alice.pk])
     assert not get_user_model().objects.get(pk=alice.pk).is_active
     response = client.post(f"/papers/{paper.pk}/comments", {"body": "still here?"})
     assert response["Location"].startswith("/accounts/login/")  # the session no longer counts
     assert Comment.objects.count() == 0
-    _action(staff, "/admin/auth/user/", "reactivate_users", [alice.pk])
+    admin_action(staff, "/admin/auth/user/", "reactivate_users", [alice.pk])
     assert get_user_model().objects.get(pk=alice.pk).is_active
 
 
 @pytest.mark.django_db
 def test_staff_cannot_deactivate_themselves(staff):
     me = get_user_model().objects.get(username="moderator")
-    _action(staff, "/admin/auth/user/", "deactivate_users", [me.pk])
+    admin_action(staff, "/admin/auth/user/", "deactivate_users", [me.pk])
     assert get_user_model().objects.get(pk=me.pk).is_active
 
 
 @pytest.mark.django_db
 def test_staff_revoke_tokens(staff, alice):
     raw = tokens.create_token(alice, "x")
-    _action(staff, "/admin/accounts/apitoken/", "revoke_tokens", [ApiToken.objects.get().pk])
+    admin_action(staff, "/admin/accounts/apitoken/", "revoke_tokens", [ApiToken.objects.get().pk])
     assert tokens.authenticate_token(raw) is None
     assert staff.get("/admin/accounts/apitoken/add/").status_code == 403  # owners create them

@@ -59,3 +59,9 @@ def logged_in(user, *, enforce_csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=enforce_csrf)
     client.force_login(user)
     return client
+
+
+def admin_action(client, url: str, action: str, ids) -> None:
+    """Run the admin ``action`` on the rows ``ids`` of the changelist at ``url``."""
+    response = client.post(url, {"action": action, "_selected_action": [str(i) for i in ids]})
+    assert response.status_code == 302, response.content[:500]

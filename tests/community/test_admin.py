@@ -8,17 +8,7 @@ import pytest
 from paperfeed.community import comments, votes
 from paperfeed.community.models import Comment, Vote
 from paperfeed.papers.models import Paper
-from tests.community.factories import logged_in, make_user
-
-
-@pytest.fixture
-def staff(db):
-    return logged_in(make_user("moderator", is_staff=True, is_superuser=True))
-
-
-def _action(client, url: str, action: str, ids) -> None:
-    response = client.post(url, {"action": action, "_selected_action": [str(i) for i in ids]})
-    assert response.status_code == 302, response.content[:500]
+from tests.community.factories import admin_action, logged_in, make_user
 
 
 @pytest.mark.django_db
@@ -38,10 +28,10 @@ def test_admin_pages_render(staff, paper, alice):
 def test_hide_and_unhide_comments(staff, paper, alice):
     spam = comments.add_comment(alice, paper.pk, "buy now")
     kept = comments.add_comment(alice, paper.pk, "useful")
-    _action(staff, "/admin/community/comment/", "hide_comments", [spam.pk])
+    admin_action(staff, "/admin/community/comment/", "hide_comments", [spam.pk])
     assert [c.body for c in comments.for_paper(paper.pk)] == ["useful"]
     assert Comment.objects.get(pk=spam.pk).hidden and not Comment.objects.get(pk=kept.pk).hidden
-    _action(staff, "/admin/community/comment/", "unhide_comments", [spam.pk])
+    admin_action(staff, "/admin/community/comment/", "unhide_comments", [spam.pk])
     assert len(comments.for_paper(paper.pk)) == 2
 
 

@@ -21,6 +21,7 @@ from paperfeed.papers.models import Paper
 from paperfeed.search import paths
 from paperfeed.search.lexical import search_papers
 from paperfeed.search.models import Embedding
+from tests.conftest import index_held_by_another_writer
 from tests.digests.test_send_ledger import active, all_papers
 from tests.ingest.arxiv_server import (
     API,
@@ -73,22 +74,9 @@ def test_embed_new_papers_embeds_then_indexes_the_vectors(data_home, settings):
 
 def test_update_indexes_waits_for_another_writer_then_indexes(data_home):
     store(record(1))
-    locked, release = threading.Event(), threading.Event()
-
-    def other_writer():
-        with paths.write_lock("lexical"):
-            locked.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=other_writer)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with index_held_by_another_writer() as release:
         threading.Timer(0.5, release.set).start()  # the other sync finishes half a second later
         tasks.update_indexes.call(wait=2.5)
-    finally:
-        release.set()
-        holder.join(10)
     assert found("number1") == ["2503.00001"]
 
 

@@ -8,17 +8,7 @@ from django.contrib import admin
 from paperfeed.community import votes
 from paperfeed.papers.admin import PaperAdmin
 from paperfeed.papers.models import Paper
-from tests.community.factories import logged_in, make_paper, make_user
-
-
-@pytest.fixture
-def staff(db):
-    return logged_in(make_user("moderator", is_staff=True, is_superuser=True))
-
-
-def _action(client, url: str, action: str, ids) -> None:
-    response = client.post(url, {"action": action, "_selected_action": [str(i) for i in ids]})
-    assert response.status_code == 302, response.content[:500]
+from tests.community.factories import admin_action, logged_in, make_paper, make_user
 
 
 def test_the_papers_app_owns_the_paper_admin():
@@ -41,10 +31,10 @@ def test_admin_pages_render(staff):
 def test_hide_paper_removes_it_everywhere(staff):
     paper, other = make_paper(), make_paper()
     alice = make_user("alice")
-    _action(staff, "/admin/papers/paper/", "hide_papers", [paper.pk])
+    admin_action(staff, "/admin/papers/paper/", "hide_papers", [paper.pk])
     assert list(Paper.objects.visible().values_list("pk", flat=True)) == [other.pk]
     assert logged_in(alice).post(f"/papers/{paper.pk}/vote").status_code == 404
     with pytest.raises(votes.VoteError):
         votes.toggle_vote(alice, paper.pk)
-    _action(staff, "/admin/papers/paper/", "unhide_papers", [paper.pk])
+    admin_action(staff, "/admin/papers/paper/", "unhide_papers", [paper.pk])
     assert Paper.objects.visible().count() == 2

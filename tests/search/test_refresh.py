@@ -9,6 +9,7 @@ import pytest
 
 from paperfeed.papers import maintenance
 from paperfeed.search import paths, refresh
+from tests.conftest import index_held_by_another_writer
 from tests.search.test_sync import found, record, store
 
 pytestmark = pytest.mark.django_db
@@ -43,26 +44,13 @@ def test_without_indexing_stored_papers_still_refresh_the_statistics(data_home, 
 
 def test_a_busy_index_is_waited_for(data_home, statistics):
     store(record(1))
-    locked, release = threading.Event(), threading.Event()
-
-    def other_writer():
-        with paths.write_lock("lexical"):
-            locked.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=other_writer)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with index_held_by_another_writer() as release:
         busy = refresh.papers_changed(wait=0.05, stored=True)
         assert "another process is writing the lexical index" in busy.busy
         assert busy.indexes() == {"error": busy.busy} and statistics == [1]  # stored: refreshed
         assert refresh.papers_changed(wait=0.05).statistics is None
         threading.Timer(0.3, release.set).start()
         update = refresh.papers_changed(wait=5)
-    finally:
-        release.set()
-        holder.join(10)
     assert not update.busy and update.lexical["papers"] == 1
 
 
