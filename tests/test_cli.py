@@ -4,11 +4,11 @@ import sys
 
 import pytest
 
-from paperfeed import config
+from paperfeed import cli, config
 from tests.conftest import run_cli
 
 
-def test_help_lists_commands_and_every_command_has_help(tmp_path):
+def test_help_lists_commands_and_every_command_has_help(tmp_path, capsys):
     out = run_cli("--help", home=tmp_path)
     assert out.returncode == 0
     text = out.stdout.decode()
@@ -18,11 +18,14 @@ def test_help_lists_commands_and_every_command_has_help(tmp_path):
         if line.startswith("  ") and not line.strip().startswith("manage")
     ]
     assert {"init", "ingest", "stats"} <= set(names)
-    for name in names:
-        sub = run_cli(name, "--help", home=tmp_path)
-        assert sub.returncode == 0, (name, sub.stderr)
-        assert f"usage: paperfeed {name}" in sub.stdout.decode()
-        assert len(sub.stdout) > 200
+    assert run_cli("stats", "--help", home=tmp_path).stdout.startswith(b"usage: paperfeed stats")
+    for name in names:  # in this process: one subprocess per command costs ~1 s each
+        with pytest.raises(SystemExit) as done:
+            cli.main([name, "--help"])
+        assert done.value.code in (0, None), name
+        shown = capsys.readouterr().out
+        assert shown.startswith(f"usage: paperfeed {name}"), name
+        assert len(shown) > 200, name
 
 
 def test_unknown_command_is_a_usage_error(tmp_path):
