@@ -10,6 +10,12 @@ os.environ["REDIS_URL"] = ""  # the task queue in the test database (tests/jobs/
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
 os.environ["PAPERFEED_PRODUCTION"] = "0"
 os.environ["PAPERFEED_HARVEST_DELAY"] = "0"
+os.environ["PAPERFEED_SIGNALS_DELAY"] = "0"
+# no test talks to the real services: a test that fetches serves fixtures and sets the URL
+for _name in ("PAPERFEED_HF_URL", "PAPERFEED_GITHUB_API_URL", "PAPERFEED_S2_API_URL"):
+    os.environ[_name] = "http://127.0.0.1:9"  # discard port: refused at once
+os.environ["PAPERFEED_PWC_API_URL"] = "http://127.0.0.1:9/api/v1"
+os.environ["GITHUB_TOKEN"] = os.environ["S2_API_KEY"] = ""
 
 from paperfeed.settings import *  # noqa: E402,F403
 

@@ -62,6 +62,46 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between requests to arXiv (arXiv asks for at least 3).",
     ),
     Setting(
+        "PAPERFEED_HF_URL",
+        "https://huggingface.co",
+        "Hugging Face, for `paperfeed fetch hf` (GET /api/daily_papers). Empty: never asked.",
+    ),
+    Setting(
+        "PAPERFEED_GITHUB_API_URL",
+        "https://api.github.com",
+        "GitHub's REST API, for `paperfeed fetch github` (GET /repos/OWNER/REPO). Empty: never "
+        "asked.",
+    ),
+    Setting(
+        "GITHUB_TOKEN",
+        "",
+        "Optional GitHub token: 5,000 requests an hour instead of 60. Sent only to "
+        "PAPERFEED_GITHUB_API_URL.",
+    ),
+    Setting(
+        "PAPERFEED_S2_API_URL",
+        "https://api.semanticscholar.org",
+        "Semantic Scholar's API, for `paperfeed fetch s2` (POST /graph/v1/paper/batch). Empty: "
+        "never asked.",
+    ),
+    Setting(
+        "S2_API_KEY",
+        "",
+        "Optional Semantic Scholar API key (x-api-key): 1 request a second of one's own instead "
+        "of the shared anonymous pool.",
+    ),
+    Setting(
+        "PAPERFEED_PWC_API_URL",
+        "https://paperswithcode.co/api/v1",
+        "Hugging Face's Papers with Code API, for `paperfeed fetch pwc`. Empty: never asked.",
+    ),
+    Setting(
+        "PAPERFEED_SIGNALS_DELAY",
+        "1",
+        "Seconds between two requests to one signal source (Hugging Face, GitHub, Semantic "
+        "Scholar, Papers with Code).",
+    ),
+    Setting(
         "PAPERFEED_CONTACT_EMAIL",
         "",
         "Contact address sent to arXiv in the harvester's User-Agent (mailto:); empty: none.",

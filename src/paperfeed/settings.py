@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "paperfeed.digests",
     "paperfeed.ops",
     "paperfeed.jobs",
+    "paperfeed.signals",
     "django_tasks",
     "django_tasks_db",  # installed with Redis too: the schema does not depend on REDIS_URL
 ]
@@ -153,6 +154,13 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # searched before the apps' templates, so these overrides of allauth's templates win
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "accounts" / "templates"]
 PAPERFEED_SUBMISSIONS_PER_DAY = int(config.get("PAPERFEED_SUBMISSIONS_PER_DAY"))
+PAPERFEED_HF_URL = config.get("PAPERFEED_HF_URL").strip().rstrip("/")
+PAPERFEED_GITHUB_API_URL = config.get("PAPERFEED_GITHUB_API_URL").strip().rstrip("/")
+GITHUB_TOKEN = config.get("GITHUB_TOKEN").strip()
+PAPERFEED_S2_API_URL = config.get("PAPERFEED_S2_API_URL").strip().rstrip("/")
+S2_API_KEY = config.get("S2_API_KEY").strip()
+PAPERFEED_PWC_API_URL = config.get("PAPERFEED_PWC_API_URL").strip().rstrip("/")
+PAPERFEED_SIGNALS_DELAY = config.get_number("PAPERFEED_SIGNALS_DELAY")
 # --- end accounts ---
 
 AUTH_PASSWORD_VALIDATORS = [

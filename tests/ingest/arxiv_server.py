@@ -51,6 +51,8 @@ class Request:
     path: str
     params: dict[str, str]
     headers: dict[str, str]
+    method: str = "GET"
+    body: bytes = b""
 
 
 @dataclass
@@ -67,7 +69,8 @@ class Route:
 
 
 class FakeArxiv:
-    """Routes GET requests by path and query parameters to scripted replies; records requests."""
+    """Routes GET (and POST) requests by path and query parameters to scripted replies;
+    records requests (tests/signals/ serves the other services' recordings with it too)."""
 
     def __init__(self):
         self.routes: list[Route] = []
@@ -109,8 +112,12 @@ class FakeArxiv:
             def do_GET(self):  # noqa: N802 - http.server's name
                 parts = urlsplit(self.path)
                 params = dict(parse_qsl(parts.query, keep_blank_values=True))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
                 with fake.lock:
-                    fake.requests.append(Request(parts.path, params, dict(self.headers)))
+                    fake.requests.append(
+                        Request(parts.path, params, dict(self.headers), self.command, body)
+                    )
                 reply = fake._answer(parts.path, params)
                 if reply.hang_up:
                     self.close_connection = True
@@ -122,6 +129,8 @@ class FakeArxiv:
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
                 self.wfile.write(reply.body)
+
+            do_POST = do_GET  # noqa: N815 - http.server's name
 
             def log_message(self, *args):
                 pass

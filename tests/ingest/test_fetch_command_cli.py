@@ -185,7 +185,7 @@ def test_json_summary(arxiv, home):
         (["--set", "cs", "--from", "2025-01-05", "--until", "2025-01-04"], "is after --until"),
         (["--id", "2501.00001", "--from", "2025-01-01"], "go with --set, not --id"),
         (["--set", "cs", "--id", "2501.00001"], "not allowed with argument"),
-        ([], "one of the arguments --set --id is required"),
+        ([], "arxiv: give --set SET or --id ID"),
         (["--set", "cs", "--base-url", "ftp://example.org"], "is not an http(s) URL"),
         (["--id", ","], "--id: no arXiv id given"),
         (["--set", ""], "--set: empty set name"),

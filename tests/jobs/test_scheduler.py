@@ -50,6 +50,9 @@ def test_each_entry_is_enqueued_when_its_period_has_passed():
     assert schedule(T0 + dt.timedelta(days=1, seconds=300), options=fetching).enqueued == [
         "fetch",
         "index",
+        "signals-hf",
+        "signals-github",
+        "signals-s2",
         "send",
     ]
     run = DBTaskResult.objects.get(task_path="paperfeed.jobs.tasks.fetch_new_papers")

@@ -71,6 +71,37 @@ PAPER_JOBS: tuple[Periodic, ...] = (
 )
 """Each round, in this order: new papers in, embedded, indexed."""
 
+HOUR = 3600.0
+SIGNALS: tuple[Periodic, ...] = (
+    Periodic(
+        "signals-hf",
+        tasks.fetch_signals,
+        "Today's Hugging Face daily papers: HF upvotes, AI summaries, code, organisations "
+        "(hourly, as the day's votes come in; by a worker that fetches papers).",
+        every=HOUR,
+        arguments=lambda o: {"source": "hf"} if o.fetch and o.sets else None,
+    ),
+    Periodic(
+        "signals-github",
+        tasks.fetch_signals,
+        "Stars, last push and licence of linked code repositories, the stalest first (daily "
+        "snapshots make 'stars gained this week'; by a worker that fetches papers).",
+        every=6 * HOUR,
+        arguments=lambda o: {"source": "github"} if o.fetch and o.sets else None,
+    ),
+    Periodic(
+        "signals-s2",
+        tasks.fetch_signals,
+        "Semantic Scholar TL;DR, citations and venue of the papers due by age (daily in their "
+        "first week, then weekly, then monthly; by a worker that fetches papers).",
+        every=6 * HOUR,
+        arguments=lambda o: {"source": "s2"} if o.fetch and o.sets else None,
+    ),
+)
+"""External signals, refreshed on their own clocks (:mod:`paperfeed.signals`), by a worker that
+fetches papers from the network (one with arXiv sets and without ``--no-fetch``): an offline
+install never asks."""
+
 DIGESTS = Periodic(
     "send",
     tasks.send_due_digests,
@@ -79,6 +110,7 @@ DIGESTS = Periodic(
 
 PERIODIC: tuple[Periodic, ...] = (
     *PAPER_JOBS,
+    *SIGNALS,
     DIGESTS,
     Periodic(
         "prune",

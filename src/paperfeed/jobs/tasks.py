@@ -22,6 +22,7 @@ from paperfeed.digests import send
 from paperfeed.ingest import harvest
 from paperfeed.search import embedding_job, refresh
 from paperfeed.search.paths import IndexBusy
+from paperfeed.signals import fetching
 
 INDEX_BUSY_WAIT = 60.0
 """Seconds a job waits while another process of the node writes an index (a web process
@@ -62,6 +63,21 @@ def fetch_submitted_paper(arxiv_id: str) -> dict:
         **summary.as_dict(),
         "indexes": update.as_dict(),
     }
+
+
+@task()
+def fetch_signals(source: str) -> dict:
+    """Fetch one signal source (:data:`paperfeed.signals.fetching.SOURCES`) and update the
+    indexes when it added papers. A source paused by a rate limit, or switched off (its URL
+    setting empty), is skipped with the reason; a failure raises ``SourceFailed`` (what was
+    stored is kept, and the source's state records the error for ``paperfeed doctor``)."""
+    try:
+        report = fetching.run(source)
+    except (fetching.Paused, fetching.Disabled) as exc:
+        return {"source": source, "skipped": exc.problem}
+    stored = bool(report.counts.get("papers_added"))
+    update = refresh.papers_changed(wait=INDEX_BUSY_WAIT, stored=stored) if stored else None
+    return {**report.as_dict(), "indexes": update.as_dict() if update else None}
 
 
 @task()

@@ -1,4 +1,5 @@
-"""``paperfeed fetch arxiv``: harvest a set or fetch papers by id, then update the search indexes."""
+"""``paperfeed fetch arxiv``: harvest a set or fetch papers by id, then update the search indexes;
+``paperfeed fetch hf|github|s2|pwc``: fetch a source of signals (:mod:`paperfeed.signals`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from paperfeed.papers.ids import InvalidArxivId
 from paperfeed.papers.models import Paper
 from paperfeed.progress import progress_bar
 from paperfeed.search import refresh
+from paperfeed.signals import fetching
+from paperfeed.signals.http import SourceFailed
+from paperfeed.signals.models import SourceState
 
 SHOWN_REJECTS = 20
 EXIT_FAILED = 1
@@ -30,18 +34,32 @@ def iso_date(text: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Fetch papers from arXiv over the network: a whole OAI-PMH set for a date range "
+        "Fetch papers from arXiv, or signals about papers from other services. "
+        "arxiv: fetch papers over the network: a whole OAI-PMH set for a date range "
         "(--set cs), or single papers by id from the query API (--id 2501.01234). A set harvest "
         "keeps a checkpoint after every stored page: rerunning the same command after a kill or "
         "a failure resumes where it stopped. Waits PAPERFEED_HARVEST_DELAY seconds between "
         "requests and honours arXiv's Retry-After. Exit status: 0 success (including nothing "
         "new), 1 the fetch failed (network or protocol error; the checkpoint is kept, so a "
-        "rerun resumes), 2 usage error."
+        "rerun resumes), 2 usage error. "
+        "hf: Hugging Face daily papers of a day (--date), of every day since one (--since) or "
+        "of today (HF upvotes, list day, AI summary, code, project page, organisation; papers "
+        "not stored yet are added). github: stars, last push, licence of the linked code "
+        "repositories (the stalest first). s2: Semantic Scholar TL;DR, citations, venue "
+        "(papers due by age: daily in their first week, then weekly, then monthly). pwc: code "
+        "repositories and stars from Papers with Code. A rate limit pauses a source until the "
+        "time the service named: the run stops (exit 1) and the next run after it resumes."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", choices=["arxiv"], help="Where to fetch from (arxiv).")
-        what = parser.add_mutually_exclusive_group(required=True)
+        parser.add_argument(
+            "source",
+            choices=["arxiv", *fetching.SOURCES],
+            help="Where to fetch from: arxiv (papers), "
+            + "; ".join(f"{name} ({what})" for name, what in fetching.SOURCES.items())
+            + ".",
+        )
+        what = parser.add_mutually_exclusive_group()
         what.add_argument(
             "--set",
             dest="set_spec",
@@ -53,8 +71,32 @@ class Command(BaseCommand):
             dest="ids",
             action="append",
             metavar="ID",
-            help="arXiv id to fetch from the query API (repeatable; commas allowed), e.g. "
-            "2501.01234 or 2501.01234v2.",
+            help="arxiv: an id to fetch from the query API (repeatable; commas allowed), e.g. "
+            "2501.01234 or 2501.01234v2. github, s2, pwc: only these stored papers.",
+        )
+        parser.add_argument(
+            "--date",
+            type=iso_date,
+            metavar="DATE",
+            help="hf: the daily list of this day, YYYY-MM-DD (default: today, UTC).",
+        )
+        parser.add_argument(
+            "--since",
+            type=iso_date,
+            metavar="DATE",
+            help="hf: every daily list from this day to today (resumes an interrupted run).",
+        )
+        parser.add_argument(
+            "--limit",
+            type=int,
+            metavar="N",
+            help="github, s2, pwc: at most N repositories or papers this run (the rest next run).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Signal sources: run although paused by a rate limit, and refresh what is not "
+            "due yet.",
         )
         parser.add_argument(
             "--from",
@@ -80,8 +122,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--base-url",
             metavar="URL",
-            help="Endpoint to use instead of PAPERFEED_ARXIV_OAI_URL (--set) or "
-            "PAPERFEED_ARXIV_API_URL (--id).",
+            help="Endpoint to use instead of PAPERFEED_ARXIV_OAI_URL (--set), "
+            "PAPERFEED_ARXIV_API_URL (--id) or the signal source's URL setting.",
         )
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
 
@@ -96,12 +138,41 @@ class Command(BaseCommand):
         restart,
         base_url,
         json,
+        date=None,
+        since=None,
+        limit=None,
+        force=False,
         **options,
     ):
         if base_url is not None and not base_url.startswith(("http://", "https://")):
             raise CommandError(
                 f"--base-url {base_url!r} is not an http(s) URL", returncode=EXIT_USAGE
             )
+        if source != "arxiv":
+            self._signals(
+                source,
+                fetching.Options(
+                    date=date,
+                    since=since,
+                    ids=self._id_list(ids) if ids else [],
+                    limit=limit,
+                    base_url=base_url,
+                    force=force,
+                ),
+                set_spec,
+                from_date,
+                until_date,
+                restart,
+                json,
+            )
+            return
+        if date or since or limit is not None or force:
+            raise CommandError(
+                "--date, --since, --limit and --force go with a signal source, not arxiv",
+                returncode=EXIT_USAGE,
+            )
+        if set_spec is None and not ids:
+            raise CommandError("arxiv: give --set SET or --id ID", returncode=EXIT_USAGE)
         if set_spec is not None and not set_spec.strip():
             raise CommandError("--set: empty set name (e.g. cs)", returncode=EXIT_USAGE)
         shown_rejects = 0
@@ -130,7 +201,7 @@ class Command(BaseCommand):
                         "--from, --until and --restart go with --set, not --id",
                         returncode=EXIT_USAGE,
                     )
-                id_list = [part.strip() for text in ids for part in text.split(",") if part.strip()]
+                id_list = self._id_list(ids)
                 if not id_list:
                     raise CommandError("--id: no arXiv id given", returncode=EXIT_USAGE)
                 with progress_bar(
@@ -158,9 +229,69 @@ class Command(BaseCommand):
         self._update_indexes(summary)
 
     @staticmethod
+    def _id_list(ids: list[str]) -> list[str]:
+        return [part.strip() for text in ids for part in text.split(",") if part.strip()]
+
+    def _signals(self, source, options, set_spec, from_date, until_date, restart, json) -> None:
+        if set_spec or from_date or until_date or restart:
+            raise CommandError(
+                f"--set, --from, --until and --restart go with arxiv, not {source}",
+                returncode=EXIT_USAGE,
+            )
+        if options.date and options.since:
+            raise CommandError("give --date or --since, not both", returncode=EXIT_USAGE)
+        if (options.date or options.since) and source != "hf":
+            raise CommandError(
+                f"--date and --since go with hf, not {source}", returncode=EXIT_USAGE
+            )
+        if options.limit is not None and options.limit < 1:
+            raise CommandError(
+                f"--limit must be at least 1, not {options.limit}", returncode=EXIT_USAGE
+            )
+        self._check_tables()
+        try:
+            report = fetching.run(
+                source,
+                options,
+                notify=self.stderr.write,
+                progress=lambda *a, **k: progress_bar(*a, disable=json, **k),
+            )
+        except (SourceFailed, ValueError) as exc:
+            raise CommandError(
+                f"fetch {source} failed: {exc}\nwhat was stored is kept: run it again to resume",
+                returncode=EXIT_FAILED if isinstance(exc, SourceFailed) else EXIT_USAGE,
+            ) from None
+        if json:
+            self.stdout.write(orjson.dumps(report.as_dict()).decode())
+        else:
+            counts = ", ".join(f"{value:,} {key}" for key, value in report.counts.items())
+            self.stdout.write(
+                f"{source}: {counts or 'nothing to do'}; {report.requests:,} requests"
+            )
+            for notice in report.notices:
+                self.stdout.write(notice)
+        if report.counts.get("papers_added"):
+            self._update_indexes_after(True)
+
+    def _update_indexes_after(self, stored: bool) -> None:
+        try:
+            update = refresh.papers_changed(progress=True, stored=stored)
+        except Exception as exc:
+            raise CommandError(
+                f"the papers are stored, but syncing the search indexes failed: {exc}",
+                returncode=EXIT_FAILED,
+            ) from exc
+        if update.busy:  # another process is syncing: it catches up
+            self.stderr.write(f"search indexes not synced now: {update.busy}")
+
+    @staticmethod
     def _check_tables() -> None:
         tables = set(connection.introspection.table_names())
-        missing = {Paper._meta.db_table, HarvestCheckpoint._meta.db_table} - tables
+        missing = {
+            Paper._meta.db_table,
+            HarvestCheckpoint._meta.db_table,
+            SourceState._meta.db_table,
+        } - tables
         if missing:
             raise CommandError(
                 f"the database lacks {', '.join(sorted(missing))}: run `paperfeed init` first",
@@ -208,13 +339,4 @@ class Command(BaseCommand):
             self.stdout.write("nothing new")
 
     def _update_indexes(self, summary: HarvestSummary) -> None:
-        stored = summary.new + summary.updated + summary.deleted > 0
-        try:
-            update = refresh.papers_changed(progress=True, stored=stored)
-        except Exception as exc:
-            raise CommandError(
-                f"the papers are stored, but syncing the search indexes failed: {exc}",
-                returncode=EXIT_FAILED,
-            ) from exc
-        if update.busy:  # another process is syncing: it catches up
-            self.stderr.write(f"search indexes not synced now: {update.busy}")
+        self._update_indexes_after(summary.new + summary.updated + summary.deleted > 0)
