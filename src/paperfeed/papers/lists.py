@@ -5,6 +5,8 @@ display, whatever the page length, in a handful of queries (count, page, authors
 
 - ``paper.author_list``: the authors in order (prefetched);
 - ``paper.submission`` and its ``user`` selected (None when nobody submitted it);
+- ``paper.external``: its :class:`~paperfeed.signals.models.PaperSignals` (selected), or None
+  when no service said anything about it;
 - ``paper.n_comments``: visible comments (not hidden, nor replies to a hidden comment);
 - ``paper.voted``: whether ``user`` upvoted it (False for anonymous users).
 
@@ -88,7 +90,7 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
     """``queryset`` with submitter, comment count, the user's vote and ordered authors."""
     qs = (
         queryset.defer("title_raw", "abstract_raw")
-        .select_related("submission__user")
+        .select_related("submission__user", "signals")
         .annotate(n_comments=ranked.comment_count())
     )
     user_id = _user_id(user)
@@ -109,6 +111,10 @@ def _finish(papers: list[Paper]) -> list[Paper]:
             paper.submitter = paper.submission.user
         except Paper.submission.RelatedObjectDoesNotExist:
             paper.submitter = None
+        try:
+            paper.external = paper.signals  # selected with the paper
+        except Paper.signals.RelatedObjectDoesNotExist:
+            paper.external = None
     return papers
 
 

@@ -65,6 +65,12 @@ class PaperSignals(models.Model):
     )
     # -- derived from the linked repositories (store.refresh_code) --------------------------------
     has_code = models.BooleanField(default=False, db_index=True)
+    code_url = models.URLField(
+        max_length=500,
+        blank=True,
+        default="",
+        help_text="Its best-starred repository (else the first linked), for cards.",
+    )
     stars = models.PositiveIntegerField(
         null=True, blank=True, db_index=True, help_text="Stars of its best-starred repository."
     )

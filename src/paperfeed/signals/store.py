@@ -181,18 +181,23 @@ def reported_stars(reports: Mapping[tuple[str, str], int], day: dt.date, source:
 
 
 def refresh_code(paper_ids: Iterable[str]) -> None:
-    """Recompute ``has_code``, ``stars`` and ``stars_gained_week`` of these papers from their
-    repositories and snapshots (the best-starred repository that is not gone speaks for a
-    paper; an HF artifact counts as code too)."""
+    """Recompute ``has_code``, ``code_url``, ``stars`` and ``stars_gained_week`` of these papers
+    from their repositories and snapshots (the best-starred repository that is not gone speaks
+    for a paper, else the first linked; an HF artifact counts as code too)."""
     ids = list(set(paper_ids))
     if not ids:
         return
-    links = PaperRepository.objects.filter(paper_id__in=ids).exclude(
-        repository__status=Repository.GONE
+    links = (
+        PaperRepository.objects.filter(paper_id__in=ids)
+        .exclude(repository__status=Repository.GONE)
+        .select_related("repository")
+        .order_by("pk")
     )
     repos_of: dict[str, list[int]] = {}
-    for pid, rid in links.values_list("paper_id", "repository_id"):
-        repos_of.setdefault(pid, []).append(rid)
+    url_of: dict[int, str] = {}
+    for link in links:
+        repos_of.setdefault(link.paper_id, []).append(link.repository_id)
+        url_of[link.repository_id] = link.repository.url
     repo_ids = {rid for rids in repos_of.values() for rid in rids}
     history: dict[int, list[tuple[dt.date, int]]] = {}
     for rid, day, stars in StarSnapshot.objects.filter(repository_id__in=repo_ids).values_list(
@@ -205,8 +210,10 @@ def refresh_code(paper_ids: Iterable[str]) -> None:
         rids = repos_of.get(pid, [])
         starred = [rid for rid in rids if rid in latest]
         best = max(starred, key=lambda rid: (latest[rid], -rid), default=None)
+        shown = best if best is not None else (rids[0] if rids else None)
         values[pid] = {
             "has_code": bool(rids),
+            "code_url": url_of[shown] if shown is not None else "",
             "stars": latest[best] if best is not None else None,
             "stars_gained_week": stars_gained(history[best]) if best is not None else None,
         }
@@ -228,7 +235,7 @@ def _save_derived(values: dict[str, dict]) -> None:
             update.append(row)
     PaperSignals.objects.bulk_create(create, batch_size=500, ignore_conflicts=True)
     PaperSignals.objects.bulk_update(
-        update, ["has_code", "stars", "stars_gained_week"], batch_size=500
+        update, ["has_code", "code_url", "stars", "stars_gained_week"], batch_size=500
     )
 
 
