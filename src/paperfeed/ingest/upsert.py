@@ -22,6 +22,7 @@ from django.utils import timezone
 from paperfeed.ingest.records import PaperRecord, Rejected
 from paperfeed.ops import metrics as ops_metrics
 from paperfeed.papers.models import Author, Authorship, Paper
+from paperfeed.signals import ingested
 
 Authors = tuple[tuple[str, str], ...]  # ((name, affiliation), ...) in order
 
@@ -306,6 +307,7 @@ def write_batch(records: list[PaperRecord]) -> Summary:
                 for i, (name, aff) in enumerate(s["authors"])
             ],
         )
+        ingested.records_stored(records, {pid for pid, _ in created + changed})
     summary.new = len(created)
     summary.new_ids = [pid for pid, _ in created]
     summary.changed_ids = [pid for pid, _ in changed]
