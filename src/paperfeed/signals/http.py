@@ -4,7 +4,9 @@
 - rate limits stop the run instead of spinning: a 429, or a 403 with ``x-ratelimit-remaining: 0``,
   raises :class:`RateLimited` with the time the service named (``Retry-After``: seconds or an
   HTTP date; ``x-ratelimit-reset``: epoch seconds), else ``now + DEFAULT_PAUSE`` — the caller
-  records it and the next run resumes after it;
+  records it and the next run resumes after it. A service whose 429s name no time and pass in
+  seconds (Semantic Scholar's shared pool) can ask for ``limit_retries``: that many tries with
+  exponential backoff (``limit_backoff``, doubled each time) before :class:`RateLimited`;
 - connection errors and 5xx are retried ``max_retries`` times with exponential backoff, then
   :class:`SourceFailed`;
 - conditional requests: ``etag=`` sends ``If-None-Match``; a 304 answers ``not_modified``;
@@ -47,11 +49,12 @@ class SourceFailed(Exception):
 
 
 class RateLimited(SourceFailed):
-    """The source asked us to stop until ``until`` (UTC)."""
+    """The source asked us to stop until ``until`` (UTC); ``named``: the service said until
+    when (``Retry-After``, ``x-ratelimit-reset``), False when ``until`` is our default pause."""
 
-    def __init__(self, source: str, url: str, problem: str, until: dt.datetime):
+    def __init__(self, source: str, url: str, problem: str, until: dt.datetime, named: bool = True):
         super().__init__(source, url, f"{problem}; paused until {until:%Y-%m-%d %H:%M:%S} UTC")
-        self.until = until
+        self.until, self.named = until, named
 
 
 @dataclass
@@ -134,11 +137,14 @@ class JsonClient:
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         transport: httpx.BaseTransport | None = None,
         notify: Notify | None = None,
+        limit_retries: int = 0,
+        limit_backoff: float = 1.0,
     ):
         self.source = source
         self.base_url = base_url.rstrip("/")
         self.delay = max(0.0, delay)
         self.max_retries = max_retries
+        self.limit_retries, self.limit_backoff = limit_retries, limit_backoff
         self.sleep, self.clock, self.now = sleep, clock, now
         self.notify = notify
         self.requests = 0
@@ -188,7 +194,8 @@ class JsonClient:
         url = self.url(path)
         shown = request_shown(url, params)
         extra = {"If-None-Match": etag} if etag else {}
-        for attempt in range(self.max_retries + 1):
+        attempt = limited = 0
+        while True:
             self._wait_turn()
             self.requests += 1
             try:
@@ -197,7 +204,15 @@ class JsonClient:
                 problem = f"{type(exc).__name__}: {exc or 'connection failed'}"
             else:
                 self._last_done = self.clock()
-                reply = self._reply(response, shown)
+                try:
+                    reply = self._reply(response, shown)
+                except RateLimited as exc:
+                    if exc.named or limited >= self.limit_retries:
+                        raise
+                    wait = backoff_seconds(limited, self.limit_backoff, MAX_BACKOFF)
+                    limited += 1
+                    self._backoff(f"HTTP {response.status_code} (rate limited)", shown, wait)
+                    continue
                 if reply is not None:
                     return reply
                 problem = f"HTTP {response.status_code} {response.reason_phrase}"
@@ -206,12 +221,16 @@ class JsonClient:
                 raise SourceFailed(
                     self.source, shown, f"gave up after {attempt + 1} tries; last: {problem}"
                 )
-            wait = backoff_seconds(attempt, max(self.delay, 1.0), MAX_BACKOFF)
-            self.retries += 1
-            if self.notify:
-                self.notify(f"{self.source}: {problem} from {shown}; retrying in {wait:g} s")
-            self.sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+            self._backoff(
+                problem, shown, backoff_seconds(attempt, max(self.delay, 1.0), MAX_BACKOFF)
+            )
+            attempt += 1
+
+    def _backoff(self, problem: str, shown: str, wait: float) -> None:
+        self.retries += 1
+        if self.notify:
+            self.notify(f"{self.source}: {problem} from {shown}; retrying in {wait:g} s")
+        self.sleep(wait)
 
     def _reply(self, response: httpx.Response, shown: str) -> Reply | None:
         """The reply to return, None to retry (5xx), or raise."""
@@ -227,6 +246,7 @@ class JsonClient:
                 shown,
                 f"rate limited (HTTP {status}): {_snippet(response.content)!r}",
                 until,
+                named="retry-after" in headers or "x-ratelimit-reset" in headers,
             )
         if status >= 500:
             return None
