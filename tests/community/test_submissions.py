@@ -59,6 +59,16 @@ def test_stored_paper_is_submitted_to_today(no_arxiv, alice):
     assert paper.feed_day == timezone.localdate()
 
 
+@pytest.mark.django_db
+def test_a_submission_joins_the_current_daily_list_not_a_day_of_its_own(no_arxiv, alice):
+    listing = timezone.localdate() - dt.timedelta(days=1)  # today's listing is not in yet
+    make_paper("2501.00001", day=listing)
+    old = make_paper("2501.01234", day=dt.date(2025, 1, 2))
+    submissions.submit(alice, "2501.01234")
+    old.refresh_from_db()
+    assert old.feed_day == listing
+
+
 @pytest.mark.parametrize(
     "text",
     [

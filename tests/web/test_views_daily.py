@@ -81,6 +81,16 @@ def test_home_shows_today_without_a_note(client):
     assert ids_in(html) == ["2503.00099"] and "No papers for today" not in html
 
 
+def test_home_passes_over_a_near_empty_day_and_says_so(client, three_days):
+    store(record(dt.date(2025, 3, 22), arxiv_id="2503.00040"))  # one paper, a big day before
+    store(*(record(D4, arxiv_id=f"2503.0005{i}") for i in range(9)))
+    store(*(record(D2, arxiv_id=f"2503.0006{i}") for i in range(9)))  # median 6.5: 1 is few
+    html = client.get("/").content.decode()
+    assert "2503.00040" not in ids_in(html) and "2503.00050" in ids_in(html)
+    assert "Only a few papers on 2025-03-22 so far" in html
+    assert ids_in(client.get("/day/2025-03-22").content.decode()) == ["2503.00040"]
+
+
 def test_home_without_papers(client):
     assert "No papers yet" in client.get("/").content.decode()
 

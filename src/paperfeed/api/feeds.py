@@ -14,7 +14,7 @@ from paperfeed import params, rankings
 from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, FeedPageOut
 from paperfeed.api.shapes import page_out
-from paperfeed.papers import lists
+from paperfeed.papers import days, lists
 
 router = Router(tags=["Feeds"])
 DEFAULT_PER_PAGE = 50
@@ -74,10 +74,10 @@ def daily(
     page: int = 1,
     per_page: int | None = None,
 ):
-    """The papers whose feed day is ``date`` (default: the latest day with papers)."""
+    """The papers whose feed day is ``date`` (default: the latest full day, papers/days.py)."""
     sort = _sort(sort)
     page, per_page = _paging(page, per_page)
-    day = params.parse_day("date", date) if date else lists.latest_day()
+    day = params.parse_day("date", date) if date else days.latest_full_day()
     if day is None:
         return _feed(request, "daily", lists.PaperPage([], 0, page, per_page, False), None, sort)
     result = lists.day_feed(

@@ -18,7 +18,7 @@ from paperfeed.api.auth import optional_user
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, HfDailyEntry, HfPaper
 from paperfeed.api.shapes import hf_entry, hf_paper
-from paperfeed.papers import lists
+from paperfeed.papers import days, lists
 from paperfeed.search import papers_for
 from paperfeed.search import search as hybrid_search
 
@@ -77,7 +77,7 @@ def _daily_page(query: DailyPapersQuery, user) -> lists.PaperPage:
     elif sort == "trending":
         return lists.trending(page=page, per_page=per_page, user=user)
     else:
-        day = lists.latest_day()
+        day = days.latest_full_day()
         if day is None:
             return lists.PaperPage([], 0, page, per_page, False)
     return lists.day_feed(day, sort=sort, page=page, per_page=per_page, user=user)

@@ -1,4 +1,4 @@
-"""Submissions: a user brings an arXiv paper to today's feed.
+"""Submissions: a user brings an arXiv paper to the current daily list (papers/days.py).
 
 :func:`submit` accepts every form people paste (``2501.01234``, ``2501.01234v2``,
 ``arXiv:2501.01234``, ``https://arxiv.org/abs/...``, ``.../pdf/...``); a paper not in the store
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from paperfeed.community.models import Submission
 from paperfeed.ingest.harvest import HarvestError, fetch_ids
+from paperfeed.papers import days
 from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
 from paperfeed.papers.models import Paper
 
@@ -95,7 +96,8 @@ def _fetch(paper_id: str) -> None:
 
 
 def submit(user, text: str, *, today: dt.date | None = None) -> Submission:
-    """Submit the paper named by ``text`` to today's feed. Raises :class:`SubmissionError`."""
+    """Submit the paper named by ``text`` to the current daily list (its feed day becomes
+    :func:`paperfeed.papers.days.submission_day`). Raises :class:`SubmissionError`."""
     _check_user(user)
     paper_id = _parse(text)
     existing = Submission.objects.select_related("user").filter(paper_id=paper_id).first()
@@ -114,6 +116,7 @@ def submit(user, text: str, *, today: dt.date | None = None) -> Submission:
     if paper.hidden:
         raise SubmissionError(f"Sorry, {paper_id} has been hidden by the moderators.")
     day = today or timezone.localdate()
+    feed_day = days.submission_day(day)
     try:
         with transaction.atomic():
             # one submitter at a time per user (row lock on PostgreSQL, IMMEDIATE on SQLite),
@@ -122,7 +125,7 @@ def submit(user, text: str, *, today: dt.date | None = None) -> Submission:
             if submitted_today(user, day) >= limit:
                 raise _limit_error(limit)
             submission = Submission.objects.create(paper=paper, user=user)
-            Paper.objects.filter(pk=paper_id).update(feed_day=day)
+            Paper.objects.filter(pk=paper_id).update(feed_day=feed_day)
     except IntegrityError:  # someone submitted the same paper a moment ago
         raise _duplicate_error(
             Submission.objects.select_related("user").get(paper_id=paper_id)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from paperfeed import rankings
-from paperfeed.papers import lists
+from paperfeed.papers import days, lists
 from paperfeed.search import SORTS, IndexMissing, papers_for, search
 
 FEED_TYPES = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
@@ -75,13 +75,13 @@ class DailyFeed(PaperFeed):
         return feed_ranking(request, "upvotes")
 
     def description(self, ranking) -> str:
-        return f"The latest day's papers, {ranking.label.lower()} first."
+        return f"The latest full day's papers, {ranking.label.lower()} first."
 
     def link(self) -> str:
         return reverse("home")
 
     def items(self, ranking):
-        day = lists.latest_day(timezone.now().date())
+        day = days.latest_full_day(timezone.now().date())
         return lists.day_feed(day, sort=ranking.name, per_page=ITEMS).items if day else []
 
 

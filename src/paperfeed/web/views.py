@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from paperfeed import rankings
-from paperfeed.papers import lists
+from paperfeed.papers import days, lists
 from paperfeed.papers.models import Author
 from paperfeed.rankings import gravity
 from paperfeed.web.params import BadParameter, bad_request, choice_param, int_param
@@ -118,16 +118,22 @@ def _show_day(request, day: dt.date, *, note: str = "", is_home: bool = False):
 
 
 def home(request):
-    """Today's papers, or the latest day with papers when today has none (and say so)."""
+    """The latest full day (papers/days.py): today's papers, or the latest day that is not
+    near-empty when today has none or only a few (and say so)."""
     today = timezone.now().date()
-    latest = lists.latest_day(today)
+    latest = days.latest_full_day(today)
     if latest is None:
         return render(request, "web/empty.html", {"title": "No papers yet"})
-    note = (
-        ""
-        if latest == today
-        else (f"No papers for today ({today.isoformat()}) yet; showing the latest day with papers.")
-    )
+    newest = lists.latest_day(today)
+    if latest == today:
+        note = ""
+    elif newest is not None and newest > latest:
+        note = (
+            f"Only a few papers on {newest.isoformat()} so far; showing {latest.isoformat()}, "
+            "the latest full day."
+        )
+    else:
+        note = f"No papers for today ({today.isoformat()}) yet; showing the latest day with papers."
     return _show_day(request, latest, note=note, is_home=True)
 
 
