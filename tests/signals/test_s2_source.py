@@ -20,7 +20,7 @@ from tests.ingest.arxiv_server import HANG_UP, FakeTime, Reply
 from tests.signals import server
 from tests.signals.server import json_reply, recorded
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.network]
 FOLDER = "semantic-scholar"
 BATCH = "/graph/v1/paper/batch"
 TODAY = dt.date(2026, 6, 13)
