@@ -6,6 +6,7 @@ title or name in and check the parser gives it back.
 
 from __future__ import annotations
 
+import datetime as dt
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
@@ -203,6 +204,14 @@ def kaggle_line(**fields) -> bytes:
     return orjson.dumps(obj) + b"\n"
 
 
+def _four_hours_before(timestamp: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return timestamp  # a test of a bad date
+    return (moment - dt.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def hf_entry(
     arxiv_id: str = "2501.01234",
     title: str = "A Title",
@@ -221,12 +230,13 @@ def hf_entry(
                 for i, name in enumerate(names)
             ],
             "publishedAt": published,
+            "submittedOnDailyAt": listed,
             "title": title,
             "summary": summary,
             "upvotes": upvotes,
             "discussionId": "6777a0000000000000000001",
         },
-        "publishedAt": listed,
+        "publishedAt": _four_hours_before(published),  # as in every real entry: not the list day
         "title": title,
         "summary": summary,
         "thumbnail": f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{arxiv_id}.png",

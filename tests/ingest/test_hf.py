@@ -1,4 +1,5 @@
 import datetime as dt
+import doctest
 import io
 
 import orjson
@@ -6,6 +7,7 @@ import pytest
 
 from paperfeed.ingest import hf
 from paperfeed.ingest.records import AuthorRecord, PaperRecord, Rejected, SourceError
+from tests.conftest import shared_file
 from tests.ingest.documents import hf_array, hf_entry, hf_lines
 
 
@@ -69,14 +71,30 @@ def test_paper_title_is_preferred():
     assert record.title == "Paper title"
 
 
-def test_a_bare_paper_object_has_no_listing_day():
+def test_a_bare_paper_object_is_listed_on_its_submitted_day_if_it_has_one():
     paper = hf_entry("2501.01234", published="2025-01-02T18:59:58.000Z")["paper"]
     (record,) = parse_bytes(orjson.dumps([paper]))
     assert (record.arxiv_id, record.published, record.listed) == (
         "2501.01234",
         dt.date(2025, 1, 2),
-        None,
+        dt.date(2025, 1, 3),
     )
+    assert record.signals.fields["hf_upvotes"] == 42
+    assert "hf_comments" not in record.signals.fields  # a paper object has no numComments
+    del paper["submittedOnDailyAt"]
+    (record,) = parse_bytes(orjson.dumps([paper]))
+    assert record.listed is None and "hf_day" not in record.signals.fields
+
+
+def test_the_list_day_is_submitted_on_daily_at_in_utc_not_the_entry_published_at():
+    entry = hf_entry(published="2026-06-11T00:00:00.000Z", listed="2026-06-12T01:30:00+02:00")
+    entry["publishedAt"] = "2026-06-10T20:00:00.000Z"
+    (record,) = parse_bytes(hf_array([entry]))
+    assert record.listed == dt.date(2026, 6, 11)  # 01:30 at +02:00 is the 11th in UTC
+    assert record.signals.fields["hf_day"] == record.listed == record.signals.stars_day
+    bad = hf_entry(listed="yesterday")
+    (rejected,) = parse_bytes(hf_array([bad]))
+    assert rejected.reason == "paper.submittedOnDailyAt 'yesterday' is not an ISO date"
 
 
 def test_bad_entries_are_rejected_with_their_number():
@@ -161,3 +179,132 @@ def test_truncated_array_keeps_whole_entries_then_raises():
 
 def test_empty_array():
     assert parse_bytes(b" [ ]\n") == []
+
+
+# --- the real recorded responses ---------------------------------------------------------------
+
+HF_DIR = ("fixtures", "signals", "hf-daily-papers")
+REAL_DAYS = ["2025-06-05", "2026-06-08", "2026-06-09", "2026-06-10", "2026-06-11", "2026-06-12"]
+
+
+def real_records(name: str) -> list:
+    path = shared_file(*HF_DIR, name)
+    with path.open("rb") as stream:
+        return list(hf.parse(stream, name))
+
+
+@pytest.mark.parametrize("day", REAL_DAYS)
+def test_every_real_day_is_listed_on_its_date_and_read_whole(day):
+    items = real_records(f"date-{day}.json")
+    raw = orjson.loads(shared_file(*HF_DIR, f"date-{day}.json").read_bytes())
+    assert len(items) == len(raw) and all(isinstance(i, PaperRecord) for i in items)
+    assert {i.listed for i in items} == {dt.date.fromisoformat(day)}
+    assert {i.signals.fields["hf_day"] for i in items} == {dt.date.fromisoformat(day)}
+    assert all(i.fills_only and not i.signals.ignored for i in items)
+    # the entries' own publishedAt (arXiv time - 4 h) lies days before the list day
+    assert all(e["publishedAt"][:10] < day for e in raw)
+
+
+def test_the_later_snapshot_without_date_is_still_the_12th():
+    items = real_records("no-date.limit100.recorded-2026-06-13.json")
+    assert len(items) == 30 and {i.listed for i in items} == {dt.date(2026, 6, 12)}
+
+
+def test_a_2026_entry_carries_every_signal():
+    (item,) = [i for i in real_records("date-2026-06-12.json") if i.arxiv_id == "2606.13392"]
+    fields = item.signals.fields
+    assert fields["hf_upvotes"] == 52 and fields["hf_comments"] == 1
+    assert fields["hf_day"] == dt.date(2026, 6, 12)
+    assert fields["hf_submitted_by"] == "ryanlee-dev"
+    assert fields["ai_summary"].startswith("MiniMax Sparse Attention enables efficient")
+    assert fields["ai_keywords"][:3] == [
+        "sparse attention",
+        "Grouped Query Attention",
+        "Top-k selection",
+    ]
+    assert (fields["org_name"], fields["org_fullname"]) == ("MiniMaxAI", "MiniMax")
+    assert fields["org_avatar"].startswith("https://cdn-avatars.huggingface.co/")
+    assert "project_page" not in fields  # HF sent none: absent, not ""
+    assert item.signals.repositories == [("github", "MiniMax-AI/MSA")]
+    assert item.signals.stars == {("github", "MiniMax-AI/MSA"): 145}
+    assert item.signals.stars_day == dt.date(2026, 6, 12)
+    assert item.signals.source == "hf" and item.signals.fetched_at is None
+
+
+def test_a_2025_entry_has_no_stars_nor_organisation():
+    items = real_records("date-2025-06-05.json")
+    assert not any(i.signals.stars for i in items)
+    assert not any("org_name" in i.signals.fields for i in items)
+    assert sum(bool(i.signals.repositories) for i in items) > 0
+
+
+def test_keys_hf_did_not_send_are_absent():
+    entry = hf_entry()
+    del entry["paper"]["upvotes"], entry["numComments"]
+    entry["paper"]["ai_summary"] = None
+    (record,) = parse_bytes(hf_array([entry]))
+    assert set(record.signals.fields) == {"hf_day"}
+    assert record.signals.repositories == [] and record.signals.ignored == []
+
+
+def test_submitter_organisation_and_relative_avatar():
+    entry = hf_entry()
+    entry["paper"]["submittedOnDailyBy"] = {"name": "akhaliq", "fullname": "AK"}
+    entry["organization"] = {"name": "MIT", "fullname": "MIT", "avatar": "/avatars/mit.png"}
+    entry["paper"]["projectPage"] = "https://example.org/project/"
+    entry["paper"]["githubRepo"] = "https://gitlab.com/group/sub/project.git"
+    entry["paper"]["githubStars"] = 9  # HF counts GitHub stars: not a GitLab project's
+    (record,) = parse_bytes(hf_array([entry]))
+    fields = record.signals.fields
+    assert fields["hf_submitted_by"] == "akhaliq"
+    assert fields["org_avatar"] == "https://huggingface.co/avatars/mit.png"
+    assert fields["project_page"] == "https://example.org/project/"
+    assert record.signals.repositories == [("gitlab", "group/sub/project")]
+    assert record.signals.stars == {}
+    entry["paper"]["submittedOnDailyBy"] = {"user": "zhiyuanhucs", "name": "Other"}
+    entry["paper"]["organization"] = {"name": "NJU"}
+    (record,) = parse_bytes(hf_array([entry]))
+    assert record.signals.fields["hf_submitted_by"] == "zhiyuanhucs"
+    assert record.signals.fields["org_name"] == "NJU"  # the paper's organisation first
+    assert "org_avatar" not in record.signals.fields
+
+
+def test_values_of_the_wrong_type_are_left_out_with_the_reason():
+    entry = hf_entry("2501.00009")
+    paper = entry["paper"]
+    paper.update(
+        upvotes="many",
+        ai_keywords=["ok", 3],
+        ai_summary=["not", "text"],
+        projectPage="javascript:alert(1)",
+        githubRepo="https://example.org/code",
+        submittedOnDailyBy="akhaliq",
+        organization={"name": "x" * 201, "avatar": "https://cdn.example/a.png"},
+    )
+    entry["numComments"] = -1
+    (record,) = parse_bytes(hf_array([entry]))
+    assert isinstance(record, PaperRecord)  # the paper is still stored
+    assert set(record.signals.fields) == {"hf_day", "org_avatar"}
+    assert record.signals.ignored == [
+        "paper.upvotes 'many' is not a count: left out",
+        "numComments -1 is not a count: left out",
+        "paper.submittedOnDailyBy 'akhaliq' is not an object: left out",
+        "paper.ai_summary ['not', 'text'] is not a text: left out",
+        "paper.ai_keywords ['ok', 3] is not a list of texts: left out",
+        "paper.projectPage 'javascript:alert(1)' is not an http(s) URL: left out",
+        f"paper.organization.name '{'x' * 76}... is longer than 200 characters: left out",
+        "paper.githubRepo 'https://example.org/code' is not a GitHub or GitLab repository URL: "
+        "left out",
+    ]
+
+
+def test_star_counts_need_a_github_repository_and_a_count():
+    entry = hf_entry()
+    entry["paper"].update(githubRepo="https://github.com/a/b/tree/main/", githubStars=True)
+    (record,) = parse_bytes(hf_array([entry]))
+    assert record.signals.repositories == [("github", "a/b")] and record.signals.stars == {}
+    assert record.signals.ignored == ["paper.githubStars True is not a count: left out"]
+
+
+def test_doctests():
+    assert doctest.testmod(hf).failed == 0

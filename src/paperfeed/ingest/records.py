@@ -2,6 +2,8 @@
 
 Parsers (``atom``, ``oai``, ``kaggle``, ``jsonl``, ``hf``) turn bytes into :class:`PaperRecord`
 or :class:`Rejected` items; :mod:`paperfeed.ingest.upsert` is the only writer of the store.
+A record may carry :class:`CarriedSignals` (what an HF daily-papers entry says besides the paper),
+stored with the paper in the same batch transaction (:mod:`paperfeed.signals.carried`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,35 @@ from paperfeed.papers.text import collapse, normalise_abstract, normalise_name
 class AuthorRecord:
     name: str
     affiliation: str = ""
+
+
+@dataclass
+class CarriedSignals:
+    """What a record's source says of the paper besides its metadata (HF upvotes, list day, AI
+    summary, code repository and its stars...), stored by :mod:`paperfeed.signals.carried`
+    inside the batch transaction that stores the paper: the two are kept together or not at all.
+
+    Absent is absent: only what the source sent is here, so storing it never erases a value
+    another run or source stored.
+    """
+
+    source: str
+    """Who said it (``hf``): the source of repository links and star snapshots."""
+    fields: dict[str, object] = field(default_factory=dict)
+    """``PaperSignals`` fields and their values."""
+    repositories: list[tuple[str, str]] = field(default_factory=list)
+    """Code the source links to the paper: ``(kind, "owner/name")``."""
+    stars: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Star counts the source reported for those repositories."""
+    stars_day: dt.date | None = None
+    """The day of the star snapshot: the fetch's day, else (a file) the entry's list day."""
+    fetched_at: dt.datetime | None = None
+    """When the source was asked (None for a file: it does not say)."""
+    ignored: list[str] = field(default_factory=list)
+    """Fields left out because their value was unusable, each with why."""
+    counts: dict[str, int] | None = None
+    """Where the store adds what it did (the caller that made the records reads it; shared by
+    the records of one fetch)."""
 
 
 @dataclass
@@ -39,6 +70,10 @@ class PaperRecord:
     doi: str = ""
     license: str = ""
     deleted: bool = False
+    fills_only: bool = False
+    """A second-hand copy of arXiv's metadata (HF strips LaTeX, may lag a version): it adds a
+    paper not stored yet and fills empty fields, but never overrides stored text."""
+    signals: CarriedSignals | None = None
 
     @property
     def title(self) -> str:

@@ -5,7 +5,8 @@ store as it was after the last whole batch, and a rerun converges to the same st
 
 Merge rule (:func:`merge`): a record at least as new as what is stored (higher or equal version;
 without versions, a later or equal ``updated`` date) overrides every field it carries; an older
-record only fills fields that are still empty. Empty fields never erase stored ones. ``published``
+record only fills fields that are still empty, and so does a ``fills_only`` record (HF's copy
+of arXiv's metadata). Empty fields never erase stored ones. ``published``
 and ``listed`` keep the earliest date seen, ``updated`` the latest; ``feed_day`` follows the
 listing day (else first-version date) unless a submission set it to another day.
 """
@@ -113,6 +114,8 @@ def _state_from_record(rec: PaperRecord) -> dict:
 
 
 def _is_as_new(rec: PaperRecord, old: dict) -> bool:
+    if rec.fills_only:  # a second-hand copy (HF) never overrides what is stored
+        return False
     if rec.version is not None and old["version"] is not None:
         return rec.version >= old["version"]
     if rec.updated is not None and old["updated"] is not None:
