@@ -9,12 +9,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from paperfeed.ingest.records import make_record
 from paperfeed.ingest.upsert import ingest
 from paperfeed.ops import doctor
 from paperfeed.search.sync import sync_indexes
+from paperfeed.signals import fetching, store
+from paperfeed.signals import state as signal_state
+from paperfeed.signals.http import RateLimited
+from paperfeed.signals.models import SourceState
+from paperfeed.signals.sources import s2 as s2_source
 from tests.conftest import free_port, run_cli
+from tests.ingest.arxiv_server import FakeArxiv, FakeTime
+from tests.signals.server import recorded
 
 
 def _ingest(ids: list[str]) -> None:
@@ -165,3 +173,103 @@ def test_cli_pending_migrations_then_healthy_then_smtp_down(tmp_path):
     down = run_cli("doctor", home=home, env={"EMAIL_URL": f"smtp://127.0.0.1:{free_port()}"})
     assert down.returncode == 1
     assert b"FAIL  smtp" in down.stdout
+
+
+# -- signal sources: a line each, a failure is a warning ------------------------------------
+
+
+def _signal_checks() -> dict[str, doctor.Check]:
+    return {c.name.removeprefix("signals "): c for c in doctor.check_signals()}
+
+
+@pytest.mark.django_db
+def test_each_signal_source_has_a_line_and_an_empty_url_switches_it_off(settings):
+    settings.PAPERFEED_PWC_API_URL = ""
+    checks = _signal_checks()
+    assert list(checks) == ["hf", "github", "s2", "pwc"]
+    assert all(c.status == doctor.OK for c in checks.values())
+    assert checks["pwc"].message.startswith("switched off (PAPERFEED_PWC_API_URL is empty)")
+    assert checks["pwc"].detail["switched_off"] is True
+    s2 = checks["s2"]
+    assert s2.message.startswith("never fetched (run `paperfeed fetch s2`); ")
+    assert "0 papers asked, 0 with S2 data" in s2.message
+
+
+@pytest.mark.django_db
+def test_a_failed_or_paused_source_warns_without_failing_the_doctor(data_home):
+    now = timezone.now()
+    signal_state.succeeded("s2", {"asked": 21})
+    signal_state.failed("s2", "s2: HTTP 400 Bad Request: 'Unrecognized fields' (URL)", {})
+    signal_state.failed(
+        "github", "github: rate limited (HTTP 403)", {}, paused=now + dt.timedelta(hours=1)
+    )
+    checks = _signal_checks()
+    s2 = checks["s2"]
+    assert s2.status == doctor.WARN
+    assert "last failure" in s2.message and "Unrecognized fields" in s2.message
+    assert "a later `paperfeed fetch s2` resumes" in s2.message
+    github = checks["github"]
+    assert github.status == doctor.WARN and "rate limited: paused until" in github.message
+    assert github.detail["paused_until"] is not None
+    assert [
+        c for c in doctor.run_checks() if c.name.startswith("signals") and c.status == doctor.FAIL
+    ] == []
+    # a success after the failure: OK again, the last failure still shown
+    signal_state.succeeded("s2", {"asked": 3})
+    again = _signal_checks()["s2"]
+    assert again.status == doctor.OK and "last failure" in again.message
+    # a pause that has run out is no longer shown
+    SourceState.objects.filter(source="github").update(paused_until=now - dt.timedelta(seconds=1))
+    assert "paused" not in _signal_checks()["github"].message
+
+
+@pytest.mark.django_db
+def test_counts_of_papers_carrying_each_sources_signals(data_home, capsys):
+    _ingest(["2606.00001", "2606.00002", "2606.00003"])
+    sync_indexes()
+    store.save_signals(
+        {
+            "2606.00001": {"hf_upvotes": 25, "hf_day": dt.date(2026, 6, 12), "ai_summary": "S."},
+            "2606.00002": {
+                "hf_upvotes": 0,
+                "s2_id": "abc",
+                "tldr": "T.",
+                "venue": "ACL 2025",
+                "s2_fetched_at": timezone.now(),
+            },
+            "2606.00003": {"s2_fetched_at": timezone.now()},  # asked, S2 did not know it
+        }
+    )
+    store.link_repositories({"2606.00002": [("github", "MiniMax-AI/MSA")]}, "arxiv")
+    store.link_repositories({"2606.00003": [("github", "a/b")]}, "pwc")
+    checks = _signal_checks()
+    assert "2 papers with HF upvotes, 1 on HF's daily list, 1 with an AI summary" in (
+        checks["hf"].message
+    )
+    assert "2 papers with code, 0 with stars" in checks["github"].message
+    assert "2 not fetched yet" in checks["github"].message
+    assert "2 papers asked, 1 with S2 data, 1 with a TL;DR, 1 with a venue" in checks["s2"].message
+    assert checks["pwc"].detail["counts"] == {"papers with PwC code links": 1}
+    call_command("doctor", "--json")
+    out = json.loads(capsys.readouterr().out)
+    by_name = {c["name"]: c for c in out["checks"]}
+    assert by_name["signals s2"]["detail"]["counts"]["with S2 data"] == 1
+    assert by_name["signals s2"]["detail"]["url_setting"] == "PAPERFEED_S2_API_URL"
+    assert "detail" not in by_name["smtp"]
+
+
+@pytest.mark.django_db
+@pytest.mark.network
+def test_a_real_failed_fetch_shows_in_the_doctor(settings, monkeypatch):
+    clock = FakeTime()
+    monkeypatch.setattr(s2_source, "pause", clock.sleep)
+    _ingest(["2606.00001"])
+    with FakeArxiv() as service:
+        service.route("/graph/v1/paper/batch", {}, recorded("semantic-scholar", "429.json"))
+        settings.PAPERFEED_S2_API_URL = service.url
+        with pytest.raises(RateLimited):
+            fetching.run("s2", fetching.Options(), progress=fetching.no_progress)
+    assert clock.sleeps == [1, 2, 4, 8]
+    s2 = _signal_checks()["s2"]
+    assert s2.status == doctor.WARN
+    assert "Too Many Requests" in s2.message and "paused until" in s2.message

@@ -1,7 +1,13 @@
-"""`paperfeed doctor`: checks of a deployment, each OK / WARN / FAIL with what to fix."""
+"""`paperfeed doctor`: checks of a deployment, each OK / WARN / FAIL with what to fix.
+
+The signal sources (Hugging Face, GitHub, Semantic Scholar, Papers with Code) get one check each:
+last success and failure, a rate-limit pause, switched off, and how many papers carry their
+signals. A failing source is a WARN, never a FAIL: an install without internet is normal and
+works without them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import smtplib
 import tempfile
@@ -11,11 +17,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from paperfeed import config
 from paperfeed.ops.backup import pending_migrations
 from paperfeed.search.embedding_job import pending
 from paperfeed.search.sync import index_status
+from paperfeed.signals import fetching
+from paperfeed.signals import state as signal_state
+from paperfeed.signals.models import PaperRepository, PaperSignals, Repository, SourceState
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 SMTP_TIMEOUT = 5.0
@@ -28,9 +39,14 @@ class Check:
     name: str
     status: str
     message: str
+    detail: dict | None = None
+    """Figures behind the message, for ``--json`` (signal sources)."""
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if self.detail is None:
+            del data["detail"]
+        return data
 
 
 def check_settings() -> list[Check]:
@@ -166,6 +182,112 @@ def check_data_dir() -> list[Check]:
     return [Check("data directory", OK, text)]
 
 
+def signal_counts() -> dict[str, dict[str, int]]:
+    """How many papers carry each source's signals (one query over the signal rows, two over
+    the links): what a source has brought so far."""
+    per_paper = PaperSignals.objects.aggregate(
+        hf_upvotes=Count("pk", filter=Q(hf_upvotes__isnull=False)),
+        hf_listed=Count("pk", filter=Q(hf_day__isnull=False)),
+        ai_summary=Count("pk", filter=~Q(ai_summary="")),
+        with_code=Count("pk", filter=Q(has_code=True)),
+        with_stars=Count("pk", filter=Q(stars__isnull=False)),
+        s2_asked=Count("pk", filter=Q(s2_fetched_at__isnull=False)),
+        s2_data=Count("pk", filter=~Q(s2_id="")),
+        tldr=Count("pk", filter=~Q(tldr="")),
+        venue=Count("pk", filter=~Q(venue="")),
+    )
+    repos = Repository.objects.aggregate(
+        fetched=Count("pk", filter=Q(status=Repository.OK)),
+        gone=Count("pk", filter=Q(status=Repository.GONE)),
+        unchecked=Count("pk", filter=Q(status=Repository.UNCHECKED)),
+    )
+    pwc = (
+        PaperRepository.objects.filter(source=PaperRepository.PWC)
+        .values("paper_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "hf": {
+            "papers with HF upvotes": per_paper["hf_upvotes"],
+            "on HF's daily list": per_paper["hf_listed"],
+            "with an AI summary": per_paper["ai_summary"],
+        },
+        "github": {
+            "papers with code": per_paper["with_code"],
+            "with stars": per_paper["with_stars"],
+            "repositories fetched": repos["fetched"],
+            "gone": repos["gone"],
+            "not fetched yet": repos["unchecked"],
+        },
+        "s2": {
+            "papers asked": per_paper["s2_asked"],
+            "with S2 data": per_paper["s2_data"],
+            "with a TL;DR": per_paper["tldr"],
+            "with a venue": per_paper["venue"],
+        },
+        "pwc": {"papers with PwC code links": pwc},
+    }
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "never"
+
+
+def source_check(
+    name: str,
+    source: SourceState | None,
+    counts: dict[str, int],
+    now: dt.datetime,
+) -> Check:
+    """One signal source's line: WARN while its last run failed (after its last success) or
+    a rate-limit pause runs; OK otherwise, also when switched off or never run."""
+    setting = fetching.URL_SETTINGS[name]
+    url = (getattr(settings, setting, "") or "").strip()
+    success = source.last_success_at if source else None
+    failure = source.last_failure_at if source else None
+    paused = (
+        source.paused_until
+        if source and source.paused_until and source.paused_until > now
+        else None
+    )
+    error = (source.last_error if source else "") or ""
+    shown = ", ".join(f"{value:,} {label}" for label, value in counts.items())
+    detail = {
+        "url_setting": setting,
+        "switched_off": not url,
+        "last_success_at": success.isoformat() if success else None,
+        "last_failure_at": failure.isoformat() if failure else None,
+        "last_error": error,
+        "paused_until": paused.isoformat() if paused else None,
+        "counts": counts,
+    }
+    check_name = f"signals {name}"
+    if not url:
+        return Check(check_name, OK, f"switched off ({setting} is empty); {shown}", detail)
+    if success is None and failure is None:
+        message = f"never fetched (run `paperfeed fetch {name}`); {shown}"
+        return Check(check_name, OK, message, detail)
+    parts = [f"last success {_when(success)}"]
+    if failure is not None:
+        parts.append(f"last failure {_when(failure)}: {error}")
+    if paused:
+        parts.append(f"rate limited: paused until {_when(paused)}")
+    message = "; ".join([*parts, shown])
+    if paused or (failure is not None and (success is None or failure > success)):
+        return Check(
+            check_name, WARN, f"{message} (a later `paperfeed fetch {name}` resumes)", detail
+        )
+    return Check(check_name, OK, message, detail)
+
+
+def check_signals() -> list[Check]:
+    states = {s.source: s for s in signal_state.all_states()}
+    counts = signal_counts()
+    now = timezone.now()
+    return [source_check(name, states.get(name), counts[name], now) for name in fetching.SOURCES]
+
+
 CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_settings,
     check_database,
@@ -173,8 +295,9 @@ CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_embeddings,
     check_smtp,
     check_data_dir,
+    check_signals,
 )
-NEEDS_DATABASE = {check_index, check_embeddings}
+NEEDS_DATABASE = {check_index, check_embeddings, check_signals}
 
 
 def run_checks() -> list[Check]:

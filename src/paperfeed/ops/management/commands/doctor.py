@@ -11,12 +11,18 @@ class Command(BaseCommand):
     help = (
         "Check this installation and say what to fix, one line per check (OK / WARN / FAIL): "
         "settings, database and migrations, search index freshness, pending embeddings, SMTP "
-        "reachability, data directory and free disk space. Exit status: 0 no FAIL (warnings "
-        "allowed), 1 at least one FAIL."
+        "reachability, data directory and free disk space, and per signal source (hf, github, "
+        "s2, pwc) its last success and failure, a rate-limit pause, whether it is switched off "
+        "and how many papers carry its signals (a failing source is a WARN: offline installs "
+        "work without them). Exit status: 0 no FAIL (warnings allowed), 1 at least one FAIL."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true", help="Print the checks as JSON.")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print the checks as JSON (signal sources with their figures under detail).",
+        )
 
     def handle(self, *args, json, **options):
         results = run_checks()
