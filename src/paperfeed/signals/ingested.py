@@ -6,7 +6,7 @@ nothing).
 - the code repositories and project page named in the arXiv text of the papers whose text is new
   or changed (:mod:`paperfeed.signals.code`);
 - the signals a record carries from its source (an HF daily-papers entry: HF upvotes, list day,
-  AI summary, ``githubRepo`` and its stars..., :mod:`paperfeed.signals.sources.hf`).
+  AI summary, ``githubRepo`` and its stars..., :mod:`paperfeed.signals.carried`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from paperfeed.ingest.records import PaperRecord
+from paperfeed.signals import carried
 
 
 def records_stored(records: Sequence[PaperRecord], changed_ids: Collection[str]) -> None:
     """``records`` were just merged into the store; ``changed_ids`` are the papers of the batch
     that are new or changed (the others' text is as before)."""
+    carried.store_carried(records)
