@@ -7,6 +7,8 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from huggingface_hub import HfApi
+from huggingface_hub.utils import close_session
 
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
@@ -98,3 +100,11 @@ def alice_api(client, alice_token):
     """The test client sending alice's Bearer token with every request."""
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {alice_token}"
     return client
+
+
+@pytest.fixture
+def hf_client(live_server):
+    """HF's client pointed at the live server; its pooled connections closed afterwards (an
+    idle keep-alive connection would otherwise outlive the server thread)."""
+    yield HfApi(endpoint=live_server.url, token=False)
+    close_session()

@@ -10,9 +10,7 @@ import itertools
 import re
 
 import pytest
-from huggingface_hub import HfApi
 from huggingface_hub.hf_api import PaperInfo
-from huggingface_hub.utils import close_session
 
 from paperfeed.community.models import Submission
 from paperfeed.community.votes import set_vote
@@ -186,14 +184,6 @@ def test_list_queries_are_bounded(client, papers, alice, django_assert_max_num_q
         assert len(ids(client.get("/api/daily_papers", {"date": DAY}))) == 33
     with django_assert_max_num_queries(6):
         client.get("/api/daily_papers", {"date": DAY, "sort": "trending"})
-
-
-@pytest.fixture
-def hf_client(live_server):
-    """HF's client pointed at the live server; its pooled connections closed afterwards (an
-    idle keep-alive connection would otherwise outlive the server thread)."""
-    yield HfApi(endpoint=live_server.url, token=False)
-    close_session()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,8 @@
 """Hugging Face-compatible endpoints: HF's paths, parameter names and response shapes.
 
 ``huggingface_hub.HfApi(endpoint=<paperfeed URL>)`` can call ``list_daily_papers``,
-``paper_info`` and ``list_papers`` unchanged.  The lists come from
+``paper_info`` and ``list_papers`` unchanged, signals included (``PaperInfo.github_repo``,
+``.ai_summary``...; see :mod:`paperfeed.api.shapes` for where they sit).  The lists come from
 :mod:`paperfeed.papers.lists` and the search from :func:`paperfeed.search.search`; this
 module only maps HF's parameters onto them and the results onto HF's shapes.  docs/api.md has
 the field-by-field mapping.
@@ -87,6 +88,7 @@ def _daily_page(query: DailyPapersQuery, user) -> lists.PaperPage:
     "/daily_papers",
     response={200: list[HfDailyEntry], **ERRORS},
     by_alias=True,
+    exclude_unset=True,  # HF omits the signal fields nobody gave
     summary="Daily papers (HF-compatible)",
 )
 def daily_papers(request: HttpRequest, query: Query[DailyPapersQuery]):
@@ -103,6 +105,7 @@ def daily_papers(request: HttpRequest, query: Query[DailyPapersQuery]):
     "/papers/search",
     response={200: list[HfDailyEntry], **ERRORS, 503: ErrorOut},
     by_alias=True,
+    exclude_unset=True,  # HF omits the signal fields nobody gave
     summary="Search papers (HF-compatible)",
 )
 def search_papers(request: HttpRequest, q: str = "", limit: int | None = None):
@@ -119,6 +122,7 @@ def search_papers(request: HttpRequest, q: str = "", limit: int | None = None):
     "/papers/{path:paper_id}",
     response={200: HfPaper, **ERRORS},
     by_alias=True,
+    exclude_unset=True,  # HF omits the signal fields nobody gave
     summary="One paper (HF-compatible)",
 )
 def paper_info(request: HttpRequest, paper_id: str):

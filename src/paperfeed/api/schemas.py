@@ -47,7 +47,28 @@ class HfAuthor(Schema):
     hidden: bool = False
 
 
-class HfPaper(Schema):
+class HfOrganization(Schema):
+    """The organisation Hugging Face credits with the paper (``organization``)."""
+
+    name: str = Field(description="Its id on Hugging Face (the URL name).")
+    fullname: str
+    avatar: str = Field(description="Avatar image URL (empty when HF gave none).")
+
+
+class HfSignals(Schema):
+    """HF's signal fields; each is omitted when no service gave it (as on HF)."""
+
+    projectPage: str | None = Field(None, description="The paper's project page.")
+    githubRepo: str | None = Field(
+        None, description="Full URL of its best-starred GitHub repository."
+    )
+    githubStars: int | None = Field(None, description="Stars of that repository.")
+    ai_summary: str | None = Field(None, description="Hugging Face's AI summary.")
+    ai_keywords: list[str] | None = Field(None, description="Hugging Face's AI keywords.")
+    organization: HfOrganization | None = None
+
+
+class HfPaper(HfSignals):
     """``GET /api/papers/{id}`` and the ``paper`` object of a daily-papers entry."""
 
     id: str = Field(description="arXiv id without version")
@@ -57,7 +78,8 @@ class HfPaper(Schema):
         description="When the paper entered the daily feed (user submission or arXiv listing)."
     )
     submittedOnDailyBy: HfUser | None = Field(
-        description="The user who submitted it; null for papers that came from arXiv's listing."
+        description="The user who submitted it here, else the Hugging Face user who put it on "
+        "HF's daily list (_id hf:NAME); null for papers that came from arXiv's listing alone."
     )
     title: str
     summary: str = Field(description="The abstract.")
@@ -66,7 +88,7 @@ class HfPaper(Schema):
     numComments: int
 
 
-class HfDailyEntry(Schema):
+class HfDailyEntry(HfSignals):
     """One item of ``GET /api/daily_papers`` and ``GET /api/papers/search``."""
 
     paper: HfPaper
@@ -91,6 +113,37 @@ class UserOut(Schema):
 class AuthorOut(Schema):
     id: int
     name: str
+
+
+class OrganizationOut(Schema):
+    name: str
+    fullname: str
+    avatar: str | None
+
+
+class SignalsOut(Schema):
+    """What other services say of a paper; null means no service said (never 0 for absent)."""
+
+    hf_upvotes: int | None = Field(description="Upvotes on Hugging Face.")
+    hf_day: dt.date | None = Field(description="Day it was on Hugging Face's daily list.")
+    hf_submitted_by: str | None = Field(description="HF user who put it on that list.")
+    hf_comments: int | None = Field(description="Comments on Hugging Face.")
+    hf_url: str | None = Field(description="Its page on Hugging Face, when HF knows it.")
+    ai_summary: str | None = Field(description="Hugging Face's AI summary.")
+    ai_keywords: list[str] = Field(description="Hugging Face's AI keywords.")
+    project_page: str | None
+    organization: OrganizationOut | None
+    tldr: str | None = Field(description="Semantic Scholar's TL;DR.")
+    citations: int | None = Field(description="Citation count (Semantic Scholar).")
+    influential_citations: int | None
+    venue: str | None = Field(description="Publication venue as Semantic Scholar names it.")
+    open_access_pdf: str | None
+    has_code: bool = Field(description="A code repository or HF artifact is linked.")
+    code_url: str | None = Field(description="Its best-starred repository, else the first.")
+    stars: int | None = Field(description="Stars of that repository.")
+    stars_gained_week: int | None = Field(
+        description="Stars it gained in the 7 days to its latest snapshot (null: no history)."
+    )
 
 
 class LinksOut(Schema):
@@ -122,6 +175,9 @@ class PaperOut(Schema):
     submitted_at: dt.datetime | None
     voted: bool | None = Field(
         description="Whether the caller upvoted it (null for anonymous calls)."
+    )
+    signals: SignalsOut | None = Field(
+        description="What other services say of it; null when none said anything."
     )
     links: LinksOut
 
