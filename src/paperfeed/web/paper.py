@@ -1,4 +1,6 @@
-"""The paper page: abstract, authors, categories, links, votes, comments, similar papers."""
+"""The paper page: abstract, authors, categories, every link (arXiv, PDF, DOI, code and
+Hugging Face artifacts, project page, Hugging Face and Semantic Scholar pages), the labelled
+machine summaries, arXiv versions and dates, BibTeX, votes, comments, similar papers."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from paperfeed.papers import lists
 from paperfeed.papers.ids import InvalidArxivId, abs_url, parse_arxiv_id
 from paperfeed.papers.models import Paper
 from paperfeed.search import hybrid
+from paperfeed.signals import display
+from paperfeed.signals.models import Repository
+from paperfeed.web import bibtex
 
 log = logging.getLogger(__name__)
 SIMILAR_COUNT = 8
@@ -43,6 +48,47 @@ def similar_papers(paper_id: str) -> list[Paper]:
     return [found[i] for i in ids if i in found]
 
 
+def versions_of(arxiv_id: str, latest: int | None, published, updated) -> list[dict]:
+    """Links to every arXiv version, with the dates that are stored: the first version's
+    (``published``) and the latest's (``updated``); arXiv's listing gives no others."""
+    versions = []
+    for n in range(1, (latest or 0) + 1):
+        date = published if n == 1 else updated if n == latest else None
+        versions.append({"number": n, "url": abs_url(arxiv_id, n), "date": date})
+    return versions
+
+
+def repositories_of(paper: Paper) -> tuple[list[Repository], list[Repository]]:
+    """The paper's code repositories and its Hugging Face artifacts (models, datasets,
+    spaces), best-starred first: one query."""
+    repos = [link.repository for link in paper.repository_links.select_related("repository")]
+    repos.sort(key=lambda r: (r.status == Repository.GONE, -(r.stars or 0), r.name.lower()))
+    hf_kinds = {Repository.HF_MODEL, Repository.HF_DATASET, Repository.HF_SPACE}
+    return [r for r in repos if r.kind not in hf_kinds], [r for r in repos if r.kind in hf_kinds]
+
+
+def links_of(paper: Paper) -> list[dict]:
+    """The paper's pages elsewhere, arXiv's first; a link only where a source gave one."""
+    signals = getattr(paper, "external", None)
+    links = [
+        {"label": "arXiv page", "url": paper.abs_url},
+        {"label": "PDF", "url": paper.pdf_url},
+    ]
+    if paper.doi:
+        links.append({"label": f"DOI {paper.doi}", "url": f"https://doi.org/{paper.doi}"})
+    if signals is not None:
+        pdf = display.http_url(signals.open_access_pdf)
+        if pdf and pdf.rstrip("/") not in {paper.pdf_url, paper.abs_url}:
+            links.append({"label": "Open-access PDF", "url": pdf})
+        if project := display.http_url(signals.project_page):
+            links.append({"label": "Project page", "url": project})
+        if hf := display.hf_url(paper.arxiv_id, signals):
+            links.append({"label": "Hugging Face", "url": hf})
+        if s2 := display.s2_url(signals):
+            links.append({"label": "Semantic Scholar", "url": s2})
+    return links
+
+
 def paper(request, arxiv_id: str):
     try:  # proxies may collapse the "//" of a pasted URL: /papers/https:/arxiv.org/abs/...
         parsed = parse_arxiv_id(re.sub(r"^(https?:)/+", r"\1//", arxiv_id))
@@ -54,9 +100,8 @@ def paper(request, arxiv_id: str):
     if not items:
         return not_found(request, f"No paper {parsed.id} here yet.")
     item = items[0]
-    versions = [
-        {"number": n, "url": abs_url(item.arxiv_id, n)} for n in range(1, (item.version or 0) + 1)
-    ]
+    signals = item.external
+    code, artifacts = repositories_of(item)
     return render(
         request,
         "web/paper.html",
@@ -65,7 +110,15 @@ def paper(request, arxiv_id: str):
             "paper": item,
             "comments": for_paper(item.arxiv_id),
             "similar": similar_papers(item.arxiv_id),
-            "versions": versions,
-            "doi_url": f"https://doi.org/{item.doi}" if item.doi else "",
+            "versions": versions_of(item.arxiv_id, item.version, item.published, item.updated),
+            "links": links_of(item),
+            "signals": signals,
+            "summaries": display.summary_lines(signals),
+            "venue": display.venue_text(signals.venue) if signals is not None else "",
+            "org_url": display.org_url(signals),
+            "org_avatar": display.http_url(signals.org_avatar) if signals is not None else "",
+            "repositories": code + artifacts,
+            "artifacts": artifacts,
+            "bibtex": bibtex.of_paper(item),
         },
     )

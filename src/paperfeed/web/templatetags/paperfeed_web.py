@@ -1,4 +1,5 @@
-"""Template helpers: math rendering, and the community partials when that app provides them."""
+"""Template helpers: math rendering, the signal texts of cards (from
+:mod:`paperfeed.signals.display`), and the community partials when that app provides them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 
+from paperfeed.signals import display
 from paperfeed.web.latex import render_math, render_paragraphs
 
 register = template.Library()
@@ -44,6 +46,28 @@ def mathml(text):
 @register.filter(name="paragraphs")
 def paragraphs(text):
     return render_paragraphs(text)
+
+
+@register.filter(name="humanize")
+def humanize(count):
+    """1234 -> "1.2k" (empty for an absent count)."""
+    return display.humanize(count if isinstance(count, int) else None)
+
+
+def _signals(paper):
+    """``paper.external`` (None when no service said anything, or the list did not load it)."""
+    return getattr(paper, "external", None) or None
+
+
+@register.filter(name="card")
+def card(paper):
+    """What the card shows of ``paper``'s signals: summary line, badges, "why here" line."""
+    return display.card(paper.upvotes or 0, _signals(paper))
+
+
+@register.filter(name="abstract_lead")
+def abstract_lead(text):
+    return display.abstract_lead(text or "")
 
 
 @functools.lru_cache(maxsize=4)
