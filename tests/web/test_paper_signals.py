@@ -108,6 +108,21 @@ def test_every_link(client, signals):
         assert f'href="{htmllib.escape(url)}"' in html, url
 
 
+def test_action_buttons_in_order_with_the_best_code_first(client, signals):
+    actions = re.search(r'<div class="paper-actions">(.*?)</div>\s*</header>', page(client), re.S)
+    labels = re.findall(r'<a class="button" href="[^"]*">([^<]*)</a>', actions.group(1))
+    assert labels == [
+        "arXiv page",
+        "PDF",
+        "Code ★ 1.2k",
+        "Project page",
+        "Hugging Face",
+        "Semantic Scholar",
+        "Open-access PDF",
+        "DOI 10.1000/evo",
+    ]
+
+
 def test_repositories_with_stars_licence_push_and_badges(client, signals):
     html = page(client)
     section = re.search(r'<section class="code".*?</section>', html, re.S).group(0)
@@ -128,6 +143,14 @@ def test_repositories_with_stars_licence_push_and_badges(client, signals):
     assert 'class="badge archived"' in items[1] and 'class="badge gone"' in items[2]
     assert "archived" not in best and "gone" not in best
     assert "Hugging Face model" in items[4] and "★" not in items[4]
+
+
+def test_stars_reported_before_github_was_asked(client, paper):
+    signal_store.link_repositories({paper.pk: [("github", "MiniMax-AI/MSA")]}, "hf")
+    for day, stars in ((DAY, 145), (DAY + dt.timedelta(days=1), 251)):
+        signal_store.reported_stars({("github", "MiniMax-AI/MSA"): stars}, day, "hf")
+    item = re.search(r'<ul class="repos">\s*<li>(.*?)</li>', page(client), re.S).group(1)
+    assert '<span title="251 stars">★ 251</span>' in item  # HF's latest count
 
 
 def test_both_summaries_labelled_keywords_venue_citations_hf(client, signals):

@@ -223,6 +223,19 @@ def http_url(url: str) -> str:
     return url.strip() if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
 
 
+def open_access_pdf(url: str) -> str:
+    """An open-access PDF worth a link of its own: not arXiv's (every paper here has that one).
+
+    >>> open_access_pdf("https://openreview.net/pdf?id=x")
+    'https://openreview.net/pdf?id=x'
+    >>> open_access_pdf("http://arxiv.org/pdf/2506.03569"), open_access_pdf("https://export.arxiv.org/x")
+    ('', '')
+    """
+    url = http_url(url)
+    host = (urlsplit(url).hostname or "").lower()
+    return "" if host == "arxiv.org" or host.endswith(".arxiv.org") else url
+
+
 @dataclass(frozen=True)
 class Badge:
     text: str

@@ -16,7 +16,7 @@ from paperfeed.papers.ids import InvalidArxivId, abs_url, parse_arxiv_id
 from paperfeed.papers.models import Paper
 from paperfeed.search import hybrid
 from paperfeed.signals import display
-from paperfeed.signals.models import Repository
+from paperfeed.signals.models import Repository, StarSnapshot
 from paperfeed.web import bibtex
 
 log = logging.getLogger(__name__)
@@ -60,32 +60,47 @@ def versions_of(arxiv_id: str, latest: int | None, published, updated) -> list[d
 
 def repositories_of(paper: Paper) -> tuple[list[Repository], list[Repository]]:
     """The paper's code repositories and its Hugging Face artifacts (models, datasets,
-    spaces), best-starred first: one query."""
+    spaces), best-starred first, each with ``shown_stars``: the host's count, else the latest
+    count another service reported (HF's ``githubStars`` before GitHub was asked). One query,
+    two when some repository has no count from its host."""
     repos = [link.repository for link in paper.repository_links.select_related("repository")]
-    repos.sort(key=lambda r: (r.status == Repository.GONE, -(r.stars or 0), r.name.lower()))
+    unknown = [r.pk for r in repos if r.stars is None]
+    reported: dict[int, int] = {}
+    if unknown:  # dict() keeps the last, i.e. the latest day's, count of each repository
+        reported = dict(
+            StarSnapshot.objects.filter(repository_id__in=unknown)
+            .order_by("repository_id", "day")
+            .values_list("repository_id", "stars")
+        )
+    for repo in repos:
+        repo.shown_stars = repo.stars if repo.stars is not None else reported.get(repo.pk)
+    repos.sort(key=lambda r: (r.status == Repository.GONE, -(r.shown_stars or 0), r.name.lower()))
     hf_kinds = {Repository.HF_MODEL, Repository.HF_DATASET, Repository.HF_SPACE}
     return [r for r in repos if r.kind not in hf_kinds], [r for r in repos if r.kind in hf_kinds]
 
 
 def links_of(paper: Paper) -> list[dict]:
-    """The paper's pages elsewhere, arXiv's first; a link only where a source gave one."""
+    """The paper's pages elsewhere, arXiv's first, then its code (the best-starred
+    repository, as on Hugging Face's paper page); a link only where a source gave one."""
     signals = getattr(paper, "external", None)
     links = [
         {"label": "arXiv page", "url": paper.abs_url},
         {"label": "PDF", "url": paper.pdf_url},
     ]
-    if paper.doi:
-        links.append({"label": f"DOI {paper.doi}", "url": f"https://doi.org/{paper.doi}"})
     if signals is not None:
-        pdf = display.http_url(signals.open_access_pdf)
-        if pdf and pdf.rstrip("/") not in {paper.pdf_url, paper.abs_url}:
-            links.append({"label": "Open-access PDF", "url": pdf})
+        if code := display.http_url(signals.code_url):
+            stars = f" ★ {display.humanize(signals.stars)}" if signals.stars else ""
+            links.append({"label": f"Code{stars}", "url": code})
         if project := display.http_url(signals.project_page):
             links.append({"label": "Project page", "url": project})
         if hf := display.hf_url(paper.arxiv_id, signals):
             links.append({"label": "Hugging Face", "url": hf})
         if s2 := display.s2_url(signals):
             links.append({"label": "Semantic Scholar", "url": s2})
+        if pdf := display.open_access_pdf(signals.open_access_pdf):
+            links.append({"label": "Open-access PDF", "url": pdf})
+    if paper.doi:
+        links.append({"label": f"DOI {paper.doi}", "url": f"https://doi.org/{paper.doi}"})
     return links
 
 
