@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from paperfeed.ingest.records import PaperRecord
-from paperfeed.signals import carried
+from paperfeed.signals import carried, code
 
 
 def records_stored(records: Sequence[PaperRecord], changed_ids: Collection[str]) -> None:
     """``records`` were just merged into the store; ``changed_ids`` are the papers of the batch
     that are new or changed (the others' text is as before)."""
+    code.link_from_records([r for r in records if r.arxiv_id in changed_ids])
     carried.store_carried(records)
