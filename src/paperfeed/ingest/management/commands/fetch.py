@@ -43,7 +43,7 @@ class Command(BaseCommand):
         "new), 1 the fetch failed (network or protocol error; the checkpoint is kept, so a "
         "rerun resumes), 2 usage error. "
         "hf: Hugging Face daily papers of a day (--date), of every day since one (--since) or "
-        "of today (HF upvotes, list day, AI summary, code, project page, organisation; papers "
+        "of the last 3 days (HF upvotes, list day, AI summary, code, project page, org; papers "
         "not stored yet are added). github: stars, last push, licence of the linked code "
         "repositories (the stalest first). s2: Semantic Scholar TL;DR, citations, venue "
         "(papers due by age: daily in their first week, then weekly, then monthly). pwc: code "
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             "--date",
             type=iso_date,
             metavar="DATE",
-            help="hf: the daily list of this day, YYYY-MM-DD (default: today, UTC).",
+            help="hf: the daily list of this day, YYYY-MM-DD (default: the last 3 days, UTC).",
         )
         parser.add_argument(
             "--since",
