@@ -204,7 +204,7 @@ def test_cards_with_signals_fit_desktop_and_phone(browser, live_server, signal_d
         expect(voted.locator(".why-here")).to_contain_text("▲3 here")
         no_sideways_scroll(page, f"/day/{HF_DAY}")
         if name != "narrow":
-            shoot(page, f"daily-{name}")
+            shoot(page, f"signals-daily-{name}")
 
         page.goto(f"{live_server.url}/papers/{PAPER}")
         expect(page.locator("main h1")).to_be_visible()
@@ -212,7 +212,7 @@ def test_cards_with_signals_fit_desktop_and_phone(browser, live_server, signal_d
         expect(page.locator(".repos li").first).to_contain_text("★")
         no_sideways_scroll(page, f"/papers/{PAPER}")
         if name != "narrow":
-            shoot(page, f"paper-{name}", full_page=name == "desktop")
+            shoot(page, f"signals-paper-{name}", full_page=name == "desktop")
     finally:
         context.close()
 
