@@ -113,8 +113,10 @@ def authors_of(value) -> list[AuthorRecord]:
 def list_day(value, *, what: str) -> dt.date | None:
     """The UTC date of an HF timestamp (``2025-06-05T00:57:27.734Z``); '' / None -> None.
 
-    >>> list_day("2026-06-12T00:00:00.000Z", what="t"), list_day("2026-06-12T01:30:00+02:00", what="t")
-    (datetime.date(2026, 6, 12), datetime.date(2026, 6, 11))
+    >>> list_day("2026-06-12T00:00:00.000Z", what="t")
+    datetime.date(2026, 6, 12)
+    >>> list_day("2026-06-12T01:30:00+02:00", what="t")
+    datetime.date(2026, 6, 11)
     """
     if value in (None, ""):
         return None
@@ -136,8 +138,8 @@ def repository_of(url: str) -> tuple[str, str] | None:
     ('github', 'a-b/c.d')
     >>> repository_of("https://gitlab.com/group/sub/project/-/tree/main")
     ('gitlab', 'group/sub/project')
-    >>> repository_of("https://github.com/orgs/huggingface"), repository_of("https://example.org/a/b")
-    (None, None)
+    >>> [repository_of(u) for u in ("https://github.com/orgs/huggingface", "https://x.org/a/b")]
+    [None, None]
     """
     text = url.strip()
     found = _GITHUB.fullmatch(text)

@@ -3,11 +3,11 @@
 ``GET {PAPERFEED_HF_URL}/api/daily_papers?date=YYYY-MM-DD&limit=100&p=N`` for N = 0, 1, ... until
 a page shorter than the limit (HF's default limit is 50 and a busy day holds more). The entries
 become records exactly as ``paperfeed ingest`` reads an HF file
-(:func:`paperfeed.ingest.hf.record_from_entry`), stored through :func:`paperfeed.ingest.upsert.ingest`
-one day per transaction: papers not stored yet are added (``papers_added``; the command then
-updates the search indexes), and the signals each record carries (HF upvotes, list day, AI
-summary, code and its stars, project page, organisation) are stored with them
-(:mod:`paperfeed.signals.carried`). A day is stored whole or not at all.
+(:func:`paperfeed.ingest.hf.record_from_entry`), stored through
+:func:`paperfeed.ingest.upsert.ingest` one day per transaction: papers not stored yet are added
+(``papers_added``; the command then updates the search indexes), and the signals each record
+carries (HF upvotes, list day, AI summary, code and its stars, project page, organisation) are
+stored with them (:mod:`paperfeed.signals.carried`). A day is stored whole or not at all.
 
 Which days: ``--date D`` that day; ``--since D`` every day from D to today, resumable: after each
 stored day the cursor (``{"since", "done"}``) is saved, a rerun of the same ``--since`` starts
@@ -62,7 +62,8 @@ def days_to_fetch(
     [8, 9, 10, 11, 12]
     >>> days_to_fetch(since, d, {"since": "2026-06-08", "done": "2026-06-10"})
     ([datetime.date(2026, 6, 11), datetime.date(2026, 6, 12)], datetime.date(2026, 6, 10))
-    >>> [day.day for day in days_to_fetch(since, d, {"since": "2026-06-01", "done": "2026-06-10"})[0]]
+    >>> other_run = {"since": "2026-06-01", "done": "2026-06-10"}
+    >>> [day.day for day in days_to_fetch(since, d, other_run)[0]]
     [8, 9, 10, 11, 12]
     """
     if options.ids or options.limit is not None:
