@@ -261,6 +261,9 @@ def test_submitter_organisation_and_relative_avatar():
     assert fields["project_page"] == "https://example.org/project/"
     assert record.signals.repositories == [("gitlab", "group/sub/project")]
     assert record.signals.stars == {}
+    entry["paper"]["submittedOnDailyBy"] = {"user": " ", "name": "akhaliq"}
+    (record,) = parse_bytes(hf_array([entry]))
+    assert record.signals.fields["hf_submitted_by"] == "akhaliq"
     entry["paper"]["submittedOnDailyBy"] = {"user": "zhiyuanhucs", "name": "Other"}
     entry["paper"]["organization"] = {"name": "NJU"}
     (record,) = parse_bytes(hf_array([entry]))

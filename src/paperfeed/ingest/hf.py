@@ -234,9 +234,10 @@ def signals_of(entry: dict, paper: dict, listed: dt.date | None) -> CarriedSigna
     ):
         fields["hf_comments"] = comments
     by = read.obj(paper, "submittedOnDailyBy", "paper.submittedOnDailyBy")
-    if by is not None:
-        key = "user" if by.get("user") is not None else "name"
-        if user := read.text(by, key, f"paper.submittedOnDailyBy.{key}", MAX_LENGTHS["user"]):
+    if by is not None:  # the username; older entries lack ``name``, some may lack ``user``
+        user = read.text(by, "user", "paper.submittedOnDailyBy.user", MAX_LENGTHS["user"])
+        user = user or read.text(by, "name", "paper.submittedOnDailyBy.name", MAX_LENGTHS["user"])
+        if user:
             fields["hf_submitted_by"] = user
     if summary := read.text(paper, "ai_summary", "paper.ai_summary"):
         fields["ai_summary"] = summary
