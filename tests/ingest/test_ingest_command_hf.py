@@ -76,8 +76,8 @@ def test_ingest_and_fetch_store_the_same_signals(service):
     serve_day(service, "2026-06-12")
     fetching.run("hf", fetching.Options(base_url=service.url, date=JUNE_12, today=JUNE_12))
     fetched = list(PaperSignals.objects.order_by("pk").values())
-    PaperSignals.objects.all().delete()
     Repository.objects.all().delete()  # with its links and snapshots
+    Paper.objects.all().delete()  # with its signals: the file adds the papers again
     ingest(hf_file("date-2026-06-12.json"))
     ingested = list(PaperSignals.objects.order_by("pk").values())
     for row in fetched:
