@@ -106,9 +106,7 @@ def test_badges_in_reading_order_with_links():
 
 def test_code_without_stars_is_still_a_badge_and_arxiv_is_no_venue():
     unstarred = signals(code_url="https://huggingface.co/spaces/a/b", venue="arXiv.org")
-    assert display.badges(unstarred) == [
-        Badge("Code", "https://huggingface.co/spaces/a/b", "code")
-    ]
+    assert display.badges(unstarred) == [Badge("Code", "https://huggingface.co/spaces/a/b", "code")]
 
 
 @pytest.mark.parametrize(
