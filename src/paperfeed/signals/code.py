@@ -54,11 +54,13 @@ def link_texts(texts: Mapping[str, Iterable[str]]) -> dict[str, int]:
     counts = {"papers_linked": len(found), "new_links": 0, "new_repositories": 0}
     if found:
         counts.update(store.link_repositories(found, SOURCE))
-    counts["project_pages"] = _set_pages(pages)
+    counts["project_pages"] = set_project_pages(pages)
     return counts
 
 
-def _set_pages(pages: dict[str, str]) -> int:
+def set_project_pages(pages: Mapping[str, str]) -> int:
+    """Give each paper (``{arxiv_id: url}``) this project page unless it has one already;
+    returns how many were set."""
     if not pages:
         return 0
     taken = set(
