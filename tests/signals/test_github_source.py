@@ -363,3 +363,31 @@ def test_hf_then_github_then_a_rate_limit_for_minimax_msa(clock, service):
     msa.refresh_from_db()
     assert (msa.status, msa.stars) == (Repository.OK, 251)
     assert PaperSignals.objects.get(pk="2606.13392").stars == 251
+
+
+def test_a_repository_blocked_for_legal_reasons_is_gone_and_the_run_goes_on(clock, service):
+    """GitHub's 451 (a DMCA takedown) or a 403 that is no rate limit concern one repository:
+    it stops counting as code, and the repositories after it are still fetched."""
+    blocked = {"message": "Repository access blocked", "block": {"reason": "dmca"}}
+    service.route("/repos/a/dmca", {}, json_reply(blocked, status=451))
+    service.route("/repos/a/private", {}, json_reply({"message": "Forbidden"}, status=403))
+    serve(service, "repos/twbs__bootstrap.json")
+    dmca, private, ok = link("2606.00012", "a/dmca", "a/private", "twbs/bootstrap")
+    report = run()
+    assert (report.counts["blocked"], report.counts["updated"]) == (2, 1)
+    for repo in (dmca, private):
+        repo.refresh_from_db()
+        assert (repo.status, repo.fetched_at) == (Repository.GONE, NOON)
+    assert PaperSignals.objects.get(pk="2606.00012").code_url.endswith("/twbs/bootstrap")
+
+
+def test_a_secondary_limit_without_retry_after_waits_a_minute(clock, service):
+    message = "You have exceeded a secondary rate limit. Please wait a few minutes."
+    headers = [("X-RateLimit-Remaining", "4871")]
+    service.route("/repos/a/b", {}, json_reply({"message": message}, status=403, headers=headers))
+    link("2606.00013", "a/b")
+    with pytest.raises(RateLimited) as caught:
+        run()
+    assert caught.value.until == NOON + github.SECONDARY_PAUSE
+    assert "secondary rate limit" in str(caught.value)
+    assert Repository.objects.get().fetched_at is None

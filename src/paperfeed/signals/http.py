@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import httpx
@@ -139,12 +139,17 @@ class JsonClient:
         notify: Notify | None = None,
         limit_retries: int = 0,
         limit_backoff: float = 1.0,
+        answered: Collection[int] = (),
     ):
         self.source = source
         self.base_url = base_url.rstrip("/")
         self.delay = max(0.0, delay)
         self.max_retries = max_retries
         self.limit_retries, self.limit_backoff = limit_retries, limit_backoff
+        self.answered = frozenset(answered)
+        """More 4xx statuses the source interprets itself (GitHub's 451 for one blocked
+        repository), answered as a Reply carrying the body's JSON, if any, after the
+        rate-limit check."""
         self.sleep, self.clock, self.now = sleep, clock, now
         self.notify = notify
         self.requests = 0
@@ -252,6 +257,12 @@ class JsonClient:
             return None
         if status in (404, 410):
             return Reply(status, final, None, headers)
+        if status in self.answered:
+            try:
+                data = orjson.loads(response.content) if response.content.strip() else None
+            except orjson.JSONDecodeError:
+                data = None
+            return Reply(status, final, data, headers)
         if status >= 400:
             raise SourceFailed(
                 self.source,

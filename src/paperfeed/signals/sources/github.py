@@ -18,7 +18,9 @@ What each answer means:
   corrects the stored name.
 - 304 to our ``If-None-Match`` (the ETag of the last answer): unchanged, and free — GitHub
   does not count it against the rate limit. The stored stars are still today's snapshot.
-- 404/410: ``gone`` (deleted, made private): the paper no longer "has code" through it.
+- 404/410: ``gone`` (deleted, made private): the paper no longer "has code" through it; so
+  is a 451 or a 403 that is no rate limit (access to that one repository blocked), counted
+  ``blocked``, so that one such repository does not stop every run.
 - 403/429 rate limits: :class:`~paperfeed.signals.http.RateLimited` stops the run; what was
   done is stored and counted, the source is paused until ``x-ratelimit-reset`` /
   ``Retry-After``, and the next run resumes with the stalest — the ones not done.
@@ -50,6 +52,11 @@ REFRESH = dt.timedelta(hours=20)
 GONE_REFRESH = dt.timedelta(days=30)
 """A repository that answered 404 is asked again after this long (it may come back public)."""
 NO_LICENSE = {"", "NOASSERTION"}
+BLOCKED = (403, 451)
+"""Statuses about one repository (access blocked, a DMCA takedown), not about us: the
+repository counts as gone and the run goes on — unless the message names a rate limit."""
+SECONDARY_PAUSE = dt.timedelta(minutes=1)
+"""GitHub: a secondary rate limit without ``Retry-After`` means "wait at least a minute"."""
 
 pause: Callable[[float], None] = time.sleep
 """How the client waits (pacing, backoff); tests replace it."""
@@ -145,7 +152,7 @@ def _stored_ids(raw: list[str], report: fetching.Report) -> list[str]:
 
 def refresh(client: JsonClient, repo: Repository, day: dt.date, now: dt.datetime) -> str:
     """Ask GitHub about ``repo`` and store the answer; returns what happened: ``updated``,
-    ``not_modified``, ``renamed`` or ``gone``."""
+    ``not_modified``, ``renamed``, ``gone`` or ``blocked``."""
     reply = client.get(f"repos/{repo.name}", etag=repo.etag)
     if reply.not_modified:
         store.update_repository(repo, day, fetched_at=now, stars=repo.stars)
@@ -153,6 +160,18 @@ def refresh(client: JsonClient, repo: Repository, day: dt.date, now: dt.datetime
     if reply.status in (404, 410):
         store.update_repository(repo, day, status=Repository.GONE, fetched_at=now, etag="")
         return "gone"
+    if reply.status in BLOCKED:
+        message = reply.data.get("message", "") if isinstance(reply.data, dict) else ""
+        if "rate limit" in str(message).lower():
+            raise RateLimited(
+                NAME,
+                client.url(f"repos/{repo.name}"),
+                f"rate limited (HTTP {reply.status}): {message!r}",
+                now + SECONDARY_PAUSE,
+                named=False,
+            )
+        store.update_repository(repo, day, status=Repository.GONE, fetched_at=now, etag="")
+        return "blocked"
     fields = parse_repository(reply.data, client.url(f"repos/{repo.name}"))
     full_name = fields.pop("full_name")
     renamed = full_name.lower() != repo.name.lower()
@@ -194,6 +213,7 @@ def fetch(
         sleep=pause,
         now=utcnow,
         notify=notify,
+        answered=BLOCKED,
     )
     try:
         with progress("github repositories", total=len(repos), unit="repos") as advance:
