@@ -102,6 +102,28 @@ SETTINGS: tuple[Setting, ...] = (
         "Scholar, Papers with Code).",
     ),
     Setting(
+        "PAPERFEED_HOT_WEIGHT_UPVOTES",
+        "3",
+        "Hot ranking: points per upvote on this paperfeed (your own community; see /ranking).",
+    ),
+    Setting(
+        "PAPERFEED_HOT_WEIGHT_HF_UPVOTES",
+        "1",
+        "Hot ranking: points per upvote on Hugging Face's daily papers.",
+    ),
+    Setting(
+        "PAPERFEED_HOT_WEIGHT_STARS",
+        "3",
+        "Hot ranking: points per doubling of the GitHub stars the paper's code gained this week "
+        "(log2(1 + gained): a repository that gained 1,000 stars is worth 10 times this).",
+    ),
+    Setting(
+        "PAPERFEED_HOT_WEIGHT_CITATIONS",
+        "2",
+        "Hot ranking: points per doubling of the paper's citations (log2(1 + citations), "
+        "Semantic Scholar's count).",
+    ),
+    Setting(
         "PAPERFEED_CONTACT_EMAIL",
         "",
         "Contact address sent to arXiv in the harvester's User-Agent (mailto:); empty: none.",

@@ -161,6 +161,13 @@ PAPERFEED_S2_API_URL = config.get("PAPERFEED_S2_API_URL").strip().rstrip("/")
 S2_API_KEY = config.get("S2_API_KEY").strip()
 PAPERFEED_PWC_API_URL = config.get("PAPERFEED_PWC_API_URL").strip().rstrip("/")
 PAPERFEED_SIGNALS_DELAY = config.get_number("PAPERFEED_SIGNALS_DELAY")
+# the hot ranking's weights (paperfeed.rankings.hot.Weights; the papers app hands them over)
+PAPERFEED_HOT_WEIGHTS = {
+    "upvotes": config.get_number("PAPERFEED_HOT_WEIGHT_UPVOTES"),
+    "hf_upvotes": config.get_number("PAPERFEED_HOT_WEIGHT_HF_UPVOTES"),
+    "stars_gained": config.get_number("PAPERFEED_HOT_WEIGHT_STARS"),
+    "citations": config.get_number("PAPERFEED_HOT_WEIGHT_CITATIONS"),
+}
 # --- end accounts ---
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,7 @@
 """The database gives every ranking's pure order: its SQL pushdown, and the decaying page that
 reads only the rows that can score above zero, agree with ``Ranking.rank`` on generated papers
-(votes, days, submissions, visible and hidden comments; many ties), page by page."""
+(votes, days, submissions, visible and hidden comments, external signals present, absent, zero
+or negative; many ties), page by page."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from paperfeed import rankings
 from paperfeed.community.models import Comment, Submission
 from paperfeed.papers import lists, ranked
 from paperfeed.papers.models import Paper
+from paperfeed.signals.models import PaperSignals
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2025, 6, 10, 12, tzinfo=dt.UTC)
 DAYS = [NOW.date() - dt.timedelta(days=n) for n in (0, 1, 3)]
 RANKED = [r for r in rankings.all_rankings() if ranked.can_rank(r)]
+SIGNALS = tuple(ranked.SIGNALS)
 
 papers_strategy = st.lists(
     st.fixed_dictionaries(
@@ -32,6 +35,10 @@ papers_strategy = st.lists(
             "submitted_hours_ago": st.one_of(st.none(), st.integers(0, 80)),
             "comments": st.integers(0, 2),
             "hidden_thread": st.booleans(),  # a hidden comment with a (so invisible) reply
+            "hf_upvotes": st.one_of(st.none(), st.integers(0, 3)),
+            "stars": st.one_of(st.none(), st.integers(0, 3)),
+            "stars_gained": st.one_of(st.none(), st.integers(-2, 2)),
+            "citations": st.one_of(st.none(), st.integers(0, 3)),
         }
     ),
     max_size=9,
@@ -54,6 +61,7 @@ def _store(specs: list[dict], user) -> list[rankings.Row]:
                 feed_day=spec["day"],
                 submitted_at=submitted,
                 comments=spec["comments"],
+                **{name: spec[name] for name in SIGNALS},
             )
         )
     Paper.objects.bulk_create(
@@ -66,6 +74,11 @@ def _store(specs: list[dict], user) -> list[rankings.Row]:
             upvotes=r.upvotes,
         )
         for r in rows
+    )
+    PaperSignals.objects.bulk_create(  # no row at all when no service said anything
+        PaperSignals(paper_id=r.id, **{ranked.SIGNALS[n]: getattr(r, n) for n in SIGNALS})
+        for r in rows
+        if any(getattr(r, n) is not None for n in SIGNALS)
     )
     for r, spec in zip(rows, specs, strict=True):
         if r.submitted_at is not None:

@@ -12,7 +12,11 @@ display, whatever the page length, in a handful of queries (count, page, authors
 
 ``sort`` names a ranking of the registry (:mod:`paperfeed.rankings`) that the store can compute
 (every one but search's relevance); :mod:`paperfeed.papers.ranked` runs it, in SQL when it
-declares a pushdown. Each item's ``paper.rank_score`` is its score by that ranking.
+declares a pushdown. Each item's ``paper.rank_score`` is its score by that ranking. The day, week
+and month lists are ordered by :data:`DEFAULT_SORT` unless asked otherwise.
+
+``has_code=True`` keeps the papers with code (a linked repository or Hugging Face artifact:
+``PaperSignals.has_code``) in every list.
 """
 
 from __future__ import annotations
@@ -33,6 +37,13 @@ from paperfeed.papers.models import Authorship, Paper, PaperQuerySet
 from paperfeed.rankings import gravity
 
 MAX_PER_PAGE = 200
+DEFAULT_SORT = "hot"
+"""The order of the day, week and month lists (pages, API feeds, RSS) when none is asked for:
+the blend of local upvotes and what other services say, so that a fresh install with signals
+but no votes of its own still has a meaningful daily page (docs/rankings.md)."""
+TRENDING_SORTS = ("trending", "stars")
+"""The orders of the trending list: decayed upvotes, or GitHub stars gained this week (as
+Hugging Face's trending page)."""
 
 
 class ListError(ValueError):
@@ -78,6 +89,11 @@ def _check_page(page: int, per_page: int) -> None:
         raise ListError(f"page must be a whole number >= 1, not {page!r}")
     if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
         raise ListError(f"per_page must be between 1 and {MAX_PER_PAGE}, not {per_page!r}")
+
+
+def _with_code(queryset: PaperQuerySet, has_code: bool) -> PaperQuerySet:
+    """``queryset``, only the papers with code when ``has_code``."""
+    return queryset.filter(signals__has_code=True) if has_code else queryset
 
 
 def _user_id(user) -> int | None:
@@ -163,10 +179,17 @@ def days_between(start: dt.date, end: dt.date) -> PaperQuerySet:
 
 
 def day_feed(
-    day: dt.date, *, sort: str = "upvotes", page: int = 1, per_page: int = 50, user=None
+    day: dt.date,
+    *,
+    sort: str = DEFAULT_SORT,
+    page: int = 1,
+    per_page: int = 50,
+    user=None,
+    has_code: bool = False,
 ) -> PaperPage:
     """Papers whose feed day is ``day``."""
-    result = _sorted_page(days_between(day, day), sort, page, per_page, user, now=_end_of(day))
+    papers = _with_code(days_between(day, day), has_code)
+    result = _sorted_page(papers, sort, page, per_page, user, now=_end_of(day))
     result.extra.update(start=day, end=day)
     return result
 
@@ -190,24 +213,34 @@ def week_feed(
     iso_year: int,
     iso_week: int,
     *,
-    sort: str = "upvotes",
+    sort: str = DEFAULT_SORT,
     page: int = 1,
     per_page: int = 50,
     user=None,
+    has_code: bool = False,
 ) -> PaperPage:
     """Papers whose feed day falls in ISO week ``iso_week`` of ``iso_year`` (Monday to Sunday)."""
     start, end = week_bounds(iso_year, iso_week)
-    result = _sorted_page(days_between(start, end), sort, page, per_page, user, now=_end_of(end))
+    papers = _with_code(days_between(start, end), has_code)
+    result = _sorted_page(papers, sort, page, per_page, user, now=_end_of(end))
     result.extra.update(start=start, end=end)
     return result
 
 
 def month_feed(
-    year: int, month: int, *, sort: str = "upvotes", page: int = 1, per_page: int = 50, user=None
+    year: int,
+    month: int,
+    *,
+    sort: str = DEFAULT_SORT,
+    page: int = 1,
+    per_page: int = 50,
+    user=None,
+    has_code: bool = False,
 ) -> PaperPage:
     """Papers whose feed day falls in ``year``-``month``."""
     start, end = month_bounds(year, month)
-    result = _sorted_page(days_between(start, end), sort, page, per_page, user, now=_end_of(end))
+    papers = _with_code(days_between(start, end), has_code)
+    result = _sorted_page(papers, sort, page, per_page, user, now=_end_of(end))
     result.extra.update(start=start, end=end)
     return result
 
@@ -243,16 +276,20 @@ def neighbours(start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | 
 def trending(
     now: dt.datetime | None = None,
     *,
+    sort: str = "trending",
     page: int = 1,
     per_page: int = 50,
     user=None,
     window_days: int = gravity.WINDOW_DAYS,
+    has_code: bool = False,
 ) -> PaperPage:
-    """Papers of the last ``window_days`` days ranked by the ``trending`` ranking.
+    """Papers of the last ``window_days`` days ranked by ``sort``, one of :data:`TRENDING_SORTS`.
 
     When no paper entered the feed in the window (a store that has not been fed for a while),
     the window ends at the latest feed day instead, and ``note`` says so.
     """
+    if sort not in TRENDING_SORTS:
+        raise ListError(f"sort must be one of {', '.join(TRENDING_SORTS)}, not {sort!r}")
     now = now or timezone.now()
     note = ""
     start = gravity.window_start(now, window_days)
@@ -261,7 +298,8 @@ def trending(
         now = dt.datetime.combine(latest + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
         start = gravity.window_start(now, window_days)
         note = f"No papers in the last {window_days} days: trending as of {latest.isoformat()}."
-    result = _sorted_page(days_between(start, now.date()), "trending", page, per_page, user, now)
+    papers = _with_code(days_between(start, now.date()), has_code)
+    result = _sorted_page(papers, sort, page, per_page, user, now)
     result.note = note
     result.extra.update(start=start, end=now.date(), now=now)
     return result
@@ -269,18 +307,31 @@ def trending(
 
 # -- authors, categories, users -------------------------------------------------------------
 def author_papers(
-    author_id: int, *, sort: str = "newest", page: int = 1, per_page: int = 50, user=None
+    author_id: int,
+    *,
+    sort: str = "newest",
+    page: int = 1,
+    per_page: int = 50,
+    user=None,
+    has_code: bool = False,
 ) -> PaperPage:
     """Papers by the author ``author_id``."""
     qs = Paper.objects.visible().filter(authorships__author_id=author_id)
-    return _sorted_page(qs, sort, page, per_page, user)
+    return _sorted_page(_with_code(qs, has_code), sort, page, per_page, user)
 
 
 def category_papers(
-    category: str, *, sort: str = "newest", page: int = 1, per_page: int = 50, user=None
+    category: str,
+    *,
+    sort: str = "newest",
+    page: int = 1,
+    per_page: int = 50,
+    user=None,
+    has_code: bool = False,
 ) -> PaperPage:
     """Papers listed in ``category`` (primary or cross-list; ``cs`` means every ``cs.*``)."""
-    return _sorted_page(Paper.objects.visible().in_category(category), sort, page, per_page, user)
+    qs = _with_code(Paper.objects.visible().in_category(category), has_code)
+    return _sorted_page(qs, sort, page, per_page, user)
 
 
 def _user(user_or_username):
@@ -293,18 +344,23 @@ def _user(user_or_username):
     return user_or_username
 
 
-def submitted_by(user_or_username, *, page: int = 1, per_page: int = 50, user=None) -> PaperPage:
+def submitted_by(
+    user_or_username, *, page: int = 1, per_page: int = 50, user=None, has_code: bool = False
+) -> PaperPage:
     """Papers submitted by a user, latest submission first."""
     owner = _user(user_or_username)
     _check_page(page, per_page)
-    qs = Paper.objects.visible().filter(submission__user=owner)
+    qs = _with_code(Paper.objects.visible().filter(submission__user=owner), has_code)
     return _ordered_page(qs, ("-submission__created", "-arxiv_id"), page, per_page, user)
 
 
-def upvoted_by(user_or_username, *, page: int = 1, per_page: int = 50, user=None) -> PaperPage:
+def upvoted_by(
+    user_or_username, *, page: int = 1, per_page: int = 50, user=None, has_code: bool = False
+) -> PaperPage:
     """Papers a user upvoted, latest vote first."""
     owner = _user(user_or_username)
     _check_page(page, per_page)
     votes = Vote.objects.filter(user=owner, paper=OuterRef("pk")).values("created")[:1]
     qs = Paper.objects.visible().filter(Q(votes__user=owner)).annotate(voted_at=Subquery(votes))
+    qs = _with_code(qs, has_code)
     return _ordered_page(qs, ("-voted_at", "-arxiv_id"), page, per_page, user)

@@ -10,7 +10,7 @@ database. docs/rankings.md explains it and how to add one.
 from __future__ import annotations
 
 from paperfeed.rankings import builtin  # noqa: F401 - registers the built-in rankings
-from paperfeed.rankings.inputs import INPUTS, Row, entered_at
+from paperfeed.rankings.inputs import INPUTS, ORIGINS, Row, entered_at
 from paperfeed.rankings.order import NEWER_DAY_FIRST, NEWER_ENTRY_FIRST, Term, sort_rows
 from paperfeed.rankings.registry import (
     SURFACES,
@@ -29,6 +29,7 @@ __all__ = [
     "INPUTS",
     "NEWER_DAY_FIRST",
     "NEWER_ENTRY_FIRST",
+    "ORIGINS",
     "SURFACES",
     "Ranking",
     "Row",

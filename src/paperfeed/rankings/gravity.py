@@ -6,9 +6,9 @@ News ranking algorithm works", 2010, and in the Arc source of news.arc)::
     score = count / (age_hours + OFFSET_HOURS) ** GRAVITY
 
 with ``GRAVITY = 1.8`` and ``OFFSET_HOURS = 2``; ``count`` is what the ranking decays (upvotes
-for trending). ``age_hours`` is the time since the paper entered the daily feed
-(:func:`~paperfeed.rankings.inputs.entered_at`: the moment a user submitted it, else the start,
-00:00 UTC, of its ``feed_day``). A larger count never ranks lower at equal age; an older paper
+for trending, the blended points for hot: :mod:`paperfeed.rankings.hot`). ``age_hours`` is the
+time since the paper entered the daily feed (:func:`~paperfeed.rankings.inputs.entered_at`: the
+moment a user submitted it, else the start, 00:00 UTC, of its ``feed_day``). A larger count never ranks lower at equal age; an older paper
 never ranks higher at an equal count.
 
 The trending list only considers papers of the last :data:`WINDOW_DAYS` days: older papers have
@@ -30,7 +30,7 @@ WINDOW_DAYS = 14
 
 
 def score(
-    count: int, age_hours: float, *, gravity: float = GRAVITY, offset_hours: float = OFFSET_HOURS
+    count: float, age_hours: float, *, gravity: float = GRAVITY, offset_hours: float = OFFSET_HOURS
 ) -> float:
     """``count / (age_hours + offset_hours) ** gravity`` (Hacker News gravity ranking).
 

@@ -3,6 +3,10 @@
 A ranking declares which of :data:`INPUTS` it reads; whoever ranks (the paper lists, the
 digests) gathers just those fields into rows. Rows know nothing of Django, so every ranking is a
 pure function of them and of the clock.
+
+The external signals (``hf_upvotes``, ``stars``, ``stars_gained``, ``citations``) are ``None``
+when no service said anything: absent is not 0 (a paper Hugging Face never listed has no HF
+upvotes, which is not the same as a listed paper nobody upvoted there).
 """
 
 from __future__ import annotations
@@ -16,8 +20,27 @@ INPUTS: dict[str, str] = {
     "submitted_at": "when a user submitted the paper to paperfeed (None: nobody did)",
     "comments": "visible comments: neither hidden nor replies to a hidden comment",
     "relevance": "the retrieval score of a search hit (only search has it)",
+    "hf_upvotes": "upvotes on Hugging Face's paper page (None: not on Hugging Face's daily list)",
+    "stars": "GitHub stars of the paper's best-starred repository (None: no stars known)",
+    "stars_gained": "stars that repository gained in the 7 days to its latest snapshot "
+    "(None: fewer than two snapshots yet)",
+    "citations": "citations counted by Semantic Scholar (None: Semantic Scholar did not say)",
 }
 """Every field a ranking may read, with what it means."""
+
+ORIGINS: dict[str, str] = {
+    "upvotes": "the members of this paperfeed (the ▲ button)",
+    "feed_day": "arXiv's daily listing; for a submitted paper, the daily list it joined",
+    "submitted_at": "the members of this paperfeed (Submit a paper)",
+    "comments": "the members of this paperfeed",
+    "relevance": "this paperfeed's search indexes",
+    "hf_upvotes": "Hugging Face's daily papers (paperfeed fetch hf)",
+    "stars": "GitHub (paperfeed fetch github), or the stars Hugging Face and Papers with Code "
+    "report beside a paper",
+    "stars_gained": "the daily snapshots paperfeed keeps of those stars",
+    "citations": "Semantic Scholar (paperfeed fetch s2)",
+}
+"""Where each input comes from (the /ranking page says it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +56,10 @@ class Row:
     submitted_at: dt.datetime | None = None
     comments: int = 0
     relevance: float = 0.0
+    hf_upvotes: int | None = None
+    stars: int | None = None
+    stars_gained: int | None = None
+    citations: int | None = None
 
 
 def entered_at(row: Row) -> dt.datetime | None:
@@ -45,9 +72,18 @@ def entered_at(row: Row) -> dt.datetime | None:
     """
     if row.submitted_at is not None:
         return row.submitted_at
-    if row.feed_day is None:
+    return day_start(row.feed_day)
+
+
+def day_start(day: dt.date | None) -> dt.datetime | None:
+    """00:00 UTC of ``day`` (None for no day): when a paper listed that day entered the feed.
+
+    >>> day_start(dt.date(2025, 6, 1)), day_start(None)
+    (datetime.datetime(2025, 6, 1, 0, 0, tzinfo=datetime.timezone.utc), None)
+    """
+    if day is None:
         return None
-    return dt.datetime.combine(row.feed_day, dt.time.min, tzinfo=dt.UTC)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 def day_number(day: dt.date | None) -> int:

@@ -8,8 +8,13 @@ sets without loading them (:mod:`paperfeed.papers.ranked` uses them; the tests p
 with ``rank``):
 
 - ``pushdown``: the whole order as SQL ORDER BY terms (score terms, then the tie order);
-- ``zero_unless``: an input without which the score is 0 (a decaying score: no upvotes, no
-  trending). Only the rows that have it are scored; the others follow in the tie order.
+- ``zero_unless``: an input (or several) without which the score is 0 (a decaying score: no
+  upvotes, no trending). Only the rows that have one are scored; the others follow in the tie
+  order.
+- ``monotone`` (with ``zero_unless``): the score never decreases when one of those inputs grows
+  or the feed day is newer, and reads nothing else. A page of a long list then reads the newest
+  days first and stops as soon as the best score any older day could reach (its largest inputs)
+  cannot enter the page.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from paperfeed.rankings.inputs import INPUTS, Row
-from paperfeed.rankings.order import DERIVED, Term, fields, sort_rows
+from paperfeed.rankings.order import DERIVED, NEWER_DAY_FIRST, Term, fields, sort_rows
 
 SURFACES: dict[str, str] = {
     "pages": "the sort tabs of the day, week, month, author and category pages",
@@ -55,8 +60,22 @@ class Ranking:
     """The total order of equal scores, ending with the id."""
     pushdown: tuple[Term, ...] | None = None
     """The same order as SQL ORDER BY terms over the inputs (ends with ``tie``)."""
-    zero_unless: str | None = None
-    """An input the score is 0 without (its value is 0): only rows with it need scoring."""
+    zero_unless: str | tuple[str, ...] | None = None
+    """An input (or several) the score is 0 without (0 or absent; with several, when every one
+    is): only rows with one of them need scoring."""
+
+    monotone: bool = False
+    """Score non-decreasing in each ``zero_unless`` input and in the feed day, which are all it
+    reads (tie: ``NEWER_DAY_FIRST``): lets a page stop reading older days (see the module)."""
+
+    @property
+    def zero_inputs(self) -> tuple[str, ...]:
+        """``zero_unless`` as a tuple of inputs (empty: the score can be anything)."""
+        if self.zero_unless is None:
+            return ()
+        if isinstance(self.zero_unless, str):
+            return (self.zero_unless,)
+        return tuple(self.zero_unless)
 
     def rank(self, rows: Iterable[Row], now: dt.datetime) -> list[tuple[str, float]]:
         """``(id, score)`` of ``rows``, best first, equal scores in the tie order."""
@@ -82,8 +101,18 @@ class Ranking:
             problems.append(f"its orders read {undeclared}, which inputs do not declare")
         if self.pushdown is not None and self.pushdown[-len(self.tie) :] != self.tie:
             problems.append("pushdown must end with the tie order")
-        if self.zero_unless is not None and self.zero_unless not in self.inputs:
+        stray = [name for name in self.zero_inputs if name not in self.inputs]
+        if stray or self.zero_unless == ():
             problems.append(f"zero_unless {self.zero_unless!r} is not one of its inputs")
+        if self.monotone and (
+            not self.zero_inputs
+            or self.tie != NEWER_DAY_FIRST
+            or set(self.inputs) - {*self.zero_inputs, "feed_day"}
+        ):
+            problems.append(
+                "monotone needs zero_unless, the NEWER_DAY_FIRST tie and no input but those "
+                "and feed_day"
+            )
         if not self.name.isidentifier() or self.name in DERIVED:
             problems.append("the name must be a plain word (it goes into URLs)")
         if problems:
@@ -111,7 +140,8 @@ def ranking(
     where: Iterable[str],
     tie: tuple[Term, ...],
     pushdown: tuple[Term, ...] | None = None,
-    zero_unless: str | None = None,
+    zero_unless: str | tuple[str, ...] | None = None,
+    monotone: bool = False,
 ) -> Callable[[Callable[[Row, dt.datetime], float]], Callable[[Row, dt.datetime], float]]:
     """Decorator: register the decorated ``score(row, now)`` as the ranking ``name``."""
 
@@ -127,6 +157,7 @@ def ranking(
                 tie=tie,
                 pushdown=pushdown,
                 zero_unless=zero_unless,
+                monotone=monotone,
             )
         )
         return score
