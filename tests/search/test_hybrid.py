@@ -14,6 +14,7 @@ from paperfeed.search.encoders import load_encoder
 from paperfeed.search.lexical import IndexMissing
 from paperfeed.search.query import parse
 from paperfeed.search.sync import sync_indexes
+from paperfeed.signals.models import PaperSignals
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +223,44 @@ def test_selective_filters_search_the_semantic_side_exactly(indexed, monkeypatch
 
     hybrid.search("molecules protein", mode="semantic")
     assert seen == {"candidates": None, "selectivity": None}  # unfiltered
+
+
+def _with_code(*paper_ids: str) -> None:
+    """Mark papers as having code, as the signals store's refresh_code leaves them."""
+    PaperSignals.objects.bulk_create(PaperSignals(paper_id=pid, has_code=True) for pid in paper_ids)
+
+
+def test_has_code_keeps_only_papers_with_code_in_every_mode(indexed):
+    _with_code("2503.00001", "2503.00005")
+    PaperSignals.objects.create(paper_id="2503.00004", hf_upvotes=3)  # signals, but no code
+    for mode in hybrid.MODES:
+        result = hybrid.search("molecules graph robots has:code", mode=mode)
+        assert set(ids(result)) <= {"2503.00001", "2503.00005"} and result.hits, mode
+        assert "2503.00001" in ids(result)
+    lexical = hybrid.search("molecules has:code", mode="lexical")
+    assert ids(lexical) == ["2503.00001"] and lexical.total == 1  # the count is filtered too
+    alone = hybrid.search("has:code", sort="newest")  # a filter alone: its papers, newest first
+    assert ids(alone) == ["2503.00005", "2503.00001"] and alone.total == 2
+    robots = hybrid.search("molecules has:code", categories=["cs.RO"])
+    assert set(ids(robots)) <= {"2503.00005"}  # the only cs.RO paper with code
+    assert len(hybrid.search("molecules").hits) > len(hybrid.search("molecules has:code").hits)
+
+
+def test_has_code_without_any_code_finds_nothing(indexed):
+    for mode in hybrid.MODES:
+        assert hybrid.search("molecules has:code", mode=mode).hits == []
+
+
+def test_has_code_narrows_the_exact_semantic_candidates(indexed, monkeypatch):
+    _with_code("2503.00002", "2503.00004")
+    seen = {}
+    real = vector_index.search_vectors
+
+    def spy(query, k, **kwargs):
+        seen.update(candidates=kwargs.get("candidates"))
+        return real(query, k, **kwargs)
+
+    monkeypatch.setattr(vector_index, "search_vectors", spy)
+    result = hybrid.search("molecules protein has:code", mode="semantic", categories=["cs.LG"])
+    assert seen["candidates"] == ["2503.00002"]  # cs.LG and code
+    assert ids(result) == ["2503.00002"]

@@ -89,3 +89,12 @@ def test_parse_never_raises_and_words_are_plain(text):
     parsed = parse(text)
     assert all(w == w.lower() and w.isalnum() for w in parsed.words)
     assert len(parsed.text) <= 2 * MAX_QUERY_CHARS
+
+
+def test_has_code_is_a_filter_taken_out_of_the_text():
+    parsed = parse("kv cache has:code cat:cs.CL")
+    assert parsed.has_code and parsed.text == "kv cache" and parsed.categories == ("cs.cl",)
+    assert parse("HAS:Code").has_code and not parse("HAS:Code").is_empty  # a filter alone
+    for other in ("has:codes", '"has:code"', "kv", "-has:code kv"):
+        assert not parse(other).has_code, other
+    assert parse("has:codes").words == ("has", "codes")

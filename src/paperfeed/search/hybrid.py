@@ -34,6 +34,7 @@ from paperfeed.search.encoders import EncoderError, load_encoder
 from paperfeed.search.hits import Hit, SearchResult
 from paperfeed.search.lexical import MAX_LIMIT, IndexMissing, check_sort_and_page
 from paperfeed.search.query import ParsedQuery, parse
+from paperfeed.search.vector_filters import ids_with_code
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ def _filters(parsed: ParsedQuery, categories, since, until, author) -> vector_in
         not_authors=tuple(parsed.not_authors),
         since=since,
         until=until,
+        has_code=parsed.has_code,
     )
 
 
@@ -173,7 +175,7 @@ EXACT_SEMANTIC_MAX = 4000
 
 
 def _semantic_candidates(
-    filters: vector_index.Filters, n_vectors: int
+    filters: vector_index.Filters, n_vectors: int, within: list[str] | None = None
 ) -> tuple[list[str] | None, float | None]:
     """For a filtered search: the ids the filters let through when they are few (the lexical
     index answers the filters alone; the database checks them again), and the share of papers
@@ -191,6 +193,7 @@ def _semantic_candidates(
         authors=filters.authors,
         since=filters.since,
         until=filters.until,
+        within=within,
         limit=EXACT_SEMANTIC_MAX,
     )
     return ids, (count / n_vectors if count and n_vectors else None)
@@ -223,8 +226,9 @@ def search(
     parsed = parse(query)
     if parsed.is_empty:
         return SearchResult([], 0, mode)
+    within = ids_with_code() if parsed.has_code else None  # has:code, which the index lacks
     if mode == "lexical" or not parsed.has_text:
-        return _lexical(parsed, limit, offset, categories, since, until, author, sort)
+        return _lexical(parsed, limit, offset, categories, since, until, author, sort, within)
     wanted = offset + limit
     depth = max(config.depth, wanted)
     index = vector_index.current_index()
@@ -238,16 +242,22 @@ def search(
     meaning = semantic_text(parsed)  # empty when the query only excludes or filters
     qvec = embed_query(meaning) if index is not None and meaning else None
     if qvec is None:
-        return _lexical(parsed, limit, offset, categories, since, until, author, sort)
+        return _lexical(parsed, limit, offset, categories, since, until, author, sort, within)
     filters = _filters(parsed, categories, since, until, author)
-    candidates, selectivity = _semantic_candidates(filters, len(index))
+    candidates, selectivity = _semantic_candidates(filters, len(index), within)
     semantic_hits = vector_index.search_vectors(
         qvec, depth, filters=filters, index=index, candidates=candidates, selectivity=selectivity
     )
     if mode == "semantic":
         hits = _sorted(semantic_hits, sort)
         return SearchResult(hits[offset:wanted], len(semantic_hits), "semantic")
-    filter_args = {"categories": categories, "since": since, "until": until, "author": author}
+    filter_args = {
+        "categories": categories,
+        "since": since,
+        "until": until,
+        "author": author,
+        "within": within,
+    }
     try:
         index_l = lexical.current_index()
     except IndexMissing:
@@ -302,7 +312,7 @@ def _explain_page(
     return out
 
 
-def _lexical(parsed, limit, offset, categories, since, until, author, sort) -> SearchResult:
+def _lexical(parsed, limit, offset, categories, since, until, author, sort, within) -> SearchResult:
     return lexical.search_papers(
         parsed,
         limit=limit,
@@ -312,6 +322,7 @@ def _lexical(parsed, limit, offset, categories, since, until, author, sort) -> S
         until=until,
         author=author,
         sort=sort,
+        within=within,
     )
 
 

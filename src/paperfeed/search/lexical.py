@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -211,6 +211,7 @@ class LexicalIndex:
         authors: Iterable[str] = (),
         since: dt.date | None = None,
         until: dt.date | None = None,
+        within: Collection[str] | None = None,
         limit: int,
     ) -> tuple[list[str] | None, int]:
         """The ids of the papers these filters alone let through, and how many there are.
@@ -236,6 +237,8 @@ class LexicalIndex:
                 clauses.append((tantivy.Occur.Must, prefix))
         if since or until:
             clauses.append((tantivy.Occur.Must, self._day_range(since, until)))
+        if within is not None:
+            clauses.append((tantivy.Occur.Must, self._within(within)))
         unwanted = self._categories_query(not_categories)
         if unwanted is not None:
             clauses.append((tantivy.Occur.MustNot, unwanted))
@@ -248,6 +251,12 @@ class LexicalIndex:
             return (None if count > limit else []), count
         result = searcher.search(built, count, count=False)
         return [searcher.doc(address).get_first("id") for _, address in result.hits], count
+
+    def _within(self, ids: Collection[str]) -> tantivy.Query:
+        """Only the papers ``ids`` (none at all for no ids: an empty restriction is not "any")."""
+        if not ids:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(self.schema, "id", list(ids))
 
     def _day_range(self, since: dt.date | None, until: dt.date | None) -> tantivy.Query:
         return tantivy.Query.range_query(
@@ -270,11 +279,13 @@ class LexicalIndex:
         author: str | None = None,
         sort: str = "relevance",
         snippets: bool = True,
+        within: Collection[str] | None = None,
     ) -> tuple[list[Hit], int]:
         """Papers matching ``query`` best first, and how many match in all.
 
         ``categories``: any of them (``cs`` matches every ``cs.*``); ``since``/``until``:
-        inclusive bounds on the paper's day; ``author``: a name or name prefix; ``sort``:
+        inclusive bounds on the paper's day; ``author``: a name or name prefix; ``within``: only
+        these paper ids (what the database knows and the index does not: ``has:code``); ``sort``:
         ``relevance`` (BM25; newest first when the query has no words), ``newest`` or
         ``upvotes`` (then ``Hit.score`` is the sort key: YYYYMMDD or the upvote count).
         """
@@ -285,17 +296,14 @@ class LexicalIndex:
         limit = min(limit, MAX_LIMIT)
         text_query = self._text_query(parsed)
         searcher = self._index.searcher()
+        filters = (categories, since, until, author, within)
         try:
-            result = self._run(
-                searcher, parsed, text_query, sort, limit, offset, categories, since, until, author
-            )
+            result = self._run(searcher, parsed, text_query, sort, limit, offset, filters)
         except ValueError:
             # A query tantivy parsed but cannot run (an odd field name): search the plain words.
             parsed = replace(parsed, text=" ".join(parsed.words))
             text_query = self._text_query(parsed)
-            result = self._run(
-                searcher, parsed, text_query, sort, limit, offset, categories, since, until, author
-            )
+            result = self._run(searcher, parsed, text_query, sort, limit, offset, filters)
         hits = explain(
             searcher,
             self.schema,
@@ -307,9 +315,9 @@ class LexicalIndex:
         return hits, result.count
 
     def _run(
-        self, searcher, parsed, text_query, sort, limit, offset, categories, since, until, author
+        self, searcher, parsed, text_query, sort, limit, offset, filters
     ) -> tantivy.SearchResult:
-        built = self._full_query(parsed, text_query, categories, since, until, author)
+        built = self._full_query(parsed, text_query, *filters)
         limit = max(limit, 1)  # tantivy asserts limit > 0; limit 0 (a count) drops the hit
         order_field = {"newest": "day", "upvotes": "upvotes"}.get(sort)
         if sort == "relevance" and text_query is None and not parsed.ids:
@@ -379,7 +387,9 @@ class LexicalIndex:
             return None
         return tantivy.Query.term_set_query(self.schema, "cat", terms)
 
-    def _full_query(self, parsed, text_query, categories, since, until, author) -> tantivy.Query:
+    def _full_query(
+        self, parsed, text_query, categories, since, until, author, within=None
+    ) -> tantivy.Query:
         main = text_query
         if parsed.ids:
             by_id = tantivy.Query.const_score_query(
@@ -402,6 +412,8 @@ class LexicalIndex:
                 required.append(self._categories_query(categories) or tantivy.Query.empty_query())
         if since or until:
             required.append(self._day_range(since, until))
+        if within is not None:
+            required.append(self._within(within))
         clauses += [(tantivy.Occur.Must, q) for q in required if q is not None]
         excluded = [self._author_query(a) for a in parsed.not_authors]
         excluded.append(self._categories_query(parsed.not_categories))
@@ -453,6 +465,7 @@ def search_papers(
     until: dt.date | None = None,
     author: str | None = None,
     sort: str = "relevance",
+    within: Collection[str] | None = None,
 ) -> SearchResult:
     """Keyword search of the app's index; raises :class:`IndexMissing` before the first build."""
     parsed = query if isinstance(query, ParsedQuery) else parse(query)
@@ -467,5 +480,6 @@ def search_papers(
         until=until,
         author=author,
         sort=sort,
+        within=within,
     )
     return SearchResult(hits, total, "lexical")

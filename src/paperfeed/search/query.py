@@ -10,6 +10,7 @@ The query language (a superset of tantivy's, see docs/search.md)::
     author:"yann lecun"          a full name, the last word by prefix
     cat:cs.CL   cat:cs           a category; an archive alone (cs) matches all of its categories
     -cat:cs.CV  -author:smith    excluded
+    has:code                     only papers with code (a repository or Hugging Face artifact)
     2503.11731, arXiv:2503.11731v2, https://arxiv.org/abs/2503.11731   that paper first
 
 Nothing here raises on any input: text is normalised (NFKC), control characters dropped, the
@@ -44,6 +45,9 @@ FIELD_ALIASES = {
 }
 """Field prefixes a user may type, mapped to the field they mean."""
 
+HAS_CODE = "has:code"
+"""The filter for papers with code, taken out of the text."""
+
 _CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _WORD_RE = re.compile(r"[^\W_]+")
 _TOKEN_RE = re.compile(
@@ -60,7 +64,8 @@ class ParsedQuery:
     ``text`` goes to tantivy's query parser (phrases, ``title:``, boolean operators);
     ``words`` is the same text as plain lowercase words, the fallback when the parser rejects
     ``text``; ``authors``/``categories`` are required (several categories: any of them),
-    ``not_*`` excluded; ``ids`` are arXiv ids the query names, shown first.
+    ``not_*`` excluded; ``ids`` are arXiv ids the query names, shown first; ``has_code``: only
+    papers with code (``has:code``; the database knows which, the index does not).
     """
 
     text: str = ""
@@ -70,11 +75,12 @@ class ParsedQuery:
     categories: tuple[str, ...] = ()
     not_categories: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
+    has_code: bool = False
 
     @property
     def is_empty(self) -> bool:
         """True when there is nothing to search for: no words, filters or ids."""
-        return not (self.words or self.authors or self.categories or self.ids)
+        return not (self.words or self.authors or self.categories or self.ids or self.has_code)
 
     @property
     def has_text(self) -> bool:
@@ -134,6 +140,7 @@ def parse(raw: object) -> ParsedQuery:
         last = text.rfind('"')
         text = text[:last] + " " + text[last + 1 :]
     parts: list[str] = []
+    has_code = False
     found: dict[str, list[str]] = {
         k: [] for k in ("authors", "not_authors", "categories", "not_categories", "ids")
     }
@@ -145,6 +152,9 @@ def parse(raw: object) -> ParsedQuery:
         token = match[0][len(match["neg"]) :]
         if not negated and _looks_like_id(token) and as_arxiv_id(token):
             found["ids"].append(as_arxiv_id(token))
+            continue
+        if not negated and token.lower() == HAS_CODE:
+            has_code = True
             continue
         if match["field"] and field is None:  # an unknown field: its name and value are words
             parts.append(match["neg"] + " ".join(plain_words(match["field"] + " " + value)))
@@ -179,6 +189,7 @@ def parse(raw: object) -> ParsedQuery:
         categories=tuple(dict.fromkeys(found["categories"])),
         not_categories=tuple(dict.fromkeys(found["not_categories"])),
         ids=tuple(dict.fromkeys(found["ids"])),
+        has_code=has_code,
     )
 
 
