@@ -80,6 +80,27 @@ def check_choice(name: str, value: str, choices) -> str:
     return value
 
 
+FLAGS = dict.fromkeys(("1", "true", "yes", "on"), True) | dict.fromkeys(
+    ("0", "false", "no", "off"), False
+)
+"""The words a yes/no parameter may be (``?code=1``, ``has_code=true``); empty means no."""
+
+
+def parse_flag(name: str, value: str) -> bool:
+    """A yes/no parameter: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``
+    (any case; empty: no).
+
+    >>> parse_flag("code", "1"), parse_flag("has_code", "True"), parse_flag("code", "")
+    (True, True, False)
+    """
+    text = value.strip().lower()
+    if text == "":
+        return False
+    if text not in FLAGS:
+        raise BadParameter(name, f"must be true or false (1 or 0), not {value[:40]!r}")
+    return FLAGS[text]
+
+
 def parse_int(name: str, value: str, *, minimum: int, maximum: int) -> int:
     """A whole number between ``minimum`` and ``maximum`` from its text."""
     try:

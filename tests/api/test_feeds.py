@@ -6,6 +6,7 @@ import pytest
 
 from paperfeed.community.votes import set_vote
 from tests.api.conftest import DAY, NEXT_DAY, store
+from tests.rankings.conftest import code
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +15,13 @@ def item_ids(body: dict) -> list[str]:
     return [p["id"] for p in body["items"]]
 
 
-def test_daily_feed_ranked_by_upvotes_with_neighbours(client, papers, alice, bob):
+def test_daily_feed_ranked_by_hot_with_neighbours(client, papers, alice, bob):
     for user in (alice, bob):
         set_vote(user, "2503.00002", True)
     set_vote(alice, "2503.00003", True)
     body = client.get("/api/v1/feeds/daily", {"date": DAY}).json()
-    assert item_ids(body) == ["2503.00002", "2503.00003", "2503.00001"]
-    assert body["feed"] == "daily" and body["period"] == DAY and body["sort"] == "upvotes"
+    assert item_ids(body) == ["2503.00002", "2503.00003", "2503.00001"]  # no signals: by votes
+    assert body["feed"] == "daily" and body["period"] == DAY and body["sort"] == "hot"
     assert (body["total"], body["page"], body["pages"], body["has_next"]) == (3, 1, 1, False)
     assert body["previous_period"] == "1998-09-30" and body["next_period"] == NEXT_DAY
     newest = client.get("/api/v1/feeds/daily", {"date": DAY, "sort": "newest"}).json()
@@ -65,6 +66,10 @@ def test_weekly_monthly_trending(client, papers, alice):
         ("weekly", {"week": "2025-W60"}, "week"),
         ("monthly", {"month": "March"}, "month"),
         ("trending", {"page": -2}, "page"),
+        ("trending", {"sort": "hot"}, "sort"),
+        ("daily", {"has_code": "maybe"}, "has_code"),
+        ("monthly", {"has_code": "2"}, "has_code"),
+        ("trending", {"has_code": "yes please"}, "has_code"),
     ],
 )
 def test_bad_parameters(client, papers, path, query, named):
@@ -98,3 +103,21 @@ def test_feed_queries_do_not_grow_with_the_page(
         client.get("/api/v1/feeds/trending", {"per_page": 100})
     with django_assert_max_num_queries(8):
         client.get("/api/v1/feeds/monthly", {"month": "2025-03", "per_page": 100})
+
+
+def test_has_code_on_the_feeds_and_the_users_lists(client, papers, alice):
+    code("2503.00002", "acme/two")
+    code("2503.00004", "acme/four", 10, 90)
+    daily = client.get("/api/v1/feeds/daily", {"date": DAY, "has_code": "true"}).json()
+    assert item_ids(daily) == ["2503.00002"] and daily["total"] == 1
+    assert item_ids(client.get("/api/v1/feeds/daily", {"date": DAY, "has_code": "false"}).json())
+    week = client.get("/api/v1/feeds/weekly", {"week": "2025-W12", "has_code": "1"}).json()
+    assert sorted(item_ids(week)) == ["2503.00002", "2503.00004"]
+    stars = client.get("/api/v1/feeds/trending", {"sort": "stars", "has_code": "true"}).json()
+    assert stars["sort"] == "stars" and item_ids(stars)[0] == "2503.00004"  # +80 this week
+    set_vote(alice, "2503.00001", True)
+    set_vote(alice, "2503.00002", True)
+    upvoted = client.get("/api/v1/users/alice/upvotes", {"has_code": "true"}).json()
+    assert item_ids(upvoted) == ["2503.00002"]
+    bad = client.get("/api/v1/users/alice/upvotes", {"has_code": "sometimes"})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("has_code:")

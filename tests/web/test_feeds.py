@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from paperfeed.search.sync import sync_indexes
+from tests.rankings.conftest import code
 
 from .conftest import XSS_TITLE, make_user, record, set_upvotes, store, submit
 
@@ -56,7 +57,7 @@ def test_daily_and_category_feeds_take_a_ranking_offered_on_feeds(client, papers
     assert "newest first" in client.get("/feeds/daily.rss?sort=newest").content.decode()
     by_votes = atom_titles(client.get("/feeds/categories/cs.CL.atom?sort=upvotes"))
     assert by_votes == ["Most voted", "Less voted"]
-    for url in ("/feeds/daily.rss?sort=relevance", "/feeds/categories/cs.CL.atom?sort=hot"):
+    for url in ("/feeds/daily.rss?sort=relevance", "/feeds/categories/cs.CL.atom?sort=coldest"):
         assert client.get(url).status_code == 404
 
 
@@ -99,5 +100,20 @@ def test_feed_escapes_markup(client):
 
 
 def test_feed_query_count(client, papers, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    # the day, Hot's per-day bounds, its candidates, the unvoted tail, the papers, their authors
+    with django_assert_max_num_queries(6):
         client.get("/feeds/daily.atom")
+    with django_assert_max_num_queries(5):
+        client.get("/feeds/daily.atom?sort=upvotes")  # a pushdown: one query for the order
+
+
+def test_list_feeds_take_code_1(client, papers):
+    code("2503.00002", "acme/two")
+    assert rss_titles(client.get("/feeds/daily.rss?code=1")) == ["Less voted"]
+    assert "Only papers with code." in client.get("/feeds/daily.rss?code=1").content.decode()
+    assert atom_titles(client.get("/feeds/categories/cs.CL.atom?code=true")) == ["Less voted"]
+    assert atom_titles(client.get("/feeds/trending.atom?code=1")) == ["Less voted"]
+    submit(make_user("carol"), "2503.00001")
+    assert rss_titles(client.get("/feeds/users/carol.rss?code=1")) == []
+    assert rss_titles(client.get("/feeds/users/carol.rss")) == ["Most voted"]
+    assert client.get("/feeds/daily.rss?code=maybe").status_code == 404

@@ -7,6 +7,9 @@ import pytest
 from django.utils import timezone
 
 from paperfeed import rankings
+from paperfeed.papers import lists
+from paperfeed.signals import store as signals_store
+from tests.rankings.conftest import code
 
 from .conftest import XSS_TITLE, comment, make_user, record, set_upvotes, store, submit
 
@@ -167,3 +170,32 @@ def test_week_month_and_trending_pages_query_counts(client, django_assert_max_nu
         with django_assert_max_num_queries(6):
             response = client.get(url)
         assert response.status_code == 200 and len(ids_in(response.content.decode())) >= 8, url
+
+
+def test_has_code_toggle_filters_and_is_kept_by_paging_sort_and_feeds(client, three_days):
+    code("2503.00001", "acme/one")
+    code("2503.00003", "acme/three")
+    html = client.get("/day/2025-03-18").content.decode()
+    assert ids_in(html) == ["2503.00002", "2503.00003", "2503.00001"]
+    assert re.search(r'<a href="\?code=1" title="[^"]*">Has code</a>', html)  # the toggle
+    coded = client.get("/day/2025-03-18?code=1").content.decode()
+    assert ids_in(coded) == ["2503.00003", "2503.00001"] and "2 papers" in coded
+    assert re.search(r'<a href="\?" title="Show every paper" aria-current="true">Has code', coded)
+    assert 'href="?code=1&amp;sort=newest"' in coded  # a sort tab keeps the filter
+    assert 'href="/feeds/daily.rss?code=1"' in coded  # and so do the page's feeds
+    week = client.get("/week/2025-W12?code=1&sort=newest").content.decode()
+    assert ids_in(week) == ["2503.00003", "2503.00001"]
+    assert 'href="/feeds/daily.atom?sort=newest&amp;code=1"' in week
+    bad = client.get("/day/2025-03-18?code=maybe")
+    assert bad.status_code == 400 and "code: must be true or false" in bad.content.decode()
+
+
+def test_has_code_pages_keep_the_filter_across_pages(client):
+    store(*(record(D1, arxiv_id=f"2503.{n:05d}") for n in range(1, 54)))
+    links = {f"2503.{n:05d}": [("github", f"acme/r{n}")] for n in range(1, 53)}
+    signals_store.link_repositories(links, "arxiv")  # 52 with code, one without
+    assert lists.day_feed(D1, has_code=True).total == 52
+    first = client.get("/day/2025-03-18?code=1").content.decode()
+    assert "52 papers" in first and 'href="?code=1&amp;page=2"' in first
+    second = client.get("/day/2025-03-18?code=1&page=2").content.decode()
+    assert len(ids_in(second)) == 2 and 'href="?code=1&amp;page=1"' in second

@@ -1,6 +1,8 @@
 """Native feed endpoints: a day, an ISO week, a month, trending — with pagination metadata.
 
-``sort`` is a ranking the registry offers on the API (:mod:`paperfeed.rankings`).
+``sort`` is a ranking the registry offers on the API (:mod:`paperfeed.rankings`; default: the
+lists' :data:`~paperfeed.papers.lists.DEFAULT_SORT`, Hot), trending's ``trending`` or ``stars``;
+``has_code=true`` keeps the papers with code.
 """
 
 from __future__ import annotations
@@ -32,11 +34,25 @@ def _sort(sort: str) -> str:
     return params.check_choice("sort", sort, rankings.offered("api"))
 
 
-def _sort_param(default: str):
+def _sort_param(default: str, choices: tuple[str, ...] | None = None):
     """The ``sort`` query parameter: a string :func:`_sort` checks (a 400 naming it), its
-    choices (the rankings offered on the API) said in the OpenAPI document."""
-    names = ", ".join(rankings.offered("api"))
-    return Query(default, description=f"A ranking: {names} (docs/rankings.md).")
+    choices (default: the rankings offered on the API) said in the OpenAPI document."""
+    names = ", ".join(choices or rankings.offered("api"))
+    return Query(default, description=f"A ranking: {names} (docs/rankings.md, /ranking).")
+
+
+def has_code_param():
+    """The ``has_code`` query parameter: text that :func:`paperfeed.params.parse_flag` reads (a
+    400 naming it for anything but true/false/1/0/yes/no/on/off)."""
+    return Query(
+        None,
+        description="true: only papers with code (a repository or a Hugging Face artifact); "
+        "false or absent: every paper.",
+    )
+
+
+def _has_code(value: str | None) -> bool:
+    return params.parse_flag("has_code", value or "")
 
 
 def _feed(
@@ -70,18 +86,20 @@ def _week_name(day: dt.date | None) -> str | None:
 def daily(
     request: HttpRequest,
     date: str | None = None,
-    sort: str = _sort_param("upvotes"),
+    sort: str = _sort_param(lists.DEFAULT_SORT),
     page: int = 1,
     per_page: int | None = None,
+    has_code: str | None = has_code_param(),
 ):
     """The papers whose feed day is ``date`` (default: the latest full day, papers/days.py)."""
     sort = _sort(sort)
     page, per_page = _paging(page, per_page)
+    code = _has_code(has_code)
     day = params.parse_day("date", date) if date else days.latest_full_day()
     if day is None:
         return _feed(request, "daily", lists.PaperPage([], 0, page, per_page, False), None, sort)
     result = lists.day_feed(
-        day, sort=sort, page=page, per_page=per_page, user=optional_user(request)
+        day, sort=sort, page=page, per_page=per_page, user=optional_user(request), has_code=code
     )
     before, after = lists.neighbours(day, day)
     return _feed(request, "daily", result, day.isoformat(), sort, _iso(before), _iso(after))
@@ -91,20 +109,28 @@ def daily(
 def weekly(
     request: HttpRequest,
     week: str | None = None,
-    sort: str = _sort_param("upvotes"),
+    sort: str = _sort_param(lists.DEFAULT_SORT),
     page: int = 1,
     per_page: int | None = None,
+    has_code: str | None = has_code_param(),
 ):
     """``week`` as YYYY-Www (default: the week of the latest day with papers)."""
     sort = _sort(sort)
     page, per_page = _paging(page, per_page)
+    code = _has_code(has_code)
     if week:
         year, number = params.parse_iso_week("week", week)
     else:
         latest = lists.latest_day() or dt.date.today()
         year, number, _ = latest.isocalendar()
     result = lists.week_feed(
-        year, number, sort=sort, page=page, per_page=per_page, user=optional_user(request)
+        year,
+        number,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        user=optional_user(request),
+        has_code=code,
     )
     start, end = lists.week_bounds(year, number)
     before, after = lists.neighbours(start, end)
@@ -123,20 +149,28 @@ def weekly(
 def monthly(
     request: HttpRequest,
     month: str | None = None,
-    sort: str = _sort_param("upvotes"),
+    sort: str = _sort_param(lists.DEFAULT_SORT),
     page: int = 1,
     per_page: int | None = None,
+    has_code: str | None = has_code_param(),
 ):
     """``month`` as YYYY-MM (default: the month of the latest day with papers)."""
     sort = _sort(sort)
     page, per_page = _paging(page, per_page)
+    code = _has_code(has_code)
     if month:
         year, number = params.parse_month("month", month)
     else:
         latest = lists.latest_day() or dt.date.today()
         year, number = latest.year, latest.month
     result = lists.month_feed(
-        year, number, sort=sort, page=page, per_page=per_page, user=optional_user(request)
+        year,
+        number,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        user=optional_user(request),
+        has_code=code,
     )
     start, end = lists.month_bounds(year, number)
     before, after = lists.neighbours(start, end)
@@ -152,8 +186,23 @@ def monthly(
 
 
 @router.get("/feeds/trending", response={200: FeedPageOut, **ERRORS}, summary="Trending papers")
-def trending(request: HttpRequest, page: int = 1, per_page: int | None = None):
-    """Recent papers ranked by upvotes decayed with age (see the About page for the formula)."""
+def trending(
+    request: HttpRequest,
+    sort: str = _sort_param("trending", lists.TRENDING_SORTS),
+    page: int = 1,
+    per_page: int | None = None,
+    has_code: str | None = has_code_param(),
+):
+    """Recent papers ranked by upvotes decayed with age (see the About page for the formula),
+    or with ``sort=stars`` by the GitHub stars their code gained this week, as Hugging Face's
+    trending page."""
+    sort = params.check_choice("sort", sort, lists.TRENDING_SORTS)
     page, per_page = _paging(page, per_page)
-    result = lists.trending(page=page, per_page=per_page, user=optional_user(request))
-    return _feed(request, "trending", result, None, "trending")
+    result = lists.trending(
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        user=optional_user(request),
+        has_code=_has_code(has_code),
+    )
+    return _feed(request, "trending", result, None, sort)

@@ -2,7 +2,10 @@
 
 Each feed calls the same list function as its page (:mod:`paperfeed.papers.lists`); titles and
 abstracts go out as plain text, which the syndication framework escapes. The daily and category
-feeds take ``?sort=`` among the rankings the registry offers on feeds (:mod:`paperfeed.rankings`).
+feeds take ``?sort=`` among the rankings the registry offers on feeds (:mod:`paperfeed.rankings`;
+the daily feed's default is the lists' :data:`~paperfeed.papers.lists.DEFAULT_SORT`), the
+trending feed ``?sort=stars``, and every list feed ``?code=1`` (only papers with code), as their
+pages do. A bad parameter is a 404 naming it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from paperfeed import rankings
+from paperfeed import params, rankings
 from paperfeed.papers import days, lists
 from paperfeed.search import SORTS, IndexMissing, papers_for, search
 
@@ -60,61 +63,97 @@ class PaperFeed(Feed):
         return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC) if day else None
 
 
-def feed_ranking(request, default: str) -> rankings.Ranking:
-    """The ranking ``?sort=`` names among those offered on feeds (404 naming the choices)."""
+def feed_ranking(request, default: str, choices: tuple[str, ...] | None = None) -> rankings.Ranking:
+    """The ranking ``?sort=`` names among ``choices`` (default: those offered on feeds); a 404
+    naming the choices."""
+    name = request.GET.get("sort") or default
     try:
-        return rankings.get(request.GET.get("sort") or default, surface="feeds")
-    except rankings.UnknownRanking as exc:
+        if choices is not None:
+            return rankings.get(params.check_choice("sort", name, choices))
+        return rankings.get(name, surface="feeds")
+    except (rankings.UnknownRanking, params.BadParameter) as exc:
         raise Http404(str(exc)) from None
+
+
+def feed_has_code(request) -> bool:
+    """``?code=1``: only papers with code (a 404 naming a bad value)."""
+    try:
+        return params.parse_flag("code", request.GET.get("code", ""))
+    except params.BadParameter as exc:
+        raise Http404(str(exc)) from None
+
+
+def _with_code(text: str, has_code: bool) -> str:
+    return f"{text} Only papers with code." if has_code else text
 
 
 class DailyFeed(PaperFeed):
     title = "paperfeed: daily papers"
 
     def get_object(self, request):
-        return feed_ranking(request, "upvotes")
+        return feed_ranking(request, lists.DEFAULT_SORT), feed_has_code(request)
 
-    def description(self, ranking) -> str:
-        return f"The latest full day's papers, {ranking.label.lower()} first."
+    def description(self, obj) -> str:
+        ranking, has_code = obj
+        return _with_code(f"The latest full day's papers, {ranking.label.lower()} first.", has_code)
 
     def link(self) -> str:
         return reverse("home")
 
-    def items(self, ranking):
+    def items(self, obj):
+        ranking, has_code = obj
         day = days.latest_full_day(timezone.now().date())
-        return lists.day_feed(day, sort=ranking.name, per_page=ITEMS).items if day else []
+        if day is None:
+            return []
+        return lists.day_feed(day, sort=ranking.name, per_page=ITEMS, has_code=has_code).items
 
 
 class TrendingFeed(PaperFeed):
+    """Recent papers by decayed upvotes, or (``?sort=stars``) by GitHub stars gained this week."""
+
     title = "paperfeed: trending papers"
-    description = "Papers ranked by upvotes with Hacker-News-style time decay (see /about)."
+
+    def get_object(self, request):
+        return feed_ranking(request, "trending", lists.TRENDING_SORTS), feed_has_code(request)
+
+    def description(self, obj) -> str:
+        ranking, has_code = obj
+        if ranking.name == "stars":
+            text = "Recent papers by the GitHub stars their code gained this week (see /ranking)."
+        else:
+            text = "Papers ranked by upvotes with Hacker-News-style time decay (see /about)."
+        return _with_code(text, has_code)
 
     def link(self) -> str:
         return reverse("trending")
 
-    def items(self):
-        return lists.trending(per_page=ITEMS).items
+    def items(self, obj):
+        ranking, has_code = obj
+        return lists.trending(sort=ranking.name, per_page=ITEMS, has_code=has_code).items
 
 
 class CategoryFeed(PaperFeed):
     def get_object(self, request, category: str):
-        return category, feed_ranking(request, "newest")
+        return category, feed_ranking(request, "newest"), feed_has_code(request)
 
     def title(self, obj) -> str:
         return f"paperfeed: papers in {obj[0]}"
 
     def description(self, obj) -> str:
-        category, ranking = obj
+        category, ranking, has_code = obj
         if ranking.name == "newest":
-            return f"The newest papers listed in {category}."
-        return f"Papers listed in {category}, {ranking.label.lower()} first."
+            return _with_code(f"The newest papers listed in {category}.", has_code)
+        return _with_code(f"Papers listed in {category}, {ranking.label.lower()} first.", has_code)
 
     def link(self, obj) -> str:
         return reverse("category", args=[obj[0]])
 
     def items(self, obj):
-        category, ranking = obj
-        return lists.category_papers(category, sort=ranking.name, per_page=ITEMS).items
+        category, ranking, has_code = obj
+        found = lists.category_papers(
+            category, sort=ranking.name, per_page=ITEMS, has_code=has_code
+        )
+        return found.items
 
 
 class SearchFeed(PaperFeed):
@@ -153,16 +192,21 @@ class SearchFeed(PaperFeed):
 class UserFeed(PaperFeed):
     def get_object(self, request, username: str):
         model = get_user_model()
-        return get_object_or_404(model, **{model.USERNAME_FIELD: username, "is_active": True})
+        owner = get_object_or_404(model, **{model.USERNAME_FIELD: username, "is_active": True})
+        return owner, feed_has_code(request)
 
-    def title(self, owner) -> str:
-        return f"paperfeed: papers submitted by {owner.get_username()}"
+    def title(self, obj) -> str:
+        return f"paperfeed: papers submitted by {obj[0].get_username()}"
 
-    def description(self, owner) -> str:
-        return f"Papers {owner.get_username()} submitted to paperfeed, latest first."
+    def description(self, obj) -> str:
+        owner, has_code = obj
+        return _with_code(
+            f"Papers {owner.get_username()} submitted to paperfeed, latest first.", has_code
+        )
 
-    def link(self, owner) -> str:
-        return reverse("user", args=[owner.get_username()])
+    def link(self, obj) -> str:
+        return reverse("user", args=[obj[0].get_username()])
 
-    def items(self, owner):
-        return lists.submitted_by(owner, per_page=ITEMS).items
+    def items(self, obj):
+        owner, has_code = obj
+        return lists.submitted_by(owner, per_page=ITEMS, has_code=has_code).items

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from paperfeed import params
 from paperfeed.params import BadParameter
 
-__all__ = ["BadParameter", "bad_request", "choice_param", "date_param", "int_param"]
+__all__ = ["BadParameter", "bad_request", "choice_param", "date_param", "flag_param", "int_param"]
 
 
 def bad_request(request, message: str):
@@ -36,3 +36,8 @@ def choice_param(request, name: str, choices, default: str) -> str:
 def date_param(request, name: str) -> dt.date | None:
     raw = request.GET.get(name, "").strip()
     return params.parse_date(name, raw) if raw else None
+
+
+def flag_param(request, name: str) -> bool:
+    """A yes/no parameter (``?code=1``); absent: no."""
+    return params.parse_flag(name, request.GET.get(name, ""))

@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic import RedirectView
 
 from paperfeed.web import converters, feeds, paper, search_page, views
 
@@ -17,6 +18,13 @@ urlpatterns = [
     path("categories/<str:category>", views.category, name="category"),
     path("users/<str:username>", views.user_page, name="user"),
     path("about", views.about, name="about"),
+    path("ranking", views.ranking, name="ranking"),
+    # Hugging Face's address of its trending page (?sort=stars included) leads to ours
+    path(
+        "papers/trending",
+        RedirectView.as_view(pattern_name="trending", query_string=True),
+        name="papers-trending",
+    ),
     path("papers/<path:arxiv_id>", paper.paper, name="paper"),
     *[
         route

@@ -1,13 +1,15 @@
-"""The list pages: daily feed, week, month, trending, author, category, user, and About.
+"""The list pages: daily feed, week, month, trending, author, category, user; About and Ranking.
 
 Views only read request parameters, call :mod:`paperfeed.papers.lists` and render; the sorts
 offered, their labels and help come from the rankings registry (:mod:`paperfeed.rankings`).
-Nothing here changes state (all GET).
+Every list takes ``?code=1`` (only papers with code), kept by the paging and sort links, and
+offered as a toggle beside the sort tabs. Nothing here changes state (all GET).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
@@ -18,23 +20,36 @@ from django.utils import timezone
 from paperfeed import rankings
 from paperfeed.papers import days, lists
 from paperfeed.papers.models import Author
-from paperfeed.rankings import gravity
-from paperfeed.web.params import BadParameter, bad_request, choice_param, int_param
+from paperfeed.rankings import gravity, hot
+from paperfeed.web.params import BadParameter, bad_request, choice_param, flag_param, int_param
 
 
-def _alternate(name: str, title: str, **kwargs) -> list[dict]:
+def _alternate(name: str, title: str, query: dict | None = None, **kwargs) -> list[dict]:
+    """The page's Atom and RSS feeds, with ``query`` (the page's sort, ``code=1``) as theirs."""
+    tail = "?" + urlencode(query) if query else ""
     return [
         {
             "type": "application/atom+xml",
             "title": f"{title} (Atom)",
-            "href": reverse(f"{name}-atom", kwargs=kwargs),
+            "href": reverse(f"{name}-atom", kwargs=kwargs) + tail,
         },
         {
             "type": "application/rss+xml",
             "title": f"{title} (RSS)",
-            "href": reverse(f"{name}-rss", kwargs=kwargs),
+            "href": reverse(f"{name}-rss", kwargs=kwargs) + tail,
         },
     ]
+
+
+def _feed_query(sort: str, default_sort: str, has_code: bool) -> dict:
+    """What a page's feeds need to list what the page lists: its sort (when not the feed's
+    default, and offered on feeds) and the has-code filter."""
+    query = {}
+    if sort != default_sort and sort in rankings.offered("feeds"):
+        query["sort"] = sort
+    if has_code:
+        query["code"] = "1"
+    return query
 
 
 def _tabs(sorts: tuple[str, ...], current: str) -> list[dict]:
@@ -46,18 +61,32 @@ def _tabs(sorts: tuple[str, ...], current: str) -> list[dict]:
 
 
 def _list_page(
-    request, template: str, fetch, *, default_sort: str = "upvotes", sorts=None, **context
+    request,
+    template: str,
+    fetch,
+    *,
+    default_sort: str = lists.DEFAULT_SORT,
+    sorts=None,
+    feeds: tuple | None = None,
+    **context,
 ):
-    """Parse sort/page, call ``fetch(sort=, page=, user=)`` and render ``template``; ``sorts``
-    defaults to the rankings the registry offers on the pages."""
+    """Parse sort/page/code, call ``fetch(sort=, page=, user=, has_code=)`` and render
+    ``template``; ``sorts`` defaults to the rankings the registry offers on the pages. ``feeds``:
+    ``(url name, title, url kwargs)`` of the page's Atom/RSS twins, which get its sort and
+    filter."""
     sorts = sorts or rankings.offered("pages")
     try:
         sort = choice_param(request, "sort", sorts, default_sort)
         page_number = int_param(request, "page", 1)
-        page = fetch(sort=sort, page=page_number, user=request.user)
+        has_code = flag_param(request, "code")
+        page = fetch(sort=sort, page=page_number, user=request.user, has_code=has_code)
     except (BadParameter, lists.ListError) as exc:
         return bad_request(request, str(exc))
     tabs = _tabs(sorts, sort)
+    if feeds:
+        name, title, kwargs = feeds
+        query = _feed_query(sort, default_sort, has_code)
+        context["alternates"] = _alternate(name, title, query, **kwargs)
     return render(
         request,
         template,
@@ -67,6 +96,7 @@ def _list_page(
             "sort": sort,
             "tabs": tabs,
             "default_sort": default_sort,
+            "has_code": has_code,
             **context,
         },
     )
@@ -112,7 +142,7 @@ def _show_day(request, day: dt.date, *, note: str = "", is_home: bool = False):
         is_home=is_home,
         week_url=reverse("week", args=[(year, week)]),
         month_url=reverse("month", args=[(day.year, day.month)]),
-        alternates=_alternate("feed-daily", "Daily papers"),
+        feeds=("feed-daily", "Daily papers", {}),
         **nav,
     )
 
@@ -163,7 +193,7 @@ def week(request, week: tuple[int, int]):
         day=start,
         month_url=reverse("month", args=[(start.year, start.month)]),
         day_url=reverse("day", args=[start]),
-        alternates=_alternate("feed-daily", "Daily papers"),
+        feeds=("feed-daily", "Daily papers", {}),
         **nav,
     )
 
@@ -190,24 +220,25 @@ def month(request, month: tuple[int, int]):
         day=start,
         day_url=reverse("day", args=[start]),
         week_url=reverse("week", args=[_iso_week(start)]),
-        alternates=_alternate("feed-daily", "Daily papers"),
+        feeds=("feed-daily", "Daily papers", {}),
         **nav,
     )
 
 
 def trending(request):
+    """Recent papers by decayed upvotes, or (``?sort=stars``) by GitHub stars gained this week."""
     return _list_page(
         request,
         "web/feed.html",
-        lambda sort, **kw: lists.trending(**kw),
-        sorts=("trending",),
+        lambda **kw: lists.trending(**kw),
+        sorts=lists.TRENDING_SORTS,
         default_sort="trending",
         title="Trending papers",
         heading="Trending",
         period="trending",
         gravity=gravity.GRAVITY,
         window_days=gravity.WINDOW_DAYS,
-        alternates=_alternate("feed-trending", "Trending papers"),
+        feeds=("feed-trending", "Trending papers", {}),
     )
 
 
@@ -236,7 +267,7 @@ def category(request, category: str):
         title=f"Papers in {category}",
         heading=category,
         subheading="Category",
-        alternates=_alternate("feed-category", f"Papers in {category}", category=category),
+        feeds=("feed-category", f"Papers in {category}", {"category": category}),
     )
 
 
@@ -256,8 +287,10 @@ def user_page(request, username: str):
         title=f"{owner.get_username()} on paperfeed",
         owner=owner,
         tab=tab,
-        alternates=_alternate(
-            "feed-user", f"Submitted by {owner.get_username()}", username=owner.get_username()
+        feeds=(
+            "feed-user",
+            f"Submitted by {owner.get_username()}",
+            {"username": owner.get_username()},
         ),
     )
 
@@ -276,5 +309,67 @@ def about(request):
                 for votes, age in ((10, 0), (10, 24), (50, 24), (50, 72), (100, 7 * 24))
             ],
             "rankings": [rankings.get(name) for name in rankings.offered("pages")],
+        },
+    )
+
+
+HOT_EXAMPLES = (
+    ("A paper 5 members upvoted here", {"upvotes": 5}),
+    ("85 upvotes on Hugging Face", {"hf_upvotes": 85}),
+    ("Its code gained 1,000 GitHub stars this week", {"stars_gained": 1000}),
+    ("120 citations", {"citations": 120}),
+    ("2 here, 40 on HF, +300 stars", {"upvotes": 2, "hf_upvotes": 40, "stars_gained": 300}),
+)
+"""Papers the /ranking page scores with the weights in use (signal values as a Row has them)."""
+HOT_AGES = (12, 7 * 24)
+"""The ages (hours) the examples are scored at: in a day's list, and a week later."""
+
+
+def _hot_examples(weights: hot.Weights) -> list[dict]:
+    rows = []
+    for label, signals in HOT_EXAMPLES:
+        values = {"upvotes": 0, "hf_upvotes": None, "stars_gained": None, "citations": None}
+        values.update(signals)
+        points = hot.points(**values, weights=weights)
+        scores = [hot.score(**values, age_hours=age, weights=weights) for age in HOT_AGES]
+        rows.append(
+            {"label": label, "points": f"{points:.1f}", "scores": [f"{s:.4f}" for s in scores]}
+        )
+    return rows
+
+
+def ranking(request):
+    """/ranking: every order paperfeed offers, the Hot formula with the weights in use and where
+    each signal comes from, all read from the registry and the settings (nothing hand-copied)."""
+    weights = hot.current()
+    return render(
+        request,
+        "web/ranking.html",
+        {
+            "title": "How papers are ranked",
+            "rankings": [
+                {
+                    "ranking": r,
+                    "surfaces": [
+                        (s, rankings.SURFACES[s]) for s in rankings.SURFACES if s in r.where
+                    ],
+                    "inputs": [name for name in r.inputs if name in rankings.INPUTS],
+                }
+                for r in rankings.all_rankings()
+            ],
+            "inputs": [
+                {"name": name, "meaning": meaning, "origin": rankings.ORIGINS[name]}
+                for name, meaning in rankings.INPUTS.items()
+            ],
+            "default": rankings.get(lists.DEFAULT_SORT),
+            "weights": weights,
+            "gravity": gravity.GRAVITY,
+            "offset_hours": gravity.OFFSET_HOURS,
+            "window_days": gravity.WINDOW_DAYS,
+            "hot_ages": HOT_AGES,
+            "hot_examples": _hot_examples(weights),
+            "stale_days": days.STALE_DAYS,
+            "recent_days": days.RECENT_DAYS,
+            "near_empty": days.NEAR_EMPTY,
         },
     )
