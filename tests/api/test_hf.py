@@ -54,7 +54,8 @@ def test_daily_papers_of_a_date_in_hf_shape(client, papers, alice):
     assert all(set(a) == {"_id", "name", "hidden"} for a in paper["authors"])
     assert paper["upvotes"] == 1 and paper["discussionId"] == "2503.00001"
     assert paper["publishedAt"] == "2025-03-14T00:00:00.000Z"  # v1 date
-    assert entry["publishedAt"] == f"{DAY}T00:00:00.000Z"  # the day it entered the feed
+    assert entry["publishedAt"] == paper["publishedAt"]  # arXiv v1, as on HF (not the list day)
+    assert paper["submittedOnDailyAt"] == f"{DAY}T00:00:00.000Z"  # the day it entered the feed
     assert entry["submittedBy"] is None and entry["isAuthorParticipating"] is False
     submitted = next(e for e in body if e["paper"]["id"] == "2503.00003")
     assert submitted["submittedBy"]["user"] == submitted["submittedBy"]["name"] == "alice"

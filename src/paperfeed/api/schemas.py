@@ -92,7 +92,10 @@ class HfDailyEntry(HfSignals):
     """One item of ``GET /api/daily_papers`` and ``GET /api/papers/search``."""
 
     paper: HfPaper
-    publishedAt: str = Field(description="When the paper entered the daily feed.")
+    publishedAt: str = Field(
+        description="Date of the first arXiv version, as paper.publishedAt (HF: the same time "
+        "minus 4 hours). The day it was on the list is paper.submittedOnDailyAt."
+    )
     title: str
     summary: str
     thumbnail: str = Field(description="Always empty: paperfeed makes no thumbnails.")

@@ -135,7 +135,8 @@ def hf_entry(paper: Paper) -> dict:
     """One item of HF's ``/api/daily_papers`` (and ``/api/papers/search``) list."""
     return {
         "paper": hf_paper(paper),
-        "publishedAt": hf_time(entered_feed_at(paper)),
+        # HF's entry publishedAt is the arXiv v1 time (shifted by 4 h), not the list day
+        "publishedAt": hf_time(paper.published or paper.day),
         "title": paper.title,
         "summary": paper.abstract,
         "thumbnail": "",
