@@ -32,8 +32,9 @@ def _ranking(**changes) -> rankings.Ranking:
 
 
 def test_every_registered_ranking_is_consistent():
-    assert [r.name for r in rankings.all_rankings()][:4] == [
+    assert [r.name for r in rankings.all_rankings()][:5] == [
         "relevance",
+        "hot",
         "upvotes",
         "newest",
         "trending",
@@ -112,7 +113,7 @@ def test_require_checks_names_kept_elsewhere():
 
 
 def test_the_surfaces_offer_todays_sorts():
-    assert rankings.offered("pages")[:3] == ("upvotes", "newest", "trending")
+    assert rankings.offered("pages")[:4] == ("hot", "upvotes", "newest", "trending")  # the default first
     assert set(rankings.offered("search")) == {"relevance", "newest", "upvotes"}
     assert rankings.offered("digests") == ("trending",)
 

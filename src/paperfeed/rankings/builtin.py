@@ -32,6 +32,59 @@ def relevance(row: Row, now: dt.datetime) -> float:
 
 
 @ranking(
+    "hot",
+    label="Hot",
+    help="Upvotes here and on Hugging Face, GitHub stars gained this week and citations, "
+    "blended and decayed by age: what people are reading now first.",
+    inputs=("upvotes", "hf_upvotes", "stars_gained", "citations", "feed_day"),
+    where=LISTS,
+    tie=NEWER_DAY_FIRST,
+    zero_unless=("upvotes", "hf_upvotes", "stars_gained", "citations"),
+    monotone=True,
+)
+def hot(row: Row, now: dt.datetime) -> float:
+    """:func:`hot_formula.score` (the blend, decayed like trending) with the weights in use;
+    papers without any signal score 0 and keep the lists' usual order.
+
+    The age counts from the start of the paper's feed day, also for a submitted paper (which
+    joins the daily list being collected): in one day's list every paper has the same age, so
+    the points alone decide, as on Hugging Face's daily page.
+
+    >>> now = dt.datetime(2025, 6, 10, 12, tzinfo=dt.UTC)
+    >>> round(hot(Row("a", upvotes=1, hf_upvotes=7, feed_day=now.date()), now), 4)  # 10 / 14 ** 1.8
+    0.0865
+    """
+    age = gravity.age_hours(day_start(row.feed_day), now)
+    weights = hot_formula.current()
+    return hot_formula.score(
+        row.upvotes, row.hf_upvotes, row.stars_gained, row.citations, age, weights
+    )
+
+
+STAR_SPAN = 2**26
+"""Star counts and weekly gains are taken to be below 2**26 (67 million) in size; GitHub's
+most-starred repository has under half a million. That bound makes :func:`stars_score` exact."""
+
+
+def stars_score(gained: int | None, stars: int | None) -> float:
+    """One float that orders as ``(gain known, gain, stars known, stars)``, higher first: the
+    order the ``stars`` ranking's pushdown gives in SQL (the gain NULLS LAST, then the stars
+    NULLS LAST). Exact for values within :data:`STAR_SPAN` (at most ``2**52``).
+
+    >>> keys = [(None, None), (None, 0), (None, 9000), (-3, 40), (0, 5), (0, 6), (1, 0)]
+    >>> scores = [stars_score(g, s) for g, s in keys]
+    >>> scores == sorted(set(scores)), scores[0]
+    (True, 0.0)
+    """
+    half = STAR_SPAN // 2
+    total = 0 if stars is None else 1 + min(max(stars, 0), STAR_SPAN - 2)
+    if gained is None:
+        return float(total)
+    gain = min(max(gained, -half), half - 1) + half  # 0 .. STAR_SPAN - 1
+    return float((1 + gain) * STAR_SPAN + total)
+
+
+@ranking(
     "upvotes",
     label="Most upvoted",
     help="Most upvoted first; equal votes: the newer feed day first.",
@@ -94,59 +147,6 @@ def discussed(row: Row, now: dt.datetime) -> float:
     0.0259
     """
     return gravity.score(row.comments, gravity.age_hours(entered_at(row), now))
-
-
-@ranking(
-    "hot",
-    label="Hot",
-    help="Upvotes here and on Hugging Face, GitHub stars gained this week and citations, "
-    "blended and decayed by age: what people are reading now first.",
-    inputs=("upvotes", "hf_upvotes", "stars_gained", "citations", "feed_day"),
-    where=LISTS,
-    tie=NEWER_DAY_FIRST,
-    zero_unless=("upvotes", "hf_upvotes", "stars_gained", "citations"),
-    monotone=True,
-)
-def hot(row: Row, now: dt.datetime) -> float:
-    """:func:`hot_formula.score` (the blend, decayed like trending) with the weights in use;
-    papers without any signal score 0 and keep the lists' usual order.
-
-    The age counts from the start of the paper's feed day, also for a submitted paper (which
-    joins the daily list being collected): in one day's list every paper has the same age, so
-    the points alone decide, as on Hugging Face's daily page.
-
-    >>> now = dt.datetime(2025, 6, 10, 12, tzinfo=dt.UTC)
-    >>> round(hot(Row("a", upvotes=1, hf_upvotes=7, feed_day=now.date()), now), 4)  # 10 / 14 ** 1.8
-    0.0865
-    """
-    age = gravity.age_hours(day_start(row.feed_day), now)
-    weights = hot_formula.current()
-    return hot_formula.score(
-        row.upvotes, row.hf_upvotes, row.stars_gained, row.citations, age, weights
-    )
-
-
-STAR_SPAN = 2**26
-"""Star counts and weekly gains are taken to be below 2**26 (67 million) in size; GitHub's
-most-starred repository has under half a million. That bound makes :func:`stars_score` exact."""
-
-
-def stars_score(gained: int | None, stars: int | None) -> float:
-    """One float that orders as ``(gain known, gain, stars known, stars)``, higher first: the
-    order the ``stars`` ranking's pushdown gives in SQL (the gain NULLS LAST, then the stars
-    NULLS LAST). Exact for values within :data:`STAR_SPAN` (at most ``2**52``).
-
-    >>> keys = [(None, None), (None, 0), (None, 9000), (-3, 40), (0, 5), (0, 6), (1, 0)]
-    >>> scores = [stars_score(g, s) for g, s in keys]
-    >>> scores == sorted(set(scores)), scores[0]
-    (True, 0.0)
-    """
-    half = STAR_SPAN // 2
-    total = 0 if stars is None else 1 + min(max(stars, 0), STAR_SPAN - 2)
-    if gained is None:
-        return float(total)
-    gain = min(max(gained, -half), half - 1) + half  # 0 .. STAR_SPAN - 1
-    return float((1 + gain) * STAR_SPAN + total)
 
 
 @ranking(
