@@ -66,7 +66,7 @@ def test_weekly_monthly_trending(client, papers, alice):
         ("weekly", {"week": "2025-W60"}, "week"),
         ("monthly", {"month": "March"}, "month"),
         ("trending", {"page": -2}, "page"),
-        ("trending", {"sort": "hot"}, "sort"),
+        ("trending", {"sort": "newest"}, "sort"),
         ("daily", {"has_code": "maybe"}, "has_code"),
         ("monthly", {"has_code": "2"}, "has_code"),
         ("trending", {"has_code": "yes please"}, "has_code"),

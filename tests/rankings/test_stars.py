@@ -70,5 +70,5 @@ def test_trending_by_stars_on_the_page_the_api_and_rss(client):
     rss = client.get("/feeds/trending.rss?sort=stars").content.decode()
     assert re.findall(r"<title>Paper (\d)</title>", rss) == ["2", "1", "3"]
     assert "stars their code gained" in rss
-    assert client.get("/trending?sort=hot").status_code == 400
+    assert client.get("/trending?sort=newest").status_code == 400
     assert client.get("/feeds/trending.rss?sort=newest").status_code == 404

@@ -188,12 +188,13 @@ def monthly(
 @router.get("/feeds/trending", response={200: FeedPageOut, **ERRORS}, summary="Trending papers")
 def trending(
     request: HttpRequest,
-    sort: str = _sort_param("trending", lists.TRENDING_SORTS),
+    sort: str = _sort_param(lists.TRENDING_SORTS[0], lists.TRENDING_SORTS),
     page: int = 1,
     per_page: int | None = None,
     has_code: str | None = has_code_param(),
 ):
-    """Recent papers ranked by upvotes decayed with age (see the About page for the formula),
+    """Recent papers ranked by Hot (upvotes here and on Hugging Face, stars gained, citations,
+    decayed with age: see /ranking), with ``sort=trending`` by local upvotes decayed with age,
     or with ``sort=stars`` by the GitHub stars their code gained this week, as Hugging Face's
     trending page."""
     sort = params.check_choice("sort", sort, lists.TRENDING_SORTS)

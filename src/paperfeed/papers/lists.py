@@ -41,7 +41,9 @@ DEFAULT_SORT = "hot"
 """The order of the day, week and month lists (pages, API feeds, RSS) when none is asked for:
 the blend of local upvotes and what other services say, so that a fresh install with signals
 but no votes of its own still has a meaningful daily page (docs/rankings.md)."""
-TRENDING_SORTS = ("trending", "stars")
+TRENDING_SORTS = ("hot", "trending", "stars")
+"""The orders of the trending list; the first is its default (Hot: every signal, not only
+local votes, so a new install's trending is not a tie of papers at 0)."""
 """The orders of the trending list: decayed upvotes, or GitHub stars gained this week (as
 Hugging Face's trending page)."""
 
@@ -276,7 +278,7 @@ def neighbours(start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | 
 def trending(
     now: dt.datetime | None = None,
     *,
-    sort: str = "trending",
+    sort: str = TRENDING_SORTS[0],
     page: int = 1,
     per_page: int = 50,
     user=None,

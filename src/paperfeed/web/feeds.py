@@ -109,17 +109,25 @@ class DailyFeed(PaperFeed):
 
 
 class TrendingFeed(PaperFeed):
-    """Recent papers by decayed upvotes, or (``?sort=stars``) by GitHub stars gained this week."""
+    """Recent papers by Hot, by decayed upvotes (``?sort=trending``) or by GitHub stars gained
+    this week (``?sort=stars``)."""
 
     title = "paperfeed: trending papers"
 
     def get_object(self, request):
-        return feed_ranking(request, "trending", lists.TRENDING_SORTS), feed_has_code(request)
+        return feed_ranking(request, lists.TRENDING_SORTS[0], lists.TRENDING_SORTS), feed_has_code(
+            request
+        )
 
     def description(self, obj) -> str:
         ranking, has_code = obj
         if ranking.name == "stars":
             text = "Recent papers by the GitHub stars their code gained this week (see /ranking)."
+        elif ranking.name == "hot":
+            text = (
+                "Recent papers by upvotes here and on Hugging Face, stars gained and citations, "
+                "decayed by age (see /ranking)."
+            )
         else:
             text = "Papers ranked by upvotes with Hacker-News-style time decay (see /about)."
         return _with_code(text, has_code)

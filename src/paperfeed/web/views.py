@@ -226,13 +226,14 @@ def month(request, month: tuple[int, int]):
 
 
 def trending(request):
-    """Recent papers by decayed upvotes, or (``?sort=stars``) by GitHub stars gained this week."""
+    """Recent papers by Hot (every signal, decayed by age), by decayed local upvotes
+    (``?sort=trending``) or by GitHub stars gained this week (``?sort=stars``)."""
     return _list_page(
         request,
         "web/feed.html",
         lambda **kw: lists.trending(**kw),
         sorts=lists.TRENDING_SORTS,
-        default_sort="trending",
+        default_sort=lists.TRENDING_SORTS[0],
         title="Trending papers",
         heading="Trending",
         period="trending",
