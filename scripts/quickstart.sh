@@ -31,6 +31,10 @@ if [ "$#" -gt 0 ]; then
   done
 else
   paperfeed fetch arxiv --set cs --from "$(date -u -d '3 days ago' +%F)"
+  # signals that rank the feed from the first hour (optional: a failure only means less signal)
+  paperfeed fetch hf --since "$(date -u -d '3 days ago' +%F)" || echo "(Hugging Face signals skipped)"
+  paperfeed fetch s2 || echo "(Semantic Scholar signals skipped)"
+  paperfeed fetch github --limit 50 || echo "(GitHub stars skipped; set GITHUB_TOKEN for more)"
 fi
 if [ "${QUICKSTART_EMBED:-1}" != "0" ]; then
   paperfeed embed --no-sync

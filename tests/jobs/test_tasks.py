@@ -21,20 +21,24 @@ from paperfeed.papers.models import Paper
 from paperfeed.search import paths
 from paperfeed.search.lexical import search_papers
 from paperfeed.search.models import Embedding
+from paperfeed.signals import state as signal_state
 from tests.conftest import index_held_by_another_writer
 from tests.digests.test_send_ledger import active, all_papers
 from tests.ingest.arxiv_server import (
     API,
     FEED_IDS,
     OAI,
+    FakeArxiv,
     serve_chain,
     shared_reply,
 )
 from tests.search.test_sync import record, store
+from tests.signals.server import recorded
 from tests.web.conftest import record as listed_paper
 from tests.web.conftest import store as keep
 
 pytestmark = pytest.mark.django_db
+RATE_LIMITED = "repos/rate-limit-403__MiniMax-AI__MSA.json"
 
 
 def found(query: str) -> list[str]:
@@ -115,3 +119,21 @@ def test_prune_task_results_forgets_old_finished_runs_only():
     kept = [run(TaskResultStatus.SUCCESSFUL, 1), run(TaskResultStatus.READY, None)]
     assert tasks.prune_task_results.call() == {"deleted": len(old)}
     assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {r.pk for r in kept}
+
+
+def test_fetch_signals_adds_papers_indexes_them_and_ends_quietly_on_a_rate_limit(
+    settings, data_home
+):
+    hf_day = recorded("hf-daily-papers", "date-2026-06-12.json")  # whatever day is asked
+    with FakeArxiv() as hf, FakeArxiv() as github:
+        hf.route("/api/daily_papers", {}, hf_day)
+        github.route("/repos/MiniMax-AI/MSA", {}, recorded("github", RATE_LIMITED))
+        settings.PAPERFEED_HF_URL, settings.PAPERFEED_GITHUB_API_URL = hf.url, github.url
+        result = tasks.fetch_signals.call("hf")
+        assert result["papers_added"] == 35 and result["indexes"]["lexical"] is not None
+        assert "2606.13392" in found("MiniMax Sparse Attention")
+        limited = tasks.fetch_signals.call("github", limit=5)
+    assert "rate limited (HTTP 403)" in limited["rate_limited"]  # a result, not a failed task
+    assert "rate limited" in signal_state.get("github").last_error
+    settings.PAPERFEED_S2_API_URL = ""
+    assert "PAPERFEED_S2_API_URL is empty" in tasks.fetch_signals.call("s2")["skipped"]

@@ -113,7 +113,8 @@ def test_require_checks_names_kept_elsewhere():
 
 
 def test_the_surfaces_offer_todays_sorts():
-    assert rankings.offered("pages")[:4] == ("hot", "upvotes", "newest", "trending")  # the default first
+    # the default first
+    assert rankings.offered("pages")[:4] == ("hot", "upvotes", "newest", "trending")
     assert set(rankings.offered("search")) == {"relevance", "newest", "upvotes"}
     assert rankings.offered("digests") == ("trending",)
 

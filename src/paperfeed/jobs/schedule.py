@@ -84,10 +84,11 @@ SIGNALS: tuple[Periodic, ...] = (
     Periodic(
         "signals-github",
         tasks.fetch_signals,
-        "Stars, last push and licence of linked code repositories, the stalest first (daily "
-        "snapshots make 'stars gained this week'; by a worker that fetches papers).",
-        every=6 * HOUR,
-        arguments=lambda o: {"source": "github"} if o.fetch and o.sets else None,
+        "Stars, last push and licence of linked code repositories, the stalest first, at most "
+        "600 a run (~10 min at 1 request/s; 7,200 a day, GitHub's token allows 5,000 an hour; "
+        "daily snapshots make 'stars gained this week'; by a worker that fetches papers).",
+        every=2 * HOUR,
+        arguments=lambda o: {"source": "github", "limit": 600} if o.fetch and o.sets else None,
     ),
     Periodic(
         "signals-s2",

@@ -23,6 +23,7 @@ from paperfeed.ingest import harvest
 from paperfeed.search import embedding_job, refresh
 from paperfeed.search.paths import IndexBusy
 from paperfeed.signals import fetching
+from paperfeed.signals.http import RateLimited
 
 INDEX_BUSY_WAIT = 60.0
 """Seconds a job waits while another process of the node writes an index (a web process
@@ -66,15 +67,20 @@ def fetch_submitted_paper(arxiv_id: str) -> dict:
 
 
 @task()
-def fetch_signals(source: str) -> dict:
-    """Fetch one signal source (:data:`paperfeed.signals.fetching.SOURCES`) and update the
-    indexes when it added papers. A source paused by a rate limit, or switched off (its URL
-    setting empty), is skipped with the reason; a failure raises ``SourceFailed`` (what was
-    stored is kept, and the source's state records the error for ``paperfeed doctor``)."""
+def fetch_signals(source: str, limit: int | None = None) -> dict:
+    """Fetch one signal source (:data:`paperfeed.signals.fetching.SOURCES`), at most ``limit``
+    items (a worker runs one task at a time: a bounded run never holds the digests back for
+    hours), and update the indexes when it added papers. A source paused by a rate limit, or
+    switched off (its URL setting empty), is skipped with the reason, and a run that meets a
+    rate limit ends with it (both expected: the source's state says when it resumes); any
+    other failure raises ``SourceFailed`` (what was stored is kept, and the source's state
+    records the error for ``paperfeed doctor``)."""
     try:
-        report = fetching.run(source)
+        report = fetching.run(source, fetching.Options(limit=limit))
     except (fetching.Paused, fetching.Disabled) as exc:
         return {"source": source, "skipped": exc.problem}
+    except RateLimited as exc:
+        return {"source": source, "rate_limited": str(exc), "until": exc.until.isoformat()}
     stored = bool(report.counts.get("papers_added"))
     update = refresh.papers_changed(wait=INDEX_BUSY_WAIT, stored=stored) if stored else None
     return {**report.as_dict(), "indexes": update.as_dict() if update else None}
