@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "paperfeed.ops",
     "paperfeed.jobs",
     "paperfeed.signals",
+    "paperfeed.personal",
     "django_tasks",
     "django_tasks_db",  # installed with Redis too: the schema does not depend on REDIS_URL
 ]

@@ -14,6 +14,7 @@ from paperfeed.api import (
     feeds,
     foryou,
     hf,
+    mutes,
     papers,
     search,
     submissions,
@@ -44,6 +45,7 @@ for router in (
     submissions.router,
     users.router,
     foryou.router,
+    mutes.router,
 ):
     api.add_router("/v1", router)
 

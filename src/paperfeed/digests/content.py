@@ -36,6 +36,7 @@ from paperfeed.digests.compose import Digest, DigestItem, Section
 from paperfeed.digests.gather import PeriodPapers, Signals
 from paperfeed.digests.models import Subscriber
 from paperfeed.papers.models import Paper
+from paperfeed.personal import filters
 
 RECOMMENDED_N = 10
 CATEGORY_N = 10
@@ -203,6 +204,9 @@ def build_all(
     period = gather.load_period(first, last, end)
     signals = gather.load_signals(subscribers)
     mailed = gather.load_mailed(subscribers, first, last)
+    muted = filters.muted_by_user((s.user_id for s in subscribers if s.user_id), period.ids)
+    for s in subscribers:  # a muted paper is never picked: as if mailed already
+        mailed[s.pk] |= muted.get(s.user_id, set())
     searches = gather.saved_searches(subscribers)
     alerts = gather.alert_hits((q for qs in searches.values() for q in qs), first, last)
     if period.ids:

@@ -34,6 +34,7 @@ from paperfeed import rankings
 from paperfeed.community.models import Vote
 from paperfeed.papers import ranked
 from paperfeed.papers.models import Authorship, Paper, PaperQuerySet
+from paperfeed.personal import filters
 from paperfeed.rankings import gravity
 
 MAX_PER_PAGE = 200
@@ -157,8 +158,10 @@ def _ordered_page(queryset, order: Sequence, page: int, per_page: int, user) -> 
 
 
 def _sorted_page(queryset, sort: str, page: int, per_page: int, user, now=None) -> PaperPage:
-    """The page of ``queryset`` ranked by the ranking ``sort`` at ``now`` (default: now)."""
+    """The page of ``queryset`` ranked by the ranking ``sort`` at ``now`` (default: now),
+    without the papers ``user`` muted (:func:`paperfeed.personal.filters.hide_for`)."""
     ranking = _ranking(sort)
+    queryset = filters.hide_for(queryset, user)
     _check_page(page, per_page)
     now = now or timezone.now()
     if ranking.pushdown is not None:

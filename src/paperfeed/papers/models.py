@@ -31,16 +31,20 @@ class PaperQuerySet(models.QuerySet):
 
     def in_category(self, category: str) -> PaperQuerySet:
         """Papers listed in ``category`` (primary or cross-listed); ``cs`` matches all ``cs.*``."""
-        if "." in category:
-            return self.filter(
-                Q(categories=category)
-                | Q(categories__startswith=category + " ")
-                | Q(categories__endswith=" " + category)
-                | Q(categories__contains=" " + category + " ")
-            )
-        return self.filter(
-            Q(categories__startswith=category + ".") | Q(categories__contains=" " + category + ".")
+        return self.filter(category_q(category))
+
+
+def category_q(category: str) -> Q:
+    """The condition "listed in ``category``" of :meth:`PaperQuerySet.in_category` (mutes
+    exclude by it)."""
+    if "." in category:
+        return (
+            Q(categories=category)
+            | Q(categories__startswith=category + " ")
+            | Q(categories__endswith=" " + category)
+            | Q(categories__contains=" " + category + " ")
         )
+    return Q(categories__startswith=category + ".") | Q(categories__contains=" " + category + ".")
 
 
 class Paper(models.Model):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from paperfeed import params, rankings
+from paperfeed.personal import filters
 from paperfeed.search import MAX_LIMIT, MODES, SORTS, IndexMissing, papers_for
 from paperfeed.search import search as hybrid_search
 from paperfeed.web.params import BadParameter, bad_request, choice_param, date_param, int_param
@@ -76,6 +77,9 @@ def search(request):
             context["error"] = f"Search is not ready: {exc}"
             return render(request, "web/search.html", context, status=503)
         papers = papers_for(result, request.user)
+        if request.GET.get(filters.SHOW_MUTED) != "show":  # the user's mutes hide, visibly
+            papers, muted = filters.split_muted(papers, request.user)
+            context["hidden_by_mutes"] = len(muted)
         _mark_snippets(papers)
         total = result.total
         feed_query = urlencode({"q": query, "sort": "newest"})
