@@ -130,3 +130,13 @@ def test_digests_never_pick_a_muted_paper(day, alice):
     mutes.add_mute(alice, "category", "cs.CV")
     after = picked()
     assert after and not {"2503.00001", "2503.00003"} & after
+
+
+def test_an_archive_without_subject_classes_is_muted_as_itself(db, alice):
+    store(
+        record(DAY, arxiv_id="2503.00011", categories=("quant-ph",)),
+        record(DAY, arxiv_id="2503.00012", categories=("cs.ET", "quant-ph")),
+        record(DAY, arxiv_id="2503.00013", categories=("quant-phys.XX",)),
+    )
+    mutes.add_mute(alice, "category", "quant-ph")
+    assert ids(lists.day_feed(dt.date.fromisoformat(DAY), user=alice)) == ["2503.00013"]

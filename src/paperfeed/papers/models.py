@@ -36,15 +36,22 @@ class PaperQuerySet(models.QuerySet):
 
 def category_q(category: str) -> Q:
     """The condition "listed in ``category``" of :meth:`PaperQuerySet.in_category` (mutes
-    exclude by it)."""
+    exclude by it): the category itself among the space-separated ones, and for a name without
+    a dot (``cs``) every ``cs.*`` too; an archive without subject classes (``quant-ph``,
+    ``hep-th``) is matched as itself."""
+    listed = (
+        Q(categories=category)
+        | Q(categories__startswith=category + " ")
+        | Q(categories__endswith=" " + category)
+        | Q(categories__contains=" " + category + " ")
+    )
     if "." in category:
-        return (
-            Q(categories=category)
-            | Q(categories__startswith=category + " ")
-            | Q(categories__endswith=" " + category)
-            | Q(categories__contains=" " + category + " ")
-        )
-    return Q(categories__startswith=category + ".") | Q(categories__contains=" " + category + ".")
+        return listed
+    return (
+        listed
+        | Q(categories__startswith=category + ".")
+        | Q(categories__contains=" " + category + ".")
+    )
 
 
 class Paper(models.Model):
