@@ -143,7 +143,7 @@ def _item_context(subscriber: Subscriber, item: DigestItem) -> dict:
         "categories": paper.categories,
         "url": absolute(reverse("paper", args=[paper.pk])),
         "pdf_url": paper.pdf_url,
-        "why": item.why,
+        "why": plain_math(item.why),  # it quotes a liked paper's title
         **feedback,
     }
 

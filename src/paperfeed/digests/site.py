@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from paperfeed.digests import feedback, foryou
+from paperfeed.papers import lists
 from paperfeed.papers.models import Paper
 
 WANTED = {"1": feedback.MORE, "-1": feedback.LESS, "0": None}
@@ -63,10 +64,24 @@ def paper_feedback(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     return redirect(back)
 
 
+def as_cards(found: foryou.ForYou, user) -> None:
+    """Swap each pick's paper for the list-decorated one that ``web/_card.html`` expects
+    (authors, comment count, the user's vote, external signals: three queries for the page),
+    keeping the "more / less like this" state the picks were loaded with."""
+    cards = {p.pk: p for p in lists.hydrate([item.paper.pk for item in found.items], user)}
+    for item in found.items:
+        card = cards.get(item.paper.pk)
+        if card is not None:
+            card.feedback_signal = getattr(item.paper, "feedback_signal", None)
+            item.paper = card
+
+
 @login_required
 @require_GET
 def for_you(request: HttpRequest) -> HttpResponse:
-    """The user's recommended recent papers, each with its reason."""
+    """The user's recommended recent papers, each with its reason, as the same cards as the day
+    page (LaTeX as MathML, authors, signals line, vote button)."""
     found = foryou.for_you(request.user)
+    as_cards(found, request.user)
     context = {"title": "For you", "found": found, "recent_days": foryou.RECENT_DAYS}
     return render(request, "digests/for_you.html", context)
