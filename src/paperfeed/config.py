@@ -144,7 +144,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PAPERFEED_BASE_URL",
         "http://localhost:8000",
-        "Public address of the site, used for the links in emails (no trailing slash).",
+        "Public address of the site, used for the links in emails (no trailing slash). Counts as "
+        "set when it differs from this default; unset, each address's mails link to the "
+        "scheme and host it subscribed on (when ALLOWED_HOSTS names that host outright).",
     ),
     Setting(
         "PAPERFEED_WORKER_SETS",

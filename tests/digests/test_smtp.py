@@ -46,7 +46,7 @@ def test_double_opt_in_through_smtp(inbox):
     assert message["Subject"] == "Confirm your paperfeed digest"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = parts(message)
-    confirm = re.search(r"http://localhost:8000/subscribe/confirm/\S+", text).group(0)
+    confirm = re.search(r"http://testserver/subscribe/confirm/\S+", text).group(0)
     assert confirm in html
     assert Subscriber.objects.get().status == "unconfirmed"
     client.post(path_of(confirm))
@@ -127,7 +127,7 @@ def test_whole_flow_subscribe_confirm_digest_unsubscribe_then_silence(inbox):
     }
     client.post("/subscribe", form)
     [confirmation] = inbox.to("ada@example.org")
-    confirm = re.search(r"http://localhost:8000(/subscribe/confirm/\S+)", parts(confirmation)[0])
+    confirm = re.search(r"http://testserver(/subscribe/confirm/\S+)", parts(confirmation)[0])
     assert send.send_due(NOW).sent == 0  # nothing before the address is confirmed
     client.post(confirm.group(1))
     Subscriber.objects.update(confirmed_at=NOW - dt.timedelta(days=1))
@@ -137,7 +137,7 @@ def test_whole_flow_subscribe_confirm_digest_unsubscribe_then_silence(inbox):
     text, html = parts(digest)
     assert "A followed paper" in text and "A followed paper" in html
     assert "An unrelated paper" not in text and other.pk not in text
-    assert f"http://localhost:8000/papers/{followed.pk}" in text
+    assert f"http://testserver/papers/{followed.pk}" in text
 
     one_click = path_of(str(digest["List-Unsubscribe"]).strip().strip("<>"))
     response = Client(enforce_csrf_checks=True).post(

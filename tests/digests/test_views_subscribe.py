@@ -28,7 +28,7 @@ FORM = {
 
 def link(message, name: str) -> str:
     """The path of the first link in the plain-text body whose path starts with ``name``."""
-    found = re.search(rf"http://localhost:8000(/{name}[^\s]*)", message.body)
+    found = re.search(rf"http://testserver(/{name}[^\s]*)", message.body)  # the host subscribed on
     assert found, message.body
     return found.group(1)
 

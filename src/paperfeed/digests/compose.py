@@ -15,9 +15,11 @@ from email.utils import make_msgid
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.http.request import split_domain_port, validate_host
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from paperfeed import config
 from paperfeed.digests import tokens
 from paperfeed.digests.mathtext import plain_math
 from paperfeed.digests.models import Subscriber
@@ -83,20 +85,53 @@ AUTHORS_SHOWN = 3
 ABSTRACT_CHARS = 300
 
 
-def absolute(path: str) -> str:
-    """A site path as an absolute URL under PAPERFEED_BASE_URL (emails need absolute links)."""
-    return settings.PAPERFEED_BASE_URL + path
+DEFAULT_BASE_URL = next(s.default for s in config.SETTINGS if s.name == "PAPERFEED_BASE_URL")
+
+
+def base_url_is_set() -> bool:
+    """Whether PAPERFEED_BASE_URL names the site: set, and not its declared default (the
+    development address ``http://localhost:8000``, which would send mail readers to a fixed
+    port on their own machine)."""
+    value = settings.PAPERFEED_BASE_URL.rstrip("/")
+    return bool(value) and value != DEFAULT_BASE_URL
+
+
+def site_root(subscriber: Subscriber) -> str:
+    """Where a subscriber's mail links point (no trailing slash): PAPERFEED_BASE_URL when it is
+    set; else the scheme and host the address subscribed on (:func:`request_site`); else (an
+    address stored before that was recorded, or made without a request) the setting anyway."""
+    if base_url_is_set():
+        return settings.PAPERFEED_BASE_URL.rstrip("/")
+    return (subscriber.site_url or settings.PAPERFEED_BASE_URL).rstrip("/")
+
+
+def request_site(request) -> str:
+    """``scheme://host`` of ``request`` when its host is one ALLOWED_HOSTS names outright; ""
+    otherwise. A wildcard ("*", ".example.org") does not count: the Host header is the
+    client's word, and a forged one must not put its own site into someone's confirmation
+    mail (the links carry signed tokens)."""
+    host = (
+        request.get_host()
+    )  # DisallowedHost unless ALLOWED_HOSTS (or DEBUG's localhost) allows it
+    domain, _port = split_domain_port(host)
+    named = [h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")]
+    if not domain or not validate_host(domain, named):
+        return ""
+    return f"{request.scheme}://{host}"
+
+
+def absolute(path: str, subscriber: Subscriber) -> str:
+    """A site path as an absolute URL under :func:`site_root` (emails need absolute links)."""
+    return site_root(subscriber) + path
 
 
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
     """The signed manage-preferences and unsubscribe links of a subscriber."""
+    manage = tokens.make_token(subscriber, "manage")
+    unsubscribe = tokens.make_token(subscriber, "unsubscribe")
     return {
-        "manage_url": absolute(
-            reverse("digests:manage", args=[tokens.make_token(subscriber, "manage")])
-        ),
-        "unsubscribe_url": absolute(
-            reverse("digests:unsubscribe", args=[tokens.make_token(subscriber, "unsubscribe")])
-        ),
+        "manage_url": absolute(reverse("digests:manage", args=[manage]), subscriber),
+        "unsubscribe_url": absolute(reverse("digests:unsubscribe", args=[unsubscribe]), subscriber),
     }
 
 
@@ -134,14 +169,14 @@ def _item_context(subscriber: Subscriber, item: DigestItem) -> dict:
     feedback = {}
     for name, signal in (("more_url", 1), ("less_url", -1)):
         token = tokens.feedback_token(subscriber, paper.pk, signal)
-        feedback[name] = absolute(reverse("digests:feedback", args=[token]))
+        feedback[name] = absolute(reverse("digests:feedback", args=[token]), subscriber)
     return {
         "id": paper.pk,
         "title": plain_math(paper.title),
         "authors": author_line(paper),
         "abstract": shorten(plain_math(paper.abstract)),
         "categories": paper.categories,
-        "url": absolute(reverse("paper", args=[paper.pk])),
+        "url": absolute(reverse("paper", args=[paper.pk]), subscriber),
         "pdf_url": paper.pdf_url,
         "why": plain_math(item.why),  # it quotes a liked paper's title
         **feedback,
@@ -163,7 +198,7 @@ def _message(
     context = {
         **context,
         **links,
-        "site_url": settings.PAPERFEED_BASE_URL,
+        "site_url": site_root(subscriber) + "/",
         "email": subscriber.email,
     }
     text, html = _render(template, context)
@@ -190,7 +225,7 @@ def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     """The double opt-in email: a link to the page whose button confirms the address."""
     token = tokens.make_token(subscriber, "confirm")
     context = {
-        "confirm_url": absolute(reverse("digests:confirm", args=[token])),
+        "confirm_url": absolute(reverse("digests:confirm", args=[token]), subscriber),
         "frequency": subscriber.get_frequency_display(),
         "valid_days": tokens.CONFIRM_MAX_AGE // 86400,
     }

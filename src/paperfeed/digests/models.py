@@ -82,6 +82,13 @@ class Subscriber(models.Model):
     recommendations = models.BooleanField(
         default=True, help_text="Include personal recommendations (account holders)."
     )
+    site_url = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        help_text="Scheme and host the address subscribed on (e.g. https://papers.example.org): "
+        "the links in its mails when PAPERFEED_BASE_URL is not set.",
+    )
     hard_failures = models.PositiveIntegerField(
         default=0, help_text="Consecutive permanent delivery failures; reset by a delivery."
     )

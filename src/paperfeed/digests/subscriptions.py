@@ -163,17 +163,21 @@ def subscribe(
     saved_searches: Iterable[str] = (),
     *,
     user=None,
+    site_url: str = "",
     now: dt.datetime | None = None,
 ) -> Notice:
     """The subscribe form: a new or not-active address becomes unconfirmed with these
     preferences (they apply once confirmed) and is mailed the confirmation link; an active one
     keeps its preferences and is mailed its preferences link. ``user`` (the logged-in account)
-    is linked when its address is this one. Raises :class:`NoticeNotSent`."""
+    is linked when its address is this one; ``site_url`` (the site it subscribed on) is kept for
+    its mail links when given. Raises :class:`NoticeNotSent`."""
     email = normalise_email(email)
     now = now or timezone.now()
     fields = _preferences(preferences)
     if user is not None and user.is_authenticated and normalise_email(user.email) == email:
         fields["user"] = user
+    if site_url:
+        fields["site_url"] = site_url
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
         if subscriber is None:

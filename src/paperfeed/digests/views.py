@@ -47,6 +47,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 form.preferences(),
                 form.cleaned_data["saved_searches"],
                 user=request.user,
+                site_url=compose.request_site(request),
             )
         except subscriptions.NoticeNotSent:
             form.add_error(None, "We could not send the email just now; please try again.")
