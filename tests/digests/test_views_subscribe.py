@@ -20,7 +20,7 @@ FORM = {
     "send_hour": "8",
     "timezone": "Europe/Paris",
     "top_n": "5",
-    "categories": "cs.LG  cs.CL",
+    "categories": ["cs.LG", "cs.CL"],
     "recommendations": "on",
     "saved_searches": "kv cache offloading\n\nspeculative decoding\nkv cache offloading",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from paperfeed.digests import choices
 from paperfeed.digests.models import Subscriber, validate_categories, validate_timezone
 from paperfeed.digests.subscriptions import PREFERENCES
 
@@ -19,14 +20,34 @@ class PreferencesForm(forms.ModelForm):
         "(e.g. kv cache offloading).",
     )
 
+    timezone = forms.ChoiceField(
+        initial="UTC",
+        help_text="Your local time zone; the digest is sent at the hour above in it.",
+        error_messages={
+            "invalid_choice": "%(value)s is not a known time zone (e.g. Europe/Paris)."
+        },
+    )
+    categories = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="New papers in these arXiv categories go into your digest.",
+        error_messages={
+            "invalid_choice": "%(value)s is not an arXiv category (pick from the list, e.g. cs.LG)."
+        },
+    )
+
     class Meta:
         model = Subscriber
         fields = list(PREFERENCES)
         widgets = {"send_hour": forms.NumberInput(attrs={"min": 0, "max": 23})}
-        help_texts = {"timezone": "An IANA time zone name, e.g. Europe/Paris or UTC."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        current = self.instance.category_list
+        self.fields["timezone"].choices = choices.timezone_choices()
+        self.fields["categories"].choices = choices.category_choices(keep=current)
+        if self.instance.pk:
+            self.initial["categories"] = current
         if self.instance.pk:
             self.fields["saved_searches"].initial = "\n".join(
                 s.query for s in self.instance.saved_searches.all()
@@ -45,12 +66,13 @@ class PreferencesForm(forms.ModelForm):
         return top_n
 
     def clean_timezone(self) -> str:
-        name = self.cleaned_data["timezone"].strip()
-        validate_timezone(name)
+        name = self.cleaned_data["timezone"]
+        validate_timezone(name)  # the choices are the same names; the model's rule stays the judge
         return name
 
     def clean_categories(self) -> str:
-        value = " ".join(self.cleaned_data["categories"].split())
+        """The checked categories as the model stores them: space-separated, in list order."""
+        value = " ".join(dict.fromkeys(self.cleaned_data["categories"]))
         validate_categories(value)
         return value
 
