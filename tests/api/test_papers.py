@@ -79,11 +79,16 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/users/{username}/submissions": {"get"},
         "/api/v1/users/{username}/upvotes": {"get"},
         "/api/v1/for-you": {"get"},
+        "/api/v1/me/mutes": {"get", "post"},
+        "/api/v1/me/mutes/{mute_id}": {"delete"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     for path, operations in paths.items():
         for method, operation in operations.items():
-            if method in {"post", "patch", "delete"} or path == "/api/v1/for-you":
+            if method in {"post", "patch", "delete"} or path in {
+                "/api/v1/for-you",
+                "/api/v1/me/mutes",
+            }:
                 assert operation.get("security"), f"{method} {path} has no auth"
             else:
                 assert not operation.get("security"), f"{method} {path} should be public"
