@@ -72,6 +72,27 @@ def backoff_seconds(retry: int, base: float, cap: float = MAX_WAIT) -> float:
     return min(cap, base * 2**retry)
 
 
+class Pacer:
+    """At least ``delay`` seconds between the end of one request and the start of the next
+    (every network client of paperfeed: arXiv here, the signal sources in
+    :mod:`paperfeed.signals.http`)."""
+
+    def __init__(self, delay: float, clock: Callable[[], float], sleep: Callable[[float], None]):
+        self.delay, self.clock, self.sleep = max(0.0, delay), clock, sleep
+        self._last_done: float | None = None
+
+    def wait_turn(self) -> None:
+        if self._last_done is None or self.delay <= 0:
+            return
+        remaining = self.delay - (self.clock() - self._last_done)
+        if remaining > 0:
+            self.sleep(remaining)
+
+    def done(self) -> None:
+        """A request just ended (answered or failed)."""
+        self._last_done = self.clock()
+
+
 def request_shown(url: str, params: dict | None) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
@@ -100,7 +121,7 @@ class Client:
         self.backoff_base = self.delay if self.delay > 0 else 0.0
         self.requests = 0
         self.retries = 0
-        self._last_done: float | None = None
+        self.pacer = Pacer(self.delay, clock, sleep)
         self._http = httpx.Client(
             headers={"User-Agent": user_agent()},
             timeout=timeout,
@@ -117,18 +138,11 @@ class Client:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _wait_turn(self) -> None:
-        if self._last_done is None or self.delay <= 0:
-            return
-        remaining = self.delay - (self.clock() - self._last_done)
-        if remaining > 0:
-            self.sleep(remaining)
-
     def get(self, url: str, params: dict | None = None, *, notify: Notify | None = None) -> bytes:
         """The body of a 2xx answer to ``GET url?params``, after any waits and retries it took."""
         shown = request_shown(url, params)
         for attempt in range(self.max_retries + 1):
-            self._wait_turn()
+            self.pacer.wait_turn()
             self.requests += 1
             try:
                 response = self._http.get(url, params=params)
@@ -138,10 +152,10 @@ class Client:
             else:
                 status = response.status_code
                 if status < 400:
-                    self._last_done = self.clock()
+                    self.pacer.done()
                     return response.content
                 if status not in RETRY_STATUSES:
-                    self._last_done = self.clock()
+                    self.pacer.done()
                     snippet = response.text[:300].strip()
                     raise HttpStatusError(
                         f"HTTP {status} {response.reason_phrase} from {shown}"
@@ -156,7 +170,7 @@ class Client:
                     wait = min(asked, self.max_wait)
                 else:
                     wait = backoff_seconds(attempt, self.backoff_base, self.max_wait)
-            self._last_done = self.clock()
+            self.pacer.done()
             if attempt == self.max_retries:
                 raise HarvestError(f"gave up on {shown} after {attempt + 1} tries; last: {problem}")
             self.retries += 1

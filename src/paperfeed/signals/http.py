@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 import httpx
 import orjson
 
-from paperfeed.ingest.client import backoff_seconds, request_shown, retry_after_seconds, user_agent
+from paperfeed.ingest.client import (
+    Pacer,
+    backoff_seconds,
+    request_shown,
+    retry_after_seconds,
+    user_agent,
+)
 
 TIMEOUT = httpx.Timeout(60.0, connect=20.0)
 MAX_RETRIES = 3
@@ -154,7 +160,7 @@ class JsonClient:
         self.notify = notify
         self.requests = 0
         self.retries = 0
-        self._last_done: float | None = None
+        self.pacer = Pacer(self.delay, clock, sleep)
         self._http = httpx.Client(
             headers={"User-Agent": user_agent(), "Accept": "application/json", **(headers or {})},
             timeout=timeout,
@@ -184,13 +190,6 @@ class JsonClient:
     def post(self, path: str, params: dict | None = None, *, json: object = None) -> Reply:
         return self.request("POST", path, params, json=json)
 
-    def _wait_turn(self) -> None:
-        if self._last_done is None or self.delay <= 0:
-            return
-        remaining = self.delay - (self.clock() - self._last_done)
-        if remaining > 0:
-            self.sleep(remaining)
-
     def request(
         self, method: str, path: str, params: dict | None = None, *, etag: str = "", json=None
     ) -> Reply:
@@ -201,14 +200,14 @@ class JsonClient:
         extra = {"If-None-Match": etag} if etag else {}
         attempt = limited = 0
         while True:
-            self._wait_turn()
+            self.pacer.wait_turn()
             self.requests += 1
             try:
                 response = self._http.request(method, url, params=params, headers=extra, json=json)
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc or 'connection failed'}"
             else:
-                self._last_done = self.clock()
+                self.pacer.done()
                 try:
                     reply = self._reply(response, shown)
                 except RateLimited as exc:
@@ -221,7 +220,7 @@ class JsonClient:
                 if reply is not None:
                     return reply
                 problem = f"HTTP {response.status_code} {response.reason_phrase}"
-            self._last_done = self.clock()
+            self.pacer.done()
             if attempt == self.max_retries:
                 raise SourceFailed(
                     self.source, shown, f"gave up after {attempt + 1} tries; last: {problem}"
