@@ -16,18 +16,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.network]
 DATES = ["--from", "2025-01-01", "--until", "2025-01-04"]
 
 
-@pytest.fixture
-def sync_calls(monkeypatch):
-    calls = []
-
-    def papers_changed(**options):
-        calls.append(Paper.objects.count())
-        return refresh.IndexUpdate()
-
-    monkeypatch.setattr(refresh, "papers_changed", papers_changed)
-    return calls
-
-
 def fetch(*args) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command("fetch", "arxiv", *args, stdout=out, stderr=err)

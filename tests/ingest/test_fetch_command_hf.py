@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from paperfeed.papers.models import Paper
-from paperfeed.search import refresh
 from paperfeed.signals import state
 from paperfeed.signals.models import PaperSignals
 from tests.ingest.arxiv_server import Reply
@@ -22,18 +21,6 @@ from tests.signals.server import json_reply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.network]
 service, fast_client = server.service, hf_server.fast_client  # the fixtures
-
-
-@pytest.fixture
-def sync_calls(monkeypatch):
-    calls = []
-
-    def papers_changed(**options):
-        calls.append(Paper.objects.count())
-        return refresh.IndexUpdate()
-
-    monkeypatch.setattr(refresh, "papers_changed", papers_changed)
-    return calls
 
 
 def fetch(*args) -> tuple[str, str]:
