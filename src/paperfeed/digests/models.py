@@ -137,9 +137,10 @@ class SavedSearch(models.Model):
         return self.query
 
 
-class DigestSend(models.Model):
-    """The ledger: one row per (subscriber, period); committed around each send so that a
-    restarted sender neither repeats nor loses a digest."""
+class Ledger(models.Model):
+    """What the send ledgers share (:class:`DigestSend`, :class:`AlertSend`): one row per
+    (recipient, period), claimed and committed around each send by :mod:`paperfeed.digests.ledger`
+    so that a restarted sender neither repeats nor loses a mail."""
 
     class State(models.TextChoices):
         PENDING = "pending", "pending"
@@ -149,7 +150,6 @@ class DigestSend(models.Model):
         EMPTY = "empty", "nothing to send"
         SKIPPED = "skipped", "skipped (no longer active)"
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="sends")
     period_key = models.CharField(max_length=32, help_text='e.g. "daily:2026-11-27".')
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -160,6 +160,15 @@ class DigestSend(models.Model):
     message_id = models.CharField(max_length=255, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DigestSend(Ledger):
+    """The digests' ledger: one row per (subscriber, period)."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="sends")
 
     class Meta:
         constraints = [
@@ -241,3 +250,69 @@ class SenderLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} held by {self.holder or 'nobody'} until {self.expires_at}"
+
+
+class AlertSend(Ledger):
+    """The alerts' ledger: one row per (user, alert period) -- "instant:2026-12-06T08:10" (a
+    ten-minute bucket), "daily:2026-12-06", "weekly:2026-W49" -- for the user's follows with
+    that alert (:mod:`paperfeed.digests.alerts`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_sends"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "period_key"], name="alert_once")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="alertsend_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.period_key} {self.state}"
+
+
+class AlertedPaper(models.Model):
+    """A paper in one alert of a user: the row is written (committed) before the mail goes out,
+    and unique per (user, paper), so no two alerts of a user ever hold the same paper. The
+    section and reason are the mail's, kept so that a resend after a crash is the same mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="+")
+    alert = models.ForeignKey(AlertSend, on_delete=models.CASCADE, related_name="papers")
+    position = models.PositiveSmallIntegerField(help_text="Order in the mail.")
+    section = models.CharField(max_length=300, help_text='e.g. "Author: Ada Lovelace".')
+    why = models.CharField(max_length=1000, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="alerted_paper_once")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} to user {self.user_id}"
+
+
+class AlertMark(models.Model):
+    """How far one follow's alerts have gone: papers stored before ``until`` were covered by an
+    alert already (sent, or found empty). Absent: no alert yet, the follow's creation counts."""
+
+    follow = models.OneToOneField(
+        "personal.Follow", on_delete=models.CASCADE, primary_key=True, related_name="alert_mark"
+    )
+    until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"follow {self.follow_id} alerted until {self.until}"
+
+
+class SignupSite(models.Model):
+    """The scheme and host an account signed up on (e.g. https://papers.example.org): where the
+    links of its alert mails point when PAPERFEED_BASE_URL is not set (``compose.site_root``).
+    Stored at sign-up only for a host ALLOWED_HOSTS names outright (``compose.request_site``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="signup_site",
+    )
+    site_url = models.CharField(max_length=255)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} signed up on {self.site_url}"

@@ -1,4 +1,6 @@
-"""Sending digests through the ledger (:class:`DigestSend`), exactly once per (subscriber, period).
+"""Sending digests through the ledger (:class:`DigestSend`), exactly once per (subscriber, period);
+the claims, retries and the commit after sending are :mod:`paperfeed.digests.ledger`'s, shared
+with the alerts of follows.
 
 1. :func:`plan` inserts a ``pending`` row for each active subscriber whose period is due; the
    unique (subscriber, period_key) constraint makes re-planning harmless.
@@ -24,45 +26,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import smtplib
-import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.utils import make_msgid
 
-from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
-from paperfeed.digests import compose, content, schedule, subscriptions
+from paperfeed.digests import compose, content, ledger, schedule, subscriptions
+from paperfeed.digests.ledger import (  # noqa: F401 - the digests' names for the ledger's
+    CLAIM_SECONDS,
+    MAX_ATTEMPTS,
+    Outcome,
+    process_is_dead,
+    sender_id,
+)
 from paperfeed.digests.models import DigestSend, MailedPaper, Subscriber
 from paperfeed.ops import metrics as ops_metrics
-from paperfeed.processes import running
 
 log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5  # a row is given up ("failed") after this many failed tries
-CLAIM_SECONDS = 600  # a claim older than this is taken over by another sender
 
 Builder = Callable[[Subscriber, dt.datetime, dt.datetime], compose.Digest]
 BatchBuilder = Callable[[list[Subscriber], dt.datetime, dt.datetime], list[compose.Digest]]
 BATCH = 200  # ledger rows claimed, built together, then sent one by one
-
-
-def sender_id() -> str:
-    """``host:pid`` of this process, stored with each claim."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def process_is_dead(claimed_by: str) -> bool:
-    """True when ``claimed_by`` names a process on this host that no longer runs."""
-    host, _, pid = claimed_by.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    return not running(int(pid))
 
 
 def default_builder(subscriber: Subscriber, start: dt.datetime, end: dt.datetime):
@@ -78,17 +62,6 @@ def default_build_many(subscribers: list[Subscriber], start: dt.datetime, end: d
 def one_by_one(build: Builder) -> BatchBuilder:
     """A batch builder from a one-subscriber builder."""
     return lambda subscribers, start, end: [build(s, start, end) for s in subscribers]
-
-
-@dataclass
-class Outcome:
-    planned: int = 0
-    sent: int = 0
-    empty: int = 0
-    skipped: int = 0
-    retried: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def period_of(subscriber: Subscriber, now: dt.datetime) -> schedule.Period:
@@ -115,76 +88,19 @@ def plan(now: dt.datetime, frequency: str | None = None) -> int:
     return DigestSend.objects.count() - before
 
 
-def _claimable(now: dt.datetime) -> Q:
-    ready = Q(state=DigestSend.State.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    stale = Q(state=DigestSend.State.SENDING) & Q(claimed_until__lt=now)
-    return ready | stale
-
-
 def claim_next(now: dt.datetime, me: str, frequency: str | None = None) -> DigestSend | None:
     """One due ledger row, claimed for ``me`` and committed; None when nothing is due."""
-    rows = DigestSend.objects.filter(_claimable(now))
-    dead = DigestSend.objects.filter(state=DigestSend.State.SENDING, claimed_until__gte=now)
-    if frequency:
-        rows = rows.filter(period_key__startswith=f"{frequency}:")
-        dead = dead.filter(period_key__startswith=f"{frequency}:")
-    candidates = list(rows.order_by("pk").values_list("pk", "state", "claimed_by")[:20])
-    candidates += [
-        (pk, state, by)
-        for pk, state, by in dead.exclude(claimed_by=me).values_list("pk", "state", "claimed_by")
-        if process_is_dead(by)
-    ]
-    for pk, state, claimed_by in candidates:
-        won = DigestSend.objects.filter(pk=pk, state=state, claimed_by=claimed_by).update(
-            state=DigestSend.State.SENDING,
-            claimed_by=me,
-            claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-        if won:
-            row = DigestSend.objects.select_related("subscriber").get(pk=pk)
-            if not row.message_id:
-                domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
-                row.message_id = make_msgid(f"digest.{row.pk}", domain=domain)
-                DigestSend.objects.filter(pk=pk).update(message_id=row.message_id)
-            return row
-    return None
+    rows = DigestSend.objects.select_related("subscriber")
+    prefix = f"{frequency}:" if frequency else ""
+    return ledger.claim_next(rows, now, me, tag="digest", key_prefix=prefix)
 
 
-def _finish(row: DigestSend, **fields) -> None:
-    DigestSend.objects.filter(pk=row.pk, claimed_by=row.claimed_by).update(
-        claimed_until=None, **fields
-    )
-
-
-def _is_permanent(exc: Exception) -> bool:
-    """5xx replies (and a refused recipient) are permanent; everything else is worth a retry."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-        return bool(codes) and all(500 <= code < 600 for code in codes)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 500 <= exc.smtp_code < 600
-    return False
-
-
-def _failed(row: DigestSend, exc: Exception, now: dt.datetime, outcome: Outcome) -> None:
-    error = f"{type(exc).__name__}: {exc}"[:2000]
-    outcome.errors.append(f"{row.subscriber.email} {row.period_key}: {error}")
-    attempts = DigestSend.objects.get(pk=row.pk).attempts
-    if _is_permanent(exc):
-        with transaction.atomic():
-            _finish(row, state=DigestSend.State.FAILED, last_error=error)
+def _gave_up(row: DigestSend) -> ledger.GaveUp:
+    def record(error: str, permanent: bool) -> None:
+        if permanent:  # a 5xx reply counts against the address (paused after a few)
             subscriptions.record_hard_failure(row.subscriber, error)
-        outcome.failed += 1
-    elif attempts >= MAX_ATTEMPTS:
-        _finish(row, state=DigestSend.State.FAILED, last_error=error)
-        outcome.failed += 1
-    else:
-        retry_at = now + dt.timedelta(seconds=schedule.backoff_seconds(attempts))
-        _finish(row, state=DigestSend.State.PENDING, next_attempt_at=retry_at, last_error=error)
-        outcome.retried += 1
+
+    return record
 
 
 def _without_mailed(digest: compose.Digest, row: DigestSend) -> compose.Digest:
@@ -205,28 +121,16 @@ def deliver(
     if not Subscriber.objects.filter(
         pk=row.subscriber_id, status=Subscriber.Status.ACTIVE
     ).exists():
-        _finish(row, state=DigestSend.State.SKIPPED)  # unsubscribed while the batch was built
+        ledger.finish(row, state=DigestSend.State.SKIPPED)  # unsubscribed while it was built
         outcome.skipped += 1
         return
     digest = _without_mailed(digest, row)
     if digest.is_empty:
-        _finish(row, state=DigestSend.State.EMPTY)
+        ledger.finish(row, state=DigestSend.State.EMPTY)
         outcome.empty += 1
         return
-    message = compose.digest_message(digest)
-    message.extra_headers["Message-ID"] = row.message_id
-    message.connection = connection
-    try:
-        if getattr(connection, "connection", False) is None:
-            connection.open()  # one SMTP session for the run, reopened after an error
-        message.send()
-    except (smtplib.SMTPException, OSError) as exc:
-        if not _is_permanent(exc):
-            connection.close()
-        _failed(row, exc, now, outcome)
-        return
-    with transaction.atomic():
-        _finish(row, state=DigestSend.State.SENT, sent_at=timezone.now(), last_error="")
+
+    def mailed() -> None:
         MailedPaper.objects.bulk_create(
             [
                 MailedPaper(subscriber_id=row.subscriber_id, paper=p, digest_id=row.pk)
@@ -235,13 +139,17 @@ def deliver(
             ignore_conflicts=True,
         )
         subscriptions.record_delivery(row.subscriber_id)
-    outcome.sent += 1
 
-
-def _release(row: DigestSend, now: dt.datetime, outcome: Outcome, error: str) -> None:
-    retry_at = now + dt.timedelta(seconds=schedule.backoff_seconds(1))
-    _finish(row, state=DigestSend.State.PENDING, next_attempt_at=retry_at, last_error=error)
-    outcome.retried += 1
+    ledger.send_message(
+        row,
+        compose.digest_message(digest),
+        connection,
+        now,
+        outcome,
+        who=f"{row.subscriber.email} {row.period_key}",
+        on_sent=mailed,
+        gave_up=_gave_up(row),
+    )
 
 
 def build_batch(
@@ -254,7 +162,7 @@ def build_batch(
         sub = Subscriber.objects.get(pk=row.subscriber_id)
         row.subscriber = sub
         if sub.status != Subscriber.Status.ACTIVE:
-            _finish(row, state=DigestSend.State.SKIPPED)
+            ledger.finish(row, state=DigestSend.State.SKIPPED)
             outcome.skipped += 1
             continue
         period = schedule.period_from_key(row.period_key, sub.send_hour, sub.timezone)
@@ -271,7 +179,7 @@ def build_batch(
                     [digest] = build_many([row.subscriber], start, end)
                 except Exception as exc:
                     log.exception("building the digest of subscriber %s failed", row.subscriber_id)
-                    _release(row, now, outcome, f"building failed: {exc!r}"[:2000])
+                    ledger.release(row, now, outcome, f"building failed: {exc!r}")
                 else:
                     built.append((row, digest))
             continue
@@ -298,9 +206,7 @@ def send_due(
     try:
         while limit is None or outcome.sent < limit:
             size = BATCH if limit is None else min(BATCH, limit - outcome.sent)
-            rows = []
-            while len(rows) < size and (row := claim_next(now, me, frequency)) is not None:
-                rows.append(row)
+            rows = ledger.claim_batch(lambda: claim_next(now, me, frequency), size)
             if not rows:
                 break
             for row, digest in build_batch(rows, build_many, now, outcome):
