@@ -1,5 +1,5 @@
 """Staff views of subscribers (with their saved searches; paused addresses resumed through
-:mod:`paperfeed.digests.subscriptions`), the send ledger and feedback."""
+:mod:`paperfeed.digests.subscriptions`), the send ledgers of digests and alerts, and feedback."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from paperfeed.digests import subscriptions
-from paperfeed.digests.models import DigestSend, Feedback, SavedSearch, Subscriber
+from paperfeed.digests.models import (
+    AlertedPaper,
+    AlertSend,
+    DigestSend,
+    Feedback,
+    SavedSearch,
+    Subscriber,
+)
 
 
 class HardFailingFilter(admin.SimpleListFilter):
@@ -68,6 +75,26 @@ class DigestSendAdmin(admin.ModelAdmin):
     search_fields = ["subscriber__email", "period_key"]
     raw_id_fields = ["subscriber"]
     readonly_fields = ["message_id", "claimed_by", "claimed_until", "last_error", "created"]
+
+
+class AlertedPaperInline(admin.TabularInline):
+    model = AlertedPaper
+    fields = ["position", "paper", "section", "why"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(AlertSend)
+class AlertSendAdmin(admin.ModelAdmin):
+    """The alerts' ledger, each row with the papers it holds."""
+
+    list_display = ["user", "period_key", "state", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["state"]
+    search_fields = ["user__username", "user__email", "period_key"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["message_id", "claimed_by", "claimed_until", "last_error", "created"]
+    inlines = [AlertedPaperInline]
 
 
 @admin.register(Feedback)

@@ -1,8 +1,9 @@
-"""Turning a :class:`Digest` into an email.
+"""Turning a :class:`Digest` (or a follows' :class:`Alert`) into an email.
 
 The :class:`Digest` / :class:`Section` / :class:`DigestItem` dataclasses are the interface between
 the content builder (``content.build_digest``) and the mailer: content fills them, this module
-renders them.
+renders them. An :class:`Alert` (``alerts.build``) is the same sections for an account
+(:class:`Recipient`) rather than a subscriber.
 """
 
 from __future__ import annotations
@@ -42,13 +43,8 @@ class Section:
     items: list[DigestItem] = field(default_factory=list)
 
 
-@dataclass
-class Digest:
-    """Everything one subscriber gets for one period (``period_key`` e.g. "daily:2026-11-27")."""
-
-    subscriber: Subscriber
-    period_key: str
-    sections: list[Section] = field(default_factory=list)
+class _Sections:
+    sections: list[Section]
 
     @property
     def papers(self) -> list[Paper]:
@@ -62,6 +58,35 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not any(section.items for section in self.sections)
+
+
+@dataclass
+class Digest(_Sections):
+    """Everything one subscriber gets for one period (``period_key`` e.g. "daily:2026-11-27")."""
+
+    subscriber: Subscriber
+    period_key: str
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """An account that gets alerts: its verified address and where its links point
+    (``site_url``: the host it signed up on, see :func:`site_root`)."""
+
+    user_id: int
+    email: str
+    site_url: str = ""
+
+
+@dataclass
+class Alert(_Sections):
+    """One alert of one account's follows for one period ("instant:2026-12-06T08:10"): a
+    section per follow, each paper once."""
+
+    recipient: Recipient
+    period_key: str
+    sections: list[Section] = field(default_factory=list)
 
 
 def without_papers(digest: Digest, exclude: set[str]) -> Digest:
@@ -96,7 +121,7 @@ def base_url_is_set() -> bool:
     return bool(value) and value != DEFAULT_BASE_URL
 
 
-def site_root(subscriber: Subscriber) -> str:
+def site_root(subscriber: Subscriber | Recipient) -> str:
     """Where a subscriber's mail links point (no trailing slash): PAPERFEED_BASE_URL when it is
     set; else the scheme and host the address subscribed on (:func:`request_site`); else (an
     address stored before that was recorded, or made without a request) the setting anyway."""
@@ -120,7 +145,7 @@ def request_site(request) -> str:
     return f"{request.scheme}://{host}"
 
 
-def absolute(path: str, subscriber: Subscriber) -> str:
+def absolute(path: str, subscriber: Subscriber | Recipient) -> str:
     """A site path as an absolute URL under :func:`site_root` (emails need absolute links)."""
     return site_root(subscriber) + path
 
@@ -165,21 +190,24 @@ def author_line(paper: Paper) -> str:
 
 
 def _item_context(subscriber: Subscriber, item: DigestItem) -> dict:
-    paper = item.paper
     feedback = {}
     for name, signal in (("more_url", 1), ("less_url", -1)):
-        token = tokens.feedback_token(subscriber, paper.pk, signal)
+        token = tokens.feedback_token(subscriber, item.paper.pk, signal)
         feedback[name] = absolute(reverse("digests:feedback", args=[token]), subscriber)
+    return {**_paper_context(subscriber, item), **feedback}
+
+
+def _paper_context(to: Subscriber | Recipient, item: DigestItem) -> dict:
+    paper = item.paper
     return {
         "id": paper.pk,
         "title": plain_math(paper.title),
         "authors": author_line(paper),
         "abstract": shorten(plain_math(paper.abstract)),
         "categories": paper.categories,
-        "url": absolute(reverse("paper", args=[paper.pk]), subscriber),
+        "url": absolute(reverse("paper", args=[paper.pk]), to),
         "pdf_url": paper.pdf_url,
         "why": plain_math(item.why),  # it quotes a liked paper's title
-        **feedback,
     }
 
 
@@ -194,20 +222,22 @@ def _render(template: str, context: dict) -> tuple[str, str]:
 def _message(
     subscriber: Subscriber, subject: str, template: str, context: dict
 ) -> EmailMultiAlternatives:
-    links = subscriber_links(subscriber)
-    context = {
-        **context,
-        **links,
-        "site_url": site_root(subscriber) + "/",
-        "email": subscriber.email,
-    }
+    return _mail(subscriber, subscriber_links(subscriber), subject, template, context)
+
+
+def _mail(
+    to: Subscriber | Recipient, links: dict, subject: str, template: str, context: dict
+) -> EmailMultiAlternatives:
+    """A mail of ``digests/email/TEMPLATE`` to ``to``, with its manage and unsubscribe
+    ``links`` in the footer and the list headers."""
+    context = {**context, **links, "site_url": site_root(to) + "/", "email": to.email}
     text, html = _render(template, context)
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[subscriber.email],
+        to=[to.email],
         headers={
             # RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs
             # "List-Unsubscribe=One-Click" to the URL, with no cookie and no CSRF token.
@@ -254,3 +284,43 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
     context = {"label": label, "sections": sections, "count": count}
     subject = f"paperfeed: {count} paper{'s' if count != 1 else ''} - {label}"
     return _message(subscriber, subject, "digest", context)
+
+
+def alert_period_label(period_key: str) -> str:
+    """ "instant:2026-12-06T08:10" -> "New papers you follow, 6 December 2026 08:10 UTC";
+    "daily:..." / "weekly:..." -> "Daily alert, 6 December 2026", "Weekly alert, week 49 of
+    2026"."""
+    frequency, _, when = period_key.partition(":")
+    if frequency == "instant":
+        try:
+            end = dt.datetime.strptime(when, "%Y-%m-%dT%H:%M")
+        except ValueError:
+            return f"New papers you follow, {when}"
+        return f"New papers you follow, {end.day} {end:%B %Y %H:%M} UTC"
+    return period_label(period_key).replace(" digest,", " alert,")
+
+
+def alert_links(recipient: Recipient) -> dict[str, str]:
+    """The follows page (manage) and the signed stop-all-alerts link of an account."""
+    token = tokens.alerts_token(recipient.user_id, recipient.email)
+    return {
+        "manage_url": absolute(reverse("personal:follows"), recipient),
+        "unsubscribe_url": absolute(reverse("digests:alerts-off", args=[token]), recipient),
+    }
+
+
+def alert_message(alert: Alert) -> EmailMultiAlternatives:
+    """The alert email of ``alert``: a section per follow, the follows page to manage them and
+    a one-click link (and ``List-Unsubscribe``) that stops every alert of the account."""
+    to = alert.recipient
+    sections = [
+        {"title": section.title, "items": [_paper_context(to, item) for item in section.items]}
+        for section in alert.sections
+        if section.items
+    ]
+    label = alert_period_label(alert.period_key)
+    count = sum(len(s["items"]) for s in sections)
+    context = {"label": label, "sections": sections, "count": count}
+    follows = ", ".join(s["title"].partition(": ")[2] or s["title"] for s in sections)
+    subject = f"paperfeed: {count} new paper{'s' if count != 1 else ''} - {shorten(follows, 80)}"
+    return _mail(to, alert_links(to), subject, "alert", context)

@@ -5,6 +5,9 @@ moment; a weekly one on the local Monday at ``send_hour``, covering the 7 days b
 key names the local day ("daily:2026-11-27") or ISO week ("weekly:2026-W48"): the send ledger has
 one row per (subscriber, period key), so a period is sent at most once however often the
 scheduler runs.
+
+Alerts of follows add ``instant`` periods: ten-minute buckets of UTC time, keyed by their end
+("instant:2026-12-06T08:10"), the same for everyone.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 FREQUENCY_DAYS = {"daily": 1, "weekly": 7}
+INSTANT = "instant"
+INSTANT_MINUTES = 10
+"""Length of an instant alert's period: what was stored in the last ten minutes."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,19 @@ def _send_day(frequency: str, local_day: dt.date) -> dt.date:
     return local_day
 
 
+def instant_period(now: dt.datetime) -> Period:
+    """The ten-minute bucket (UTC) whose end is the latest one at or before ``now``."""
+    now = now.astimezone(dt.UTC)
+    end = now.replace(minute=now.minute - now.minute % INSTANT_MINUTES, second=0, microsecond=0)
+    start = end - dt.timedelta(minutes=INSTANT_MINUTES)
+    return Period(f"{INSTANT}:{end:%Y-%m-%dT%H:%M}", start, end)
+
+
 def period_containing(frequency: str, send_hour: int, timezone: str, now: dt.datetime) -> Period:
-    """The period whose send moment is the latest one at or before ``now`` (aware)."""
+    """The period whose send moment is the latest one at or before ``now`` (aware); an instant
+    period ignores the hour and the zone."""
+    if frequency == INSTANT:
+        return instant_period(now)
     if frequency not in FREQUENCY_DAYS:
         raise ValueError(f"unknown frequency {frequency!r}; expected daily or weekly")
     zone = zoneinfo.ZoneInfo(timezone)
@@ -63,6 +80,8 @@ def period_containing(frequency: str, send_hour: int, timezone: str, now: dt.dat
 
 def next_period(frequency: str, send_hour: int, timezone: str, now: dt.datetime) -> Period:
     """The first period whose send moment is after ``now`` (what the preview shows)."""
+    if frequency == INSTANT:
+        return instant_period(now + dt.timedelta(minutes=INSTANT_MINUTES))
     current = period_containing(frequency, send_hour, timezone, now)
     zone = zoneinfo.ZoneInfo(timezone)
     day = current.end.astimezone(zone).date() + dt.timedelta(days=FREQUENCY_DAYS[frequency])
@@ -80,6 +99,14 @@ def backoff_seconds(attempt: int, base: float = 300.0, cap: float = 6 * 3600.0) 
 def period_from_key(key: str, send_hour: int, timezone: str) -> Period:
     """The period a ledger key names, with the subscriber's hour and zone."""
     frequency, _, when = key.partition(":")
+    if frequency == INSTANT:
+        try:
+            end = dt.datetime.strptime(when, "%Y-%m-%dT%H:%M").replace(tzinfo=dt.UTC)
+        except ValueError as exc:
+            raise ValueError(f"period key {key!r} is not instant:YYYY-MM-DDTHH:MM") from exc
+        if end.minute % INSTANT_MINUTES:
+            raise ValueError(f"period key {key!r} does not end a {INSTANT_MINUTES}-minute bucket")
+        return instant_period(end)
     try:
         if frequency == "daily":
             day = dt.date.fromisoformat(when)

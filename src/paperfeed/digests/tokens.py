@@ -5,6 +5,9 @@ purpose, so a token made for one purpose (or one address) is refused for any oth
 tag is a hash of the normalised address: the token does not show the address, and it stops
 working when the subscriber's address changes.  Confirmation tokens expire; unsubscribe and manage
 tokens do not (an old email's unsubscribe link must keep working).
+
+The alerts of follows go to accounts, not subscribers: their stop-all-alerts token
+(:func:`alerts_token`) binds the user id and the account's address the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 
 from paperfeed.digests.models import Subscriber
@@ -69,3 +73,26 @@ def feedback_token(subscriber: Subscriber, paper_id: str, signal: int) -> str:
     if signal not in (1, -1):
         raise ValueError(f"feedback signal must be 1 or -1, not {signal!r}")
     return make_token(subscriber, "feedback", paper_id, signal)
+
+
+ALERTS_SALT = "paperfeed.digests.alerts-off"
+
+
+def alerts_token(user_id: int, email: str) -> str:
+    """The token of an account's "stop all alerts" link (it does not expire)."""
+    return signing.dumps([user_id, address_tag(email)], salt=ALERTS_SALT, compress=False)
+
+
+def read_alerts_token(token: str):
+    """The user an :func:`alerts_token` names; :class:`BadToken` when it is not valid, or the
+    account's address changed since."""
+    try:
+        payload = signing.loads(token, salt=ALERTS_SALT)
+    except signing.BadSignature as exc:
+        raise BadToken("this link is not valid (it may have been cut short)") from exc
+    if not isinstance(payload, list) or len(payload) != 2 or not isinstance(payload[0], int):
+        raise BadToken("this link is not valid")
+    user = get_user_model().objects.filter(pk=payload[0]).first()
+    if user is None or address_tag(user.email) != payload[1]:
+        raise BadToken("this link belongs to an account that no longer has this address")
+    return user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from paperfeed.digests import site, views
+from paperfeed.digests import alerts_views, site, views
 
 app_name = "digests"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("papers/<path:arxiv_id>/feedback", site.paper_feedback, name="paper-feedback"),
     path("for-you", site.for_you, name="for-you"),
     path("digests/preview/<int:subscriber_id>", views.preview, name="preview"),
+    path("alerts/off/<str:token>", alerts_views.alerts_off, name="alerts-off"),
 ]
