@@ -78,7 +78,8 @@ def test_a_task_goes_through_redis_and_a_worker_runs_it(tmp_path, redis_url):
         ).stdout.decode()
         status = paperfeed(store, "index", "--status", "--json").stdout
     # the queued job, then the scheduler's round: each run once, in this worker
-    assert out.splitlines()[0] == "enqueued: index, send, prune", out
+    assert out.splitlines()[0] == "enqueued: index, send, alerts, prune", out
     assert out.count("index: ok") == 2 and "send: ok" in out and "prune: ok" in out, out
+    assert "alerts: ok" in out, out
     assert json.loads(status)["papers_in_index"] == 3
     assert redis.Redis.from_url(redis_url).llen("rq:queue:default") == 0

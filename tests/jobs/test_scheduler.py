@@ -38,13 +38,14 @@ def test_every_entry_has_a_unique_name_and_a_help_line():
 
 
 def test_each_entry_is_enqueued_when_its_period_has_passed():
-    assert schedule(T0).enqueued == ["embed", "index", "send", "prune"]
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 4
+    assert schedule(T0).enqueued == ["embed", "index", "send", "alerts", "prune"]
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 5
     finish_everything()
     assert schedule(T0 + dt.timedelta(seconds=299)).enqueued == []
-    assert schedule(T0 + dt.timedelta(seconds=300)).enqueued == ["embed", "index", "send"]
+    every_round = ["embed", "index", "send", "alerts"]
+    assert schedule(T0 + dt.timedelta(seconds=300)).enqueued == every_round
     finish_everything()
-    assert schedule(T0 + dt.timedelta(days=1)).enqueued == ["embed", "index", "send", "prune"]
+    assert schedule(T0 + dt.timedelta(days=1)).enqueued == [*every_round, "prune"]
     fetching = Options(sets=("cs", "stat"), embed=False, interval=300.0)
     finish_everything()
     assert schedule(T0 + dt.timedelta(days=1, seconds=300), options=fetching).enqueued == [
@@ -54,6 +55,7 @@ def test_each_entry_is_enqueued_when_its_period_has_passed():
         "signals-github",
         "signals-s2",
         "send",
+        "alerts",
     ]
     run = DBTaskResult.objects.get(task_path="paperfeed.jobs.tasks.fetch_new_papers")
     assert run.args_kwargs == {"args": [], "kwargs": {"sets": ["cs", "stat"]}}
@@ -65,13 +67,13 @@ def test_only_the_lease_holder_enqueues():
     finish_everything()
     later = schedule(T0 + dt.timedelta(minutes=10), me="w2")  # w1's lease lasts 30 minutes
     assert not later.ran and later.holder == "w1" and later.enqueued == []
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 5
 
 
 def test_a_run_still_waiting_in_the_queue_is_not_enqueued_again():
     schedule(T0)
     assert schedule(T0 + dt.timedelta(hours=2)).enqueued == []  # no worker drained the queue
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 5
 
 
 def test_a_running_run_holds_the_next_back_until_its_worker_is_gone_or_it_is_stale():

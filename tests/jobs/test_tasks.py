@@ -18,11 +18,13 @@ from django_tasks_db.models import DBTaskResult
 from paperfeed.digests import send
 from paperfeed.jobs import tasks
 from paperfeed.papers.models import Paper
+from paperfeed.personal.models import Follow
 from paperfeed.search import paths
 from paperfeed.search.lexical import search_papers
 from paperfeed.search.models import Embedding
 from paperfeed.signals import state as signal_state
 from tests.conftest import index_held_by_another_writer
+from tests.digests.alert_helpers import follow, paper, reader
 from tests.digests.test_send_ledger import active, all_papers
 from tests.ingest.arxiv_server import (
     API,
@@ -97,6 +99,17 @@ def test_send_due_digests_sends_and_reports_the_outcome(monkeypatch):
     outcome = tasks.send_due_digests.call()
     assert outcome["sent"] == 1 and outcome["failed"] == 0 and len(mail.outbox) == 1
     assert tasks.send_due_digests.call()["sent"] == 0  # the ledger: never twice
+
+
+def test_send_due_alerts_sends_the_alerts_of_follows_once():
+    ada = reader("ada")
+    stored = timezone.now() - dt.timedelta(minutes=15)  # in a ten-minute bucket already over
+    paper(stored, timezone.now().date(), categories=["cs.LG"])
+    follow(ada, Follow.CATEGORY, "cs.LG", made=stored - dt.timedelta(days=1))
+    outcome = tasks.send_due_alerts.call()
+    assert (outcome["planned"], outcome["sent"], outcome["failed"]) == (1, 1, 0)
+    assert mail.outbox[0].to == ["ada@example.org"]
+    assert tasks.send_due_alerts.call()["sent"] == 0  # the alert ledger: never twice
 
 
 def test_prune_task_results_forgets_old_finished_runs_only():

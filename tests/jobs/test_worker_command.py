@@ -88,16 +88,18 @@ def test_drain_enqueues_what_is_due_runs_the_queue_then_exits(library):
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     out = run_worker("--drain", "--no-fetch", "--no-embed")
     assert out.splitlines() == [
-        "enqueued: index, send, prune",
+        "enqueued: index, send, alerts, prune",
         "index: ok",
         "send: ok",
         "digests: planned 1, sent 1, empty 0, retry later 0, failed 0",
+        "alerts: ok",
         "prune: ok",
     ]
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {
         TaskResultStatus.SUCCESSFUL
     }
     assert sorted(PeriodicRun.objects.values_list("name", flat=True)) == [
+        "alerts",
         "index",
         "prune",
         "send",

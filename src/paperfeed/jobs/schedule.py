@@ -109,10 +109,18 @@ DIGESTS = Periodic(
     "Send the digests due at each subscriber's local hour (exactly once: the send ledger).",
 )
 
+ALERTS = Periodic(
+    "alerts",
+    tasks.send_due_alerts,
+    "Mail the alerts of follows that are due: instant ones with the papers stored in the last "
+    "ten minutes, daily and weekly ones at each user's hour (exactly once: the alert ledger).",
+)
+
 PERIODIC: tuple[Periodic, ...] = (
     *PAPER_JOBS,
     *SIGNALS,
     DIGESTS,
+    ALERTS,
     Periodic(
         "prune",
         tasks.prune_task_results,

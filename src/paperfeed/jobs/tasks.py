@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from paperfeed.digests import send
+from paperfeed.digests import alerts_send, send
 from paperfeed.ingest import harvest
 from paperfeed.search import embedding_job, refresh
 from paperfeed.search.paths import IndexBusy
@@ -110,6 +110,14 @@ def send_due_digests() -> dict:
     """Send the digests due now at each subscriber's local hour (exactly once: the send ledger,
     :mod:`paperfeed.digests.send`). Returns the counts of :class:`send.Outcome`."""
     return dataclasses.asdict(send.send_due(timezone.now()))
+
+
+@task()
+def send_due_alerts() -> dict:
+    """Send the due mail alerts of follows (instant ones every ten minutes, daily and weekly at
+    each user's hour; exactly once: the alert ledger, :mod:`paperfeed.digests.alerts_send`).
+    Returns the counts of :class:`send.Outcome`."""
+    return dataclasses.asdict(alerts_send.send_due(timezone.now()))
 
 
 @task()
