@@ -152,6 +152,8 @@ CACHES = {
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# a new account's first login lands on onboarding (/welcome) instead of LOGIN_REDIRECT_URL
+ACCOUNT_ADAPTER = "paperfeed.accounts.adapter.AccountAdapter"
 # searched before the apps' templates, so these overrides of allauth's templates win
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "accounts" / "templates"]
 PAPERFEED_SUBMISSIONS_PER_DAY = int(config.get("PAPERFEED_SUBMISSIONS_PER_DAY"))

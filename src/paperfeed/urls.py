@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("paperfeed.api.urls")),
     path("", include("paperfeed.digests.urls")),
     path("settings/", include("paperfeed.personal.urls")),
+    path("", include("paperfeed.personal.welcome_urls")),
     path("", include("paperfeed.community.urls")),
     path("", include("paperfeed.web.urls")),
 ]

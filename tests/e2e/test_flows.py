@@ -62,7 +62,7 @@ def test_sign_up_verify_by_emailed_link_then_log_in(page, live_server, papers, m
     page.fill("input[name=login]", "fern")
     page.fill("input[name=password]", PASSWORD)
     page.locator("form.account-form button[type=submit]").click()
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + "/welcome")  # a new account's first login: onboarding
     expect(page.locator(".account")).to_contain_text("fern")
     expect(page.get_by_role("status")).to_contain_text("Successfully signed in as fern.")
     page.get_by_role("button", name="Log out").click()
