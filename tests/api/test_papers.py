@@ -81,13 +81,21 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/for-you": {"get"},
         "/api/v1/me/mutes": {"get", "post"},
         "/api/v1/me/mutes/{mute_id}": {"delete"},
+        "/api/v1/me/onboarding": {"get"},
+        "/api/v1/me/onboarding/categories": {"put"},
+        "/api/v1/me/onboarding/topics": {"put"},
+        "/api/v1/me/onboarding/suggestions": {"get"},
+        "/api/v1/me/onboarding/done": {"post"},
+        "/api/v1/papers/{paper_id}/feedback": {"put"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     for path, operations in paths.items():
         for method, operation in operations.items():
-            if method in {"post", "patch", "delete"} or path in {
+            if method in {"post", "put", "patch", "delete"} or path in {
                 "/api/v1/for-you",
                 "/api/v1/me/mutes",
+                "/api/v1/me/onboarding",
+                "/api/v1/me/onboarding/suggestions",
             }:
                 assert operation.get("security"), f"{method} {path} has no auth"
             else:

@@ -15,6 +15,7 @@ from paperfeed.api import (
     foryou,
     hf,
     mutes,
+    onboarding,
     papers,
     search,
     submissions,
@@ -35,10 +36,11 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", hf.router)
-# /papers/{id}/vote and /papers/{id}/comments before /papers/{id}: ids may contain a slash
+# /papers/{id}/vote, /comments and /feedback before /papers/{id}: ids may contain a slash
 for router in (
     votes.router,
     comments.router,
+    onboarding.router,
     papers.router,
     feeds.router,
     search.router,
