@@ -142,7 +142,8 @@ def test_fifty_cards_with_signals_cost_no_query_each(client, django_assert_max_n
     for paper in papers[:10]:
         submit(user, paper.pk)
     client.force_login(user)
-    with django_assert_max_num_queries(9):  # + the signed-in user's mutes (personal/filters.py)
+    # + the signed-in user's mutes (personal/filters.py) and preferences (read once a request)
+    with django_assert_max_num_queries(10):
         response = client.get(f"/day/{DAY}")
     html = response.content.decode()
     assert html.count('class="why-here"') == 50 and html.count('class="badge code"') == 20

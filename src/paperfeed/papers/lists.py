@@ -34,7 +34,7 @@ from paperfeed import rankings
 from paperfeed.community.models import Vote
 from paperfeed.papers import ranked
 from paperfeed.papers.models import Authorship, Paper, PaperQuerySet
-from paperfeed.personal import filters
+from paperfeed.personal import filters, seen
 from paperfeed.rankings import gravity
 
 MAX_PER_PAGE = 200
@@ -117,6 +117,7 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
         qs = qs.annotate(voted=Exists(Vote.objects.filter(user_id=user_id, paper=OuterRef("pk"))))
     else:
         qs = qs.annotate(voted=Value(False))
+    qs = seen.annotate(qs, user)  # paper.seen, paper.dismissed
     authorships = Authorship.objects.select_related("author").order_by("position")
     return qs.prefetch_related(
         Prefetch("authorships", queryset=authorships, to_attr="_authorships")
@@ -159,9 +160,22 @@ def _ordered_page(queryset, order: Sequence, page: int, per_page: int, user) -> 
 
 def _sorted_page(queryset, sort: str, page: int, per_page: int, user, now=None) -> PaperPage:
     """The page of ``queryset`` ranked by the ranking ``sort`` at ``now`` (default: now),
-    without the papers ``user`` muted (:func:`paperfeed.personal.filters.hide_for`)."""
+    without the papers ``user`` muted (:func:`paperfeed.personal.filters.hide_for`), and with
+    the papers they have seen hidden or dimmed as they chose (:func:`_seen_page`)."""
+    queryset, hidden = seen.for_list(filters.hide_for(queryset, user), user)
+    return _seen_page(_ranked_page(queryset, sort, page, per_page, user, now), user, hidden)
+
+
+def _seen_page(result: PaperPage, user, hidden: int) -> PaperPage:
+    """``result`` with ``paper.dimmed`` set (:func:`paperfeed.personal.seen.dim`) and, in
+    ``extra["seen_hidden"]``, how many seen papers the list left out."""
+    seen.dim(result.items, user)
+    result.extra["seen_hidden"] = hidden
+    return result
+
+
+def _ranked_page(queryset, sort: str, page: int, per_page: int, user, now=None) -> PaperPage:
     ranking = _ranking(sort)
-    queryset = filters.hide_for(queryset, user)
     _check_page(page, per_page)
     now = now or timezone.now()
     if ranking.pushdown is not None:

@@ -14,6 +14,7 @@ from paperfeed.community.comments import for_paper
 from paperfeed.papers import lists
 from paperfeed.papers.ids import InvalidArxivId, abs_url, parse_arxiv_id
 from paperfeed.papers.models import Paper
+from paperfeed.personal import seen
 from paperfeed.search import hybrid
 from paperfeed.signals import display
 from paperfeed.signals.models import Repository, StarSnapshot
@@ -115,6 +116,7 @@ def paper(request, arxiv_id: str):
     if not items:
         return not_found(request, f"No paper {parsed.id} here yet.")
     item = items[0]
+    seen.mark_opened(request.user, item.arxiv_id)  # read tracking, signed-in users only
     signals = item.external
     code, artifacts = repositories_of(item)
     return render(

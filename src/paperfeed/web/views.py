@@ -20,6 +20,7 @@ from django.utils import timezone
 from paperfeed import rankings
 from paperfeed.papers import days, lists
 from paperfeed.papers.models import Author
+from paperfeed.personal import preferences
 from paperfeed.rankings import gravity, hot
 from paperfeed.web.params import BadParameter, bad_request, choice_param, flag_param, int_param
 
@@ -79,8 +80,10 @@ def _list_page(
         sort = choice_param(request, "sort", sorts, default_sort)
         page_number = int_param(request, "page", 1)
         has_code = flag_param(request, "code")
+        seen_view = request.GET.get("seen") or None  # ?seen=show: the seen papers, this view
+        preferences.for_this_view(request.user, seen=seen_view)
         page = fetch(sort=sort, page=page_number, user=request.user, has_code=has_code)
-    except (BadParameter, lists.ListError) as exc:
+    except (BadParameter, lists.ListError, preferences.PreferenceError) as exc:
         return bad_request(request, str(exc))
     tabs = _tabs(sorts, sort)
     if feeds:
