@@ -309,3 +309,15 @@ def test_cold_start_from_saved_searches_makes_recommendations(store):
     off = subscriber("nocold@example.org", recommendations=False)
     SavedSearch.objects.create(subscriber=off, query="legged robot")
     assert section(content.build_digest(off, START, END), "Recommended for you") is None
+
+
+def test_seen_papers_are_left_out_when_the_account_hides_them(store):
+    from paperfeed.personal import preferences, seen
+
+    user = make_user()
+    seen.mark_opened(user, "2506.00005")  # the period's most upvoted: trending's first
+    sub = subscriber("seen@example.org", user=user, top_n=5)
+    assert ids(section(content.build_digest(sub, START, END), "Trending"))[0] == "2506.00005"
+    preferences.set_seen(user, "hide")
+    trending = ids(section(content.build_digest(sub, START, END), "Trending"))
+    assert "2506.00005" not in trending and trending[0] == "2506.00004"

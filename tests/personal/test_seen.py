@@ -178,3 +178,14 @@ def test_history_is_newest_first_paged_and_checked(papers, alice):
     ]:
         with pytest.raises(seen.SeenError, match=said):
             seen.history(alice, **bad)
+
+
+def test_hidden_by_user_is_only_for_those_who_hide(papers, alice, django_assert_num_queries):
+    bob = make_user("bob")
+    seen.mark_opened(alice, "2503.00001")
+    seen.mark_opened(bob, "2503.00001")
+    preferences.set_seen(bob, "hide")
+    ids = [p.pk for p in papers]
+    assert seen.hidden_by_user([alice.pk, bob.pk], ids) == {bob.pk: {"2503.00001"}}
+    with django_assert_num_queries(1):  # nobody hides: the preferences only
+        assert seen.hidden_by_user([alice.pk], ids) == {}

@@ -20,7 +20,8 @@ Liked papers are the account's upvotes (paperfeed has no separate "saved" list: 
 for a save) and "more like this" feedback -- or, for a subscriber with neither (cold start), the
 best earlier matches of their saved searches (:func:`paperfeed.digests.gather.add_cold_start`); disliked papers are "less like this" feedback, which
 also overrides an upvote of the same paper. Papers already mailed to the subscriber
-(:class:`MailedPaper`), liked or disliked are never included.
+(:class:`MailedPaper`), liked or disliked are never included, nor those the account muted or, when
+its ``Preferences.seen`` is "hide", has seen (:func:`paperfeed.personal.seen.hidden_by_user`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from paperfeed.digests.compose import Digest, DigestItem, Section
 from paperfeed.digests.gather import PeriodPapers, Signals
 from paperfeed.digests.models import Subscriber
 from paperfeed.papers.models import Paper
-from paperfeed.personal import filters
+from paperfeed.personal import filters, seen
 
 RECOMMENDED_N = 10
 CATEGORY_N = 10
@@ -205,8 +206,9 @@ def build_all(
     signals = gather.load_signals(subscribers)
     mailed = gather.load_mailed(subscribers, first, last)
     muted = filters.muted_by_user((s.user_id for s in subscribers if s.user_id), period.ids)
-    for s in subscribers:  # a muted paper is never picked: as if mailed already
-        mailed[s.pk] |= muted.get(s.user_id, set())
+    hidden = seen.hidden_by_user((s.user_id for s in subscribers if s.user_id), period.ids)
+    for s in subscribers:  # a muted paper, or a seen one they hide, is never picked: as if mailed
+        mailed[s.pk] |= muted.get(s.user_id, set()) | hidden.get(s.user_id, set())
     searches = gather.saved_searches(subscribers)
     alerts = gather.alert_hits((q for qs in searches.values() for q in qs), first, last)
     if period.ids:

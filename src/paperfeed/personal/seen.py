@@ -176,6 +176,19 @@ def seen_by_user(user_ids: Iterable[int], paper_ids: Iterable[str]) -> dict[int,
     return dict(found)
 
 
+def hidden_by_user(user_ids: Iterable[int], paper_ids: Iterable[str]) -> dict[int, set[str]]:
+    """:func:`seen_by_user` for those of ``user_ids`` whose preference hides seen papers (the
+    digests and alerts: one query for the preferences, then the batch's)."""
+    users = sorted(set(user_ids))
+    hiders: list[int] = []
+    for u in range(0, len(users), CHUNK * 2):
+        rows = Preferences.objects.filter(
+            user_id__in=users[u : u + CHUNK * 2], seen=Preferences.SEEN_HIDE
+        )
+        hiders += rows.values_list("user_id", flat=True)
+    return seen_by_user(hiders, paper_ids) if hiders else {}
+
+
 def count(user) -> dict[str, int]:
     """How many papers ``user`` opened and dismissed (the settings page)."""
     counts = {Seen.OPENED: 0, Seen.DISMISSED: 0}
