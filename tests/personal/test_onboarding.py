@@ -51,8 +51,6 @@ def corpus(data_home, settings):
 def test_categories_are_followed_and_replaced(alice):
     assert onboarding.save_categories(alice, ["cs.CL", " cs.LG", "cs.CL", ""]) == ["cs.CL", "cs.LG"]
     assert onboarding.followed(alice, Follow.CATEGORY) == ["cs.CL", "cs.LG"]
-    label = Follow.objects.get(user=alice, value="cs.CL").label
-    assert label == "cs.CL Computation and Language"
     Follow.objects.filter(user=alice, value="cs.LG").update(alert=Follow.DAILY)
     onboarding.save_categories(alice, ["cs.LG", "cs.CV"])  # cs.CL unchecked: unfollowed
     assert sorted(onboarding.followed(alice, Follow.CATEGORY)) == ["cs.CV", "cs.LG"]
@@ -188,6 +186,16 @@ def test_state_shows_each_step(alice, corpus):
     assert onboarding.state(alice) == onboarding.State(
         categories=["cs.CL"], topics=["protein folding"], marked=["2601.00003"], onboarded_at=when
     )
+
+
+def test_a_follow_refused_by_follows_is_said_and_nothing_changes(alice, monkeypatch):
+    from paperfeed.personal import follows
+
+    onboarding.save_topics(alice, ["kept topic"])
+    monkeypatch.setattr(follows, "MAX_FOLLOWS", 2)
+    with pytest.raises(onboarding.OnboardingError, match="at most 2 follows"):
+        onboarding.save_topics(alice, ["one", "two", "three"])
+    assert onboarding.followed(alice, Follow.SEARCH) == ["kept topic"]
 
 
 def test_finish_keeps_the_first_time(alice):

@@ -10,10 +10,11 @@
    best matching the topics within the categories, then the hottest recent papers of those
    categories — or from :func:`find`, the same search behind a search box.
 
-Each step replaces what that step chose before (re-entering shows it, unchecking unfollows), so
-the pages, the API and the tests call one function per step. :func:`finish` records that
-onboarding is over (``Preferences.onboarded_at``); :func:`needs_onboarding` says whether a
-login should land on /welcome.
+Each step replaces what that step chose before (re-entering shows it, unchecking unfollows),
+writing through :mod:`paperfeed.personal.follows` (the one writer of follows) and
+:mod:`paperfeed.digests.feedback`; the pages, the API and the tests call one function per step.
+:func:`finish` records that onboarding is over (:func:`paperfeed.personal.preferences.mark_onboarded`,
+the first time kept); :func:`needs_onboarding` says whether a login should land on /welcome.
 """
 
 from __future__ import annotations
@@ -23,15 +24,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from paperfeed.community.models import Vote
 from paperfeed.digests import choices, feedback
 from paperfeed.digests.models import Feedback
 from paperfeed.papers import lists
 from paperfeed.papers.models import Paper
-from paperfeed.personal import filters
+from paperfeed.personal import filters, follows, preferences
 from paperfeed.personal.models import Follow, Preferences
 
 log = logging.getLogger(__name__)
@@ -118,22 +118,18 @@ def needs_onboarding(user) -> bool:
 
 
 # -- saving the follows of steps 1 and 2 -----------------------------------------------------
-def _replace_follows(user, kind: str, values: list[str], labels: dict[str, str]) -> None:
-    """Make ``user``'s follows of ``kind`` exactly ``values``: new ones added (no alert), the
-    others removed; the follows kept keep their alert."""
+def _replace_follows(user, kind: str, values: list[str]) -> None:
+    """Make ``user``'s follows of ``kind`` exactly ``values`` through
+    :func:`paperfeed.personal.follows.follow` (new ones without an alert) and ``unfollow``;
+    the follows kept keep their alert. All or nothing."""
     with transaction.atomic():
-        Follow.objects.filter(user=user, kind=kind).exclude(value__in=values).delete()
-        have = set(Follow.objects.filter(user=user, kind=kind).values_list("value", flat=True))
-        for value in values:
-            if value in have:
-                continue
-            try:
-                with transaction.atomic():  # savepoint: a concurrent submit may insert it first
-                    Follow.objects.create(
-                        user=user, kind=kind, value=value, label=labels.get(value, "")
-                    )
-            except IntegrityError:
-                pass
+        for row in Follow.objects.filter(user=user, kind=kind).exclude(value__in=values):
+            follows.unfollow(user, row.pk)
+        try:
+            for value in values:
+                follows.follow(user, kind, value)
+        except follows.FollowError as exc:
+            raise OnboardingError(str(exc)) from None
 
 
 def category_choices(user=None) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -167,8 +163,7 @@ def save_categories(user, values: Iterable[str]) -> list[str]:
     one is wrong). Returns them."""
     _check_user(user)
     picked = clean_categories(values, user)
-    titles = {name: title for _, group in category_choices(user) for name, title in group}
-    _replace_follows(user, Follow.CATEGORY, picked, titles)
+    _replace_follows(user, Follow.CATEGORY, picked)
     return picked
 
 
@@ -216,7 +211,7 @@ def save_topics(user, values: Iterable[str]) -> list[str]:
     """Step 2: follow exactly these topics as saved searches (validated first). Returns them."""
     _check_user(user)
     topics = clean_topics(values)
-    _replace_follows(user, Follow.SEARCH, topics, {})
+    _replace_follows(user, Follow.SEARCH, topics)
     return topics
 
 
@@ -312,9 +307,9 @@ def finish(user) -> dt.datetime:
     """Record that ``user`` is done with onboarding (finished or skipped): logins stop landing
     on /welcome. A second call keeps the first time. Returns it."""
     _check_user(user)
-    with transaction.atomic():
-        prefs, _ = Preferences.objects.select_for_update().get_or_create(user=user)
-        if prefs.onboarded_at is None:
-            prefs.onboarded_at = timezone.now()
-            prefs.save(update_fields=["onboarded_at", "updated"])
-    return prefs.onboarded_at
+    first = (
+        Preferences.objects.filter(user=user, onboarded_at__isnull=False)
+        .values_list("onboarded_at", flat=True)
+        .first()
+    )
+    return first or preferences.mark_onboarded(user).onboarded_at
