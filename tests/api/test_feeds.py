@@ -96,12 +96,13 @@ def test_feed_queries_do_not_grow_with_the_page(
         )
     )
     client.force_login(alice)  # the per-user vote annotation is part of the query
-    with django_assert_max_num_queries(8):
+    # 8, + the caller's preferences (seen mode; personal/preferences.py), read once a request
+    with django_assert_max_num_queries(9):
         body = client.get("/api/v1/feeds/daily", {"date": DAY, "per_page": 100}).json()
     assert len(body["items"]) == 53
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/api/v1/feeds/trending", {"per_page": 100})
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get("/api/v1/feeds/monthly", {"month": "2025-03", "per_page": 100})
 
 

@@ -81,6 +81,9 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/for-you": {"get"},
         "/api/v1/me/mutes": {"get", "post"},
         "/api/v1/me/mutes/{mute_id}": {"delete"},
+        "/api/v1/me/preferences": {"get", "patch"},
+        "/api/v1/me/seen": {"get", "post"},
+        "/api/v1/me/seen/{paper_id}": {"delete"},
         "/api/v1/me/onboarding": {"get"},
         "/api/v1/me/onboarding/categories": {"put"},
         "/api/v1/me/onboarding/topics": {"put"},
@@ -94,6 +97,8 @@ def test_openapi_document_lists_every_route(client):
             if method in {"post", "put", "patch", "delete"} or path in {
                 "/api/v1/for-you",
                 "/api/v1/me/mutes",
+                "/api/v1/me/preferences",
+                "/api/v1/me/seen",
                 "/api/v1/me/onboarding",
                 "/api/v1/me/onboarding/suggestions",
             }:

@@ -179,6 +179,11 @@ class PaperOut(Schema):
     voted: bool | None = Field(
         description="Whether the caller upvoted it (null for anonymous calls)."
     )
+    seen: bool | None = Field(
+        None,
+        description="Whether the caller has seen it: opened, dismissed or upvoted (null for "
+        "anonymous calls). See /api/v1/me/preferences for what their lists do with it.",
+    )
     signals: SignalsOut | None = Field(
         description="What other services say of it; null when none said anything."
     )

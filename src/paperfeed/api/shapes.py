@@ -212,6 +212,7 @@ def paper_out(paper: Paper, *, anonymous: bool) -> dict:
         "submitted_by": user_out(paper.submitter),
         "submitted_at": submission.created if submission is not None else None,
         "voted": None if anonymous else bool(paper.voted),
+        "seen": None if anonymous else bool(getattr(paper, "seen", False)),
         "signals": signals_out(paper),
         "links": {
             "html": f"/papers/{paper.arxiv_id}",

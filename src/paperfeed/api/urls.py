@@ -14,6 +14,7 @@ from paperfeed.api import (
     feeds,
     foryou,
     hf,
+    me,
     mutes,
     onboarding,
     papers,
@@ -48,6 +49,7 @@ for router in (
     users.router,
     foryou.router,
     mutes.router,
+    me.router,
 ):
     api.add_router("/v1", router)
 

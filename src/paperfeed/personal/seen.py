@@ -43,7 +43,9 @@ def _signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def _check(user, paper_id: str) -> str:
+def check_paper(user, paper_id: str) -> str:
+    """``paper_id`` trimmed, when ``user`` is signed in and it is a visible paper; else
+    :class:`SeenError` naming what is wrong."""
     if not _signed_in(user):
         raise SeenError("log in to dismiss papers")
     paper_id = str(paper_id or "").strip()
@@ -70,7 +72,7 @@ def mark_opened(user, paper_id: str) -> None:
 
 def dismiss(user, paper_id: str) -> Seen:
     """``user`` is done with ``paper_id`` ("dismiss": seen, without opening it)."""
-    paper_id = _check(user, paper_id)
+    paper_id = check_paper(user, paper_id)
     try:
         with transaction.atomic():
             row, _ = Seen.objects.update_or_create(
