@@ -8,7 +8,7 @@ urlpatterns = [
     path("accounts/", include("paperfeed.accounts.urls")),
     path("api/", include("paperfeed.api.urls")),
     path("", include("paperfeed.digests.urls")),
-    path("settings/", include("paperfeed.personal.urls")),
+    path("", include("paperfeed.personal.urls")),  # /settings/..., /follows, /feeds/private/...
     path("", include("paperfeed.personal.welcome_urls")),
     path("", include("paperfeed.community.urls")),
     path("", include("paperfeed.web.urls")),
