@@ -12,6 +12,7 @@ from paperfeed.api import (
     comments,
     errors,
     feeds,
+    follows,
     foryou,
     hf,
     me,
@@ -49,6 +50,7 @@ for router in (
     users.router,
     foryou.router,
     mutes.router,
+    follows.router,
     me.router,
 ):
     api.add_router("/v1", router)
