@@ -142,8 +142,9 @@ def test_fifty_cards_with_signals_cost_no_query_each(client, django_assert_max_n
     for paper in papers[:10]:
         submit(user, paper.pk)
     client.force_login(user)
-    # + the signed-in user's mutes (personal/filters.py) and preferences (read once a request)
-    with django_assert_max_num_queries(10):
+    # + the signed-in user's mutes (personal/filters.py) and preferences (read once a request),
+    # + whether she has a profile for the for-you order (personal/order.py: 3 EXISTS when not)
+    with django_assert_max_num_queries(13):
         response = client.get(f"/day/{DAY}")
     html = response.content.decode()
     assert html.count('class="why-here"') == 50 and html.count('class="badge code"') == 20

@@ -2,7 +2,10 @@
 
 ``sort`` is a ranking the registry offers on the API (:mod:`paperfeed.rankings`; default: the
 lists' :data:`~paperfeed.papers.lists.DEFAULT_SORT`, Hot), trending's ``trending`` or ``stars``;
-``has_code=true`` keeps the papers with code.
+``has_code=true`` keeps the papers with code. ``sort=for_you`` orders the day, week and month for
+the caller (a token or session of a member with a profile, else a 400 naming ``sort``: see
+:func:`paperfeed.personal.order.require`); each item then says ``why``. The API's default stays
+the community order whatever the member chose on the site: a client asks for what it wants.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, FeedPageOut
 from paperfeed.api.shapes import page_out
 from paperfeed.papers import days, lists
+from paperfeed.personal import order
 
 router = Router(tags=["Feeds"])
 DEFAULT_PER_PAGE = 50
@@ -31,14 +35,26 @@ def _paging(page: int, per_page: int | None) -> tuple[int, int]:
 
 
 def _sort(sort: str) -> str:
-    return params.check_choice("sort", sort, rankings.offered("api"))
+    return params.check_choice("sort", sort, rankings.offered("api", personal=True))
+
+
+def _personal(request, sort: str):
+    """The caller's personaliser for ``sort=for_you`` (a 400 naming ``sort`` for anyone without
+    a profile); None for the community orders."""
+    return order.require(optional_user(request)) if sort == lists.FOR_YOU else None
 
 
 def _sort_param(default: str, choices: tuple[str, ...] | None = None):
     """The ``sort`` query parameter: a string :func:`_sort` checks (a 400 naming it), its
     choices (default: the rankings offered on the API) said in the OpenAPI document."""
-    names = ", ".join(choices or rankings.offered("api"))
-    return Query(default, description=f"A ranking: {names} (docs/rankings.md, /ranking).")
+    if choices:
+        return Query(default, description=f"A ranking: {', '.join(choices)} (/ranking).")
+    names = ", ".join(rankings.offered("api", personal=True))
+    return Query(
+        default,
+        description=f"A ranking: {names} (docs/rankings.md, /ranking). for_you: the caller's "
+        "own order (a member with a profile; items then carry why).",
+    )
 
 
 def has_code_param():
@@ -95,11 +111,18 @@ def daily(
     sort = _sort(sort)
     page, per_page = _paging(page, per_page)
     code = _has_code(has_code)
+    personal = _personal(request, sort)
     day = params.parse_day("date", date) if date else days.latest_full_day()
     if day is None:
         return _feed(request, "daily", lists.PaperPage([], 0, page, per_page, False), None, sort)
     result = lists.day_feed(
-        day, sort=sort, page=page, per_page=per_page, user=optional_user(request), has_code=code
+        day,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        user=optional_user(request),
+        has_code=code,
+        personal=personal,
     )
     before, after = lists.neighbours(day, day)
     return _feed(request, "daily", result, day.isoformat(), sort, _iso(before), _iso(after))
@@ -131,6 +154,7 @@ def weekly(
         per_page=per_page,
         user=optional_user(request),
         has_code=code,
+        personal=_personal(request, sort),
     )
     start, end = lists.week_bounds(year, number)
     before, after = lists.neighbours(start, end)
@@ -171,6 +195,7 @@ def monthly(
         per_page=per_page,
         user=optional_user(request),
         has_code=code,
+        personal=_personal(request, sort),
     )
     start, end = lists.month_bounds(year, number)
     before, after = lists.neighbours(start, end)

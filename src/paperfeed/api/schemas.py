@@ -14,10 +14,10 @@ from ninja import Field, Schema
 
 from paperfeed import rankings
 
-FeedSort = Literal[rankings.offered("api")]
-"""The rankings the API feeds offer (from the registry)."""
-SearchSort = Literal[rankings.offered("search")]
-"""The rankings search offers (from the registry)."""
+FeedSort = Literal[rankings.offered("api", personal=True)]
+"""The rankings the API feeds offer (from the registry; ``for_you`` to a member with a profile)."""
+SearchSort = Literal[rankings.offered("search", personal=True)]
+"""The rankings search offers (from the registry; ``for_you`` to a member with a profile)."""
 
 # --------------------------------------------------------------------------- errors
 
@@ -188,6 +188,12 @@ class PaperOut(Schema):
         description="What other services say of it; null when none said anything."
     )
     links: LinksOut
+    why: list[str] | None = Field(
+        None,
+        description='Why it is here for the caller, most telling first ("you follow Yann '
+        'LeCun", "like 3 papers you upvoted"), when the list is ordered for them '
+        "(sort=for_you); else null.",
+    )
 
 
 class PageOut(Schema):

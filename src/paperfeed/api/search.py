@@ -1,15 +1,20 @@
-"""Native search: hybrid (keyword + meaning), lexical or semantic, with filters and sorts."""
+"""Native search: hybrid (keyword + meaning), lexical or semantic, with filters and sorts.
+
+``sort=for_you`` (a member with a profile, else a 400 naming ``sort``) reranks the best 200
+matches for the caller (:func:`paperfeed.personal.rerank.search_for_you`): ``has_next`` stops
+there, and each paper carries ``why``."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from paperfeed import params
+from paperfeed import params, rankings
 from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, SearchOut
 from paperfeed.api.shapes import paper_out
-from paperfeed.search import MODES, SORTS, papers_for
+from paperfeed.personal import order, rerank
+from paperfeed.search import MODES, papers_for
 from paperfeed.search import search as hybrid_search
 
 router = Router(tags=["Search"])
@@ -37,7 +42,7 @@ def search(
     """``q`` in the query language of the search page (words, "phrases", -not, author:,
     title:, cat:); ``category`` may repeat; ``since``/``until`` are YYYY-MM-DD (feed day)."""
     mode = params.check_choice("mode", mode, MODES)
-    sort = params.check_choice("sort", sort, SORTS)
+    sort = params.check_choice("sort", sort, rankings.offered("search", personal=True))
     limit = params.check_range("limit", limit, 1, MAX_LIMIT)
     offset = params.check_range("offset", offset, 0, params.MAX_OFFSET)
     start = params.parse_day("since", since) if since else None
@@ -45,18 +50,26 @@ def search(
     if start and end and start > end:
         raise params.BadParameter("until", f"{end} is before since={start}")
     categories = [c for value in (category or []) for c in value.split(",") if c.strip()]
-    result = hybrid_search(
-        q,
-        mode=mode,
-        limit=limit,
-        offset=offset,
-        categories=categories or None,
-        since=start,
-        until=end,
-        author=author or None,
-        sort=sort,
-    )
     user = optional_user(request)
+    filters = {
+        "mode": mode,
+        "categories": categories or None,
+        "since": start,
+        "until": end,
+        "author": author or None,
+    }
+    why: dict[str, list[str]] = {}
+    if sort == rerank.FOR_YOU:
+        order.require(user)
+        mine = rerank.search_for_you(user, q, limit=limit, offset=offset, **filters)
+        result, reachable, why = mine.result, mine.reachable, mine.why
+    else:
+        result = hybrid_search(q, limit=limit, offset=offset, sort=sort, **filters)
+        reachable = result.total
+    papers = papers_for(result, user)
+    for paper in papers:
+        if paper.arxiv_id in why:
+            paper.for_you_why = why[paper.arxiv_id]
     items = [
         {
             "paper": paper_out(paper, anonymous=user is None),
@@ -66,7 +79,7 @@ def search(
             "similarity": paper.hit.similarity,
             "snippets": paper.hit.snippets,
         }
-        for paper in papers_for(result, user)
+        for paper in papers
     ]
     return {
         "query": q,
@@ -75,6 +88,6 @@ def search(
         "total": result.total,
         "limit": limit,
         "offset": offset,
-        "has_next": offset + len(result.hits) < result.total,
+        "has_next": offset + len(result.hits) < reachable,
         "items": items,
     }

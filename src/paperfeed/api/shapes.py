@@ -220,6 +220,8 @@ def paper_out(paper: Paper, *, anonymous: bool) -> dict:
             "pdf": paper.pdf_url,
             "doi": f"https://doi.org/{paper.doi}" if paper.doi else None,
         },
+        # the for-you order's reasons (papers/lists.py sets them; null in other orders)
+        "why": getattr(paper, "for_you_why", None),
     }
 
 

@@ -15,6 +15,12 @@ display, whatever the page length, in a handful of queries (count, page, authors
 declares a pushdown. Each item's ``paper.rank_score`` is its score by that ranking. The day, week
 and month lists are ordered by :data:`DEFAULT_SORT` unless asked otherwise.
 
+``sort="for_you"`` (:data:`FOR_YOU`, the personal ranking of the registry) orders the day, week
+and month lists for one member: the caller passes ``personal``, a :class:`Personaliser` (what
+:func:`paperfeed.personal.order.personaliser` gives for a member with a profile; this module
+cannot import the for-you code, which reaches back here through search). Every paper of the
+period is scored (:func:`_personal_page`), and each item gets ``paper.for_you_why``: the reasons.
+
 ``has_code=True`` keeps the papers with code (a linked repository or Hugging Face artifact:
 ``PaperSignals.has_code``) in every list.
 """
@@ -24,7 +30,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
@@ -47,6 +54,28 @@ TRENDING_SORTS = ("hot", "trending", "stars")
 local votes, so a new install's trending is not a tie of papers at 0)."""
 """The orders of the trending list: decayed upvotes, or GitHub stars gained this week (as
 Hugging Face's trending page)."""
+
+
+FOR_YOU = "for_you"
+"""The personal ranking (registry: ``for_you``): only with a :class:`Personaliser`."""
+NO_PROFILE = (
+    "sort=for_you is for a signed-in member with a profile: follow an author, a category or a "
+    "search, or upvote a few papers first"
+)
+"""What a list says to anyone asking for the for-you order without a profile."""
+
+
+class PersonalOrder(Protocol):
+    """What a personaliser returns (:class:`paperfeed.personal.foryou.PersonalOrder`)."""
+
+    scores: dict[str, float]
+    why: dict[str, list[str]]
+
+
+class Personaliser(Protocol):
+    """Scores a list's rows for one member: ``personal(rows, now)``."""
+
+    def __call__(self, rows: list[rankings.Row], now: dt.datetime) -> PersonalOrder: ...
 
 
 class ListError(ValueError):
@@ -158,12 +187,18 @@ def _ordered_page(queryset, order: Sequence, page: int, per_page: int, user) -> 
     return PaperPage(_finish(items), total, page, per_page, start + per_page < total)
 
 
-def _sorted_page(queryset, sort: str, page: int, per_page: int, user, now=None) -> PaperPage:
+def _sorted_page(
+    queryset, sort: str, page: int, per_page: int, user, now=None, personal=None
+) -> PaperPage:
     """The page of ``queryset`` ranked by the ranking ``sort`` at ``now`` (default: now),
     without the papers ``user`` muted (:func:`paperfeed.personal.filters.hide_for`), and with
     the papers they have seen hidden or dimmed as they chose (:func:`_seen_page`)."""
     queryset, hidden = seen.for_list(filters.hide_for(queryset, user), user)
-    return _seen_page(_ranked_page(queryset, sort, page, per_page, user, now), user, hidden)
+    if sort == FOR_YOU:
+        result = _personal_page(queryset, personal, page, per_page, user, now)
+    else:
+        result = _ranked_page(queryset, sort, page, per_page, user, now)
+    return _seen_page(result, user, hidden)
 
 
 def _seen_page(result: PaperPage, user, hidden: int) -> PaperPage:
@@ -192,6 +227,30 @@ def _ranked_page(queryset, sort: str, page: int, per_page: int, user, now=None) 
     return PaperPage(items, total, page, per_page, start + per_page < total)
 
 
+def _personal_page(
+    queryset, personal: Personaliser | None, page: int, per_page: int, user, now=None
+) -> PaperPage:
+    """The page of ``queryset`` in ``personal``'s order: the newest
+    :data:`~paperfeed.papers.ranked.MAX_CANDIDATES` papers with every community input, scored
+    by ``personal``, ranked by the registry's ``for_you`` (its tie order for equal scores)."""
+    if personal is None:
+        raise ListError(NO_PROFILE)
+    _check_page(page, per_page)
+    now = now or timezone.now()
+    rows = ranked.rows(queryset, ranked.COMMUNITY_INPUTS, newest_first=True)
+    order = personal(rows, now)
+    scored = [replace(row, personal=order.scores.get(row.id)) for row in rows]
+    ordered = rankings.get(FOR_YOU).rank(scored, now)
+    start = (page - 1) * per_page
+    shown = ordered[start : start + per_page]
+    items = hydrate([pid for pid, _ in shown], user)
+    scores = dict(shown)
+    for paper in items:
+        paper.rank_score = scores[paper.arxiv_id]
+        paper.for_you_why = list(order.why.get(paper.arxiv_id, ()))
+    return PaperPage(items, len(ordered), page, per_page, start + per_page < len(ordered))
+
+
 # -- days, weeks, months --------------------------------------------------------------------
 def days_between(start: dt.date, end: dt.date) -> PaperQuerySet:
     return Paper.objects.visible().filter(feed_day__gte=start, feed_day__lte=end)
@@ -205,10 +264,11 @@ def day_feed(
     per_page: int = 50,
     user=None,
     has_code: bool = False,
+    personal: Personaliser | None = None,
 ) -> PaperPage:
-    """Papers whose feed day is ``day``."""
+    """Papers whose feed day is ``day`` (``personal``: for ``sort="for_you"``)."""
     papers = _with_code(days_between(day, day), has_code)
-    result = _sorted_page(papers, sort, page, per_page, user, now=_end_of(day))
+    result = _sorted_page(papers, sort, page, per_page, user, _end_of(day), personal)
     result.extra.update(start=day, end=day)
     return result
 
@@ -237,11 +297,12 @@ def week_feed(
     per_page: int = 50,
     user=None,
     has_code: bool = False,
+    personal: Personaliser | None = None,
 ) -> PaperPage:
     """Papers whose feed day falls in ISO week ``iso_week`` of ``iso_year`` (Monday to Sunday)."""
     start, end = week_bounds(iso_year, iso_week)
     papers = _with_code(days_between(start, end), has_code)
-    result = _sorted_page(papers, sort, page, per_page, user, now=_end_of(end))
+    result = _sorted_page(papers, sort, page, per_page, user, _end_of(end), personal)
     result.extra.update(start=start, end=end)
     return result
 
@@ -255,11 +316,12 @@ def month_feed(
     per_page: int = 50,
     user=None,
     has_code: bool = False,
+    personal: Personaliser | None = None,
 ) -> PaperPage:
     """Papers whose feed day falls in ``year``-``month``."""
     start, end = month_bounds(year, month)
     papers = _with_code(days_between(start, end), has_code)
-    result = _sorted_page(papers, sort, page, per_page, user, now=_end_of(end))
+    result = _sorted_page(papers, sort, page, per_page, user, _end_of(end), personal)
     result.extra.update(start=start, end=end)
     return result
 

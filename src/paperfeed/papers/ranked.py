@@ -41,7 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from paperfeed.community.models import Comment
-from paperfeed.rankings import Ranking, Row, Term, sort_rows
+from paperfeed.rankings import NEWER_DAY_FIRST, Ranking, Row, Term, sort_rows
 from paperfeed.rankings.order import fields
 
 MAX_CANDIDATES = 20_000
@@ -62,6 +62,8 @@ COLUMNS = {
     **{name: f"signals__{field}" for name, field in SIGNALS.items()},
 }
 """The column (or annotation) each input is read from."""
+COMMUNITY_INPUTS = tuple(name for name in COLUMNS if name != "id")
+"""Every input the store has: what a personal order (for you) is given to blend with."""
 
 
 class CannotRank(ValueError):
@@ -113,13 +115,18 @@ def _positive(names: tuple[str, ...]) -> Q:
     return found
 
 
-def rows(queryset, inputs, limit: int | None = MAX_CANDIDATES) -> list[Row]:
+def rows(
+    queryset, inputs, limit: int | None = MAX_CANDIDATES, *, newest_first: bool = False
+) -> list[Row]:
     """The :class:`Row` of each paper of ``queryset`` with ``inputs`` filled (at most ``limit``;
-    None: all of them)."""
+    None: all of them). ``newest_first``: the newest ``limit`` (newer feed day, then larger id),
+    the candidates of an order that scores every row in Python (for you), the same ones
+    whatever the store holds."""
     names = [name for name in dict.fromkeys(inputs) if name != "id"]
     if "comments" in names:
         queryset = queryset.annotate(n_comments=comment_count())
-    found = queryset.order_by().values_list("arxiv_id", *(COLUMNS[n] for n in names))
+    order = sql_order(NEWER_DAY_FIRST) if newest_first else ()
+    found = queryset.order_by(*order).values_list("arxiv_id", *(COLUMNS[n] for n in names))
     if limit is not None:
         found = found[:limit]
     return [Row(values[0], **dict(zip(names, values[1:], strict=True))) for values in found]

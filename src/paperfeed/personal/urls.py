@@ -12,6 +12,7 @@ settings_patterns = [
     path("seen/dismiss", settings_views.dismiss, name="dismiss"),
     path("mutes", views.mute_list, name="mutes"),
     path("mutes/<int:mute_id>/remove", views.mute_remove, name="mute-remove"),
+    path("order", views.order_choice, name="order"),
 ]
 
 private_feeds = [

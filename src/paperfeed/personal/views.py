@@ -1,5 +1,6 @@
 """The mutes settings page (/settings/mutes): list, add, remove. Every change is a POST with
-the CSRF token; the paper page's mute buttons post here too and come back where they were."""
+the CSRF token; the paper page's mute buttons post here too and come back where they were.
+/settings/order keeps the list order the lists' For you / Community toggle chose."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from paperfeed.personal import mutes
+from paperfeed.personal import mutes, order, preferences
 from paperfeed.personal.models import Mute
 
 
@@ -67,3 +68,17 @@ def mute_remove(request: HttpRequest, mute_id: int) -> HttpResponse:
     else:
         messages.error(request, "No such mute of yours.")
     return redirect(_next(request) or reverse("personal:mutes"))
+
+
+@login_required
+@require_POST
+def order_choice(request: HttpRequest) -> HttpResponse:
+    """Keep ``order`` (``for_you``, ``community`` or ``auto``) as the member's list order
+    (:func:`paperfeed.personal.order.remember`) and go back to the list (``next``)."""
+    try:
+        said = order.remember(request.user, request.POST.get("order", ""))
+    except preferences.PreferenceError as exc:
+        messages.error(request, f"Order not changed: {exc}")
+    else:
+        messages.success(request, said)
+    return redirect(_next(request) or reverse("home"))

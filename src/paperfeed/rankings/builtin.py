@@ -166,3 +166,24 @@ def discussed(row: Row, now: dt.datetime) -> float:
 def stars(row: Row, now: dt.datetime) -> float:
     """:func:`stars_score` of the paper's best repository (0: no stars known)."""
     return stars_score(row.stars_gained, row.stars)
+
+
+@ranking(
+    "for_you",
+    label="For you",
+    help="Your own order: papers like those you upvoted, saved or marked, and by the authors, "
+    "categories, organisations and searches you follow, blended with Hot (signed-in members "
+    "with a profile only).",
+    inputs=("personal", "feed_day"),
+    where=("pages", "api", "search"),
+    tie=NEWER_DAY_FIRST,
+    personal=True,
+)
+def for_you(row: Row, now: dt.datetime) -> float:
+    """The paper's for-you score (:func:`paperfeed.personal.foryou.order_papers`, given to the
+    row by whoever ranks: the lists, search); a paper it did not score comes last.
+
+    >>> for_you(Row("a", personal=1.5), dt.datetime.now(dt.UTC)), for_you(Row("b"), None)
+    (1.5, 0.0)
+    """
+    return 0.0 if row.personal is None else float(row.personal)

@@ -25,6 +25,8 @@ INPUTS: dict[str, str] = {
     "stars_gained": "stars that repository gained in the 7 days to its latest snapshot "
     "(None: fewer than two snapshots yet)",
     "citations": "citations counted by Semantic Scholar (None: Semantic Scholar did not say)",
+    "personal": "the paper's for-you score for one signed-in member (None: no one asked); in "
+    "search, blended with the hit's relevance",
 }
 """Every field a ranking may read, with what it means."""
 
@@ -39,6 +41,9 @@ ORIGINS: dict[str, str] = {
     "report beside a paper",
     "stars_gained": "the daily snapshots paperfeed keeps of those stars",
     "citations": "Semantic Scholar (paperfeed fetch s2)",
+    "personal": "the member's own profile: papers they upvoted, saved or marked, the authors, "
+    "categories, organisations and searches they follow, blended with Hot "
+    "(paperfeed/personal/foryou.py)",
 }
 """Where each input comes from (the /ranking page says it)."""
 
@@ -60,6 +65,7 @@ class Row:
     stars: int | None = None
     stars_gained: int | None = None
     citations: int | None = None
+    personal: float | None = None
 
 
 def entered_at(row: Row) -> dt.datetime | None:

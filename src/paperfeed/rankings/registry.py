@@ -15,6 +15,11 @@ with ``rank``):
   or the feed day is newer, and reads nothing else. A page of a long list then reads the newest
   days first and stops as soon as the best score any older day could reach (its largest inputs)
   cannot enter the page.
+
+A ``personal`` ranking (for-you) reads the ``personal`` input, which only a signed-in member
+with a profile has: :func:`offered` leaves it out unless asked (``personal=True``), so the
+surfaces that serve everyone alike (the feeds, the OpenAPI choices of anonymous calls, the
+search index's sorts) never see it, and whoever can serve it asks for it.
 """
 
 from __future__ import annotations
@@ -68,6 +73,9 @@ class Ranking:
     """Score non-decreasing in each ``zero_unless`` input and in the feed day, which are all it
     reads (tie: ``NEWER_DAY_FIRST``): lets a page stop reading older days (see the module)."""
 
+    personal: bool = False
+    """It reads the ``personal`` input (one member's profile): offered only on request."""
+
     @property
     def zero_inputs(self) -> tuple[str, ...]:
         """``zero_unless`` as a tuple of inputs (empty: the score can be anything)."""
@@ -113,6 +121,8 @@ class Ranking:
                 "monotone needs zero_unless, the NEWER_DAY_FIRST tie and no input but those "
                 "and feed_day"
             )
+        if self.personal != ("personal" in self.inputs):
+            problems.append("a ranking is personal exactly when it reads the personal input")
         if not self.name.isidentifier() or self.name in DERIVED:
             problems.append("the name must be a plain word (it goes into URLs)")
         if problems:
@@ -142,6 +152,7 @@ def ranking(
     pushdown: tuple[Term, ...] | None = None,
     zero_unless: str | tuple[str, ...] | None = None,
     monotone: bool = False,
+    personal: bool = False,
 ) -> Callable[[Callable[[Row, dt.datetime], float]], Callable[[Row, dt.datetime], float]]:
     """Decorator: register the decorated ``score(row, now)`` as the ranking ``name``."""
 
@@ -158,6 +169,7 @@ def ranking(
                 pushdown=pushdown,
                 zero_unless=zero_unless,
                 monotone=monotone,
+                personal=personal,
             )
         )
         return score
@@ -166,8 +178,9 @@ def ranking(
 
 
 def get(name: str, *, surface: str | None = None) -> Ranking:
-    """The ranking called ``name`` (offered on ``surface``, when one is given)."""
-    choices = offered(surface) if surface else tuple(_REGISTRY)
+    """The ranking called ``name`` (offered on ``surface``, personal ones too, when one is
+    given)."""
+    choices = offered(surface, personal=True) if surface else tuple(_REGISTRY)
     if name not in choices:
         where = f" on {surface}" if surface else ""
         raise UnknownRanking(f"sort must be one of {', '.join(choices)}{where}, not {name!r}")
@@ -179,16 +192,21 @@ def all_rankings() -> tuple[Ranking, ...]:
     return tuple(_REGISTRY.values())
 
 
-def offered(surface: str) -> tuple[str, ...]:
-    """Names of the rankings ``surface`` offers, in registration order."""
+def offered(surface: str, *, personal: bool = False) -> tuple[str, ...]:
+    """Names of the rankings ``surface`` offers, in registration order (the personal ones too
+    with ``personal=True``: for a member who has a profile)."""
     if surface not in SURFACES:
         raise UnknownRanking(f"no surface {surface!r}; surfaces: {', '.join(SURFACES)}")
-    return tuple(name for name, ranking in _REGISTRY.items() if surface in ranking.where)
+    return tuple(
+        name
+        for name, ranking in _REGISTRY.items()
+        if surface in ranking.where and (personal or not ranking.personal)
+    )
 
 
-def labels(surface: str) -> dict[str, str]:
-    """``{name: label}`` of the rankings ``surface`` offers."""
-    return {name: _REGISTRY[name].label for name in offered(surface)}
+def labels(surface: str, *, personal: bool = False) -> dict[str, str]:
+    """``{name: label}`` of the rankings ``surface`` offers (personal ones on request)."""
+    return {name: _REGISTRY[name].label for name in offered(surface, personal=personal)}
 
 
 def require(names: Iterable[str], surface: str) -> None:

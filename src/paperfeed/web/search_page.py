@@ -4,6 +4,10 @@ Results come from :func:`paperfeed.search.search`, their papers from
 :func:`paperfeed.search.papers_for`. The hits' snippets are HTML that the search layer built by
 escaping every piece of text and adding only ``<mark>`` (see
 :func:`paperfeed.search.snippets.highlight`), so they are marked safe here and nothing else is.
+
+A signed-in member with a profile may also order the results for them (``sort=for_you``,
+:func:`paperfeed.personal.rerank.search_for_you`: the best 200 matches reranked); which order a
+search takes without ``?sort=`` is :func:`paperfeed.personal.order.choose`'s decision.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from paperfeed import params, rankings
-from paperfeed.personal import filters
+from paperfeed.personal import filters, order, rerank
 from paperfeed.search import MAX_LIMIT, MODES, SORTS, IndexMissing, papers_for
 from paperfeed.search import search as hybrid_search
 from paperfeed.web.params import BadParameter, bad_request, choice_param, date_param, int_param
@@ -54,29 +58,36 @@ def search(request):
     }
     try:
         mode = choice_param(request, "mode", MODES, "hybrid")
-        sort = choice_param(request, "sort", SORTS, "relevance")
+        choice = order.choose(request.user, request.GET.get("sort", ""), "relevance", SORTS)
+        sort = choice.sort
         page = int_param(request, "page", 1, maximum=MAX_PAGE)
         since, until = date_param(request, "since"), date_param(request, "until")
         categories = _categories(request)
     except BadParameter as exc:
         return bad_request(request, str(exc))
+    if choice.offered:
+        context["sorts"].append((rerank.FOR_YOU, choice.ranking.label))
     context.update(mode=mode, sort=sort, since=since, until=until, category=" ".join(categories))
+    context.update(for_you=choice)
     if query:
+        args = {"mode": mode, "categories": categories or None, "since": since, "until": until}
+        offset, why = (page - 1) * PER_PAGE, {}
         try:
-            result = hybrid_search(
-                query,
-                mode=mode,
-                limit=PER_PAGE,
-                offset=(page - 1) * PER_PAGE,
-                categories=categories or None,
-                since=since,
-                until=until,
-                sort=sort,
-            )
+            if sort == rerank.FOR_YOU:
+                mine = rerank.search_for_you(
+                    request.user, query, limit=PER_PAGE, offset=offset, **args
+                )
+                result, reachable, why = mine.result, mine.reachable, mine.why
+            else:
+                result = hybrid_search(query, limit=PER_PAGE, offset=offset, sort=sort, **args)
+                reachable = result.total
         except IndexMissing as exc:
             context["error"] = f"Search is not ready: {exc}"
             return render(request, "web/search.html", context, status=503)
         papers = papers_for(result, request.user)
+        for paper in papers:
+            if paper.arxiv_id in why:
+                paper.for_you_why = why[paper.arxiv_id]
         if request.GET.get(filters.SHOW_MUTED) != "show":  # the user's mutes hide, visibly
             papers, muted = filters.split_muted(papers, request.user)
             context["hidden_by_mutes"] = len(muted)
@@ -97,7 +108,7 @@ def search(request):
             ran_mode=result.mode,
             page=page,
             has_previous=page > 1,
-            has_next=page < MAX_PAGE and page * PER_PAGE < total,
+            has_next=page < MAX_PAGE and page * PER_PAGE < reachable,
             feed_url=True,
         )
     template = (

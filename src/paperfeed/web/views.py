@@ -3,7 +3,10 @@
 Views only read request parameters, call :mod:`paperfeed.papers.lists` and render; the sorts
 offered, their labels and help come from the rankings registry (:mod:`paperfeed.rankings`).
 Every list takes ``?code=1`` (only papers with code), kept by the paging and sort links, and
-offered as a toggle beside the sort tabs. Nothing here changes state (all GET).
+offered as a toggle beside the sort tabs. The day, week and month pages also offer a signed-in
+member with a profile the for-you order (:mod:`paperfeed.personal.order` decides which order a
+page takes; the toggle that keeps the choice posts to ``/settings/order``). Nothing here changes
+state (all GET).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.utils import timezone
 from paperfeed import rankings
 from paperfeed.papers import days, lists
 from paperfeed.papers.models import Author
-from paperfeed.personal import preferences
+from paperfeed.personal import order, preferences
 from paperfeed.rankings import gravity, hot
 from paperfeed.web.params import BadParameter, bad_request, choice_param, flag_param, int_param
 
@@ -69,20 +72,28 @@ def _list_page(
     default_sort: str = lists.DEFAULT_SORT,
     sorts=None,
     feeds: tuple | None = None,
+    personal: bool = False,
     **context,
 ):
     """Parse sort/page/code, call ``fetch(sort=, page=, user=, has_code=)`` and render
     ``template``; ``sorts`` defaults to the rankings the registry offers on the pages. ``feeds``:
     ``(url name, title, url kwargs)`` of the page's Atom/RSS twins, which get its sort and
-    filter."""
+    filter. ``personal``: the page offers the for-you order (``fetch`` then takes
+    ``personal=``, the member's personaliser)."""
     sorts = sorts or rankings.offered("pages")
+    choice = order.Choice(default_sort, default_sort, offered=False)
     try:
-        sort = choice_param(request, "sort", sorts, default_sort)
+        if personal:
+            choice = order.choose(request.user, request.GET.get("sort", ""), default_sort, sorts)
+            sort = choice.sort
+        else:
+            sort = choice_param(request, "sort", sorts, default_sort)
         page_number = int_param(request, "page", 1)
         has_code = flag_param(request, "code")
         seen_view = request.GET.get("seen") or None  # ?seen=show: the seen papers, this view
         preferences.for_this_view(request.user, seen=seen_view)
-        page = fetch(sort=sort, page=page_number, user=request.user, has_code=has_code)
+        more = {"personal": choice.personal} if personal else {}
+        page = fetch(sort=sort, page=page_number, user=request.user, has_code=has_code, **more)
     except (BadParameter, lists.ListError, preferences.PreferenceError) as exc:
         return bad_request(request, str(exc))
     tabs = _tabs(sorts, sort)
@@ -98,7 +109,8 @@ def _list_page(
             "papers": page.items,
             "sort": sort,
             "tabs": tabs,
-            "default_sort": default_sort,
+            "default_sort": choice.default,
+            "for_you": choice,
             "has_code": has_code,
             **context,
         },
@@ -146,6 +158,7 @@ def _show_day(request, day: dt.date, *, note: str = "", is_home: bool = False):
         week_url=reverse("week", args=[(year, week)]),
         month_url=reverse("month", args=[(day.year, day.month)]),
         feeds=("feed-daily", "Daily papers", {}),
+        personal=True,
         **nav,
     )
 
@@ -197,6 +210,7 @@ def week(request, week: tuple[int, int]):
         month_url=reverse("month", args=[(start.year, start.month)]),
         day_url=reverse("day", args=[start]),
         feeds=("feed-daily", "Daily papers", {}),
+        personal=True,
         **nav,
     )
 
@@ -224,6 +238,7 @@ def month(request, month: tuple[int, int]):
         day_url=reverse("day", args=[start]),
         week_url=reverse("week", args=[_iso_week(start)]),
         feeds=("feed-daily", "Daily papers", {}),
+        personal=True,
         **nav,
     )
 
