@@ -31,6 +31,7 @@ def test_mute_a_keyword_then_a_category_and_unmute(page, live_server, papers):
     page.goto(live_server.url + "/")
     expect(page.locator("#paper-250110003")).to_be_visible()
 
+    page.get_by_role("link", name="Settings").click()  # the account menu's settings page
     page.get_by_role("link", name="Mutes").click()
     page.get_by_label("Mute a").select_option("keyword")
     page.get_by_label("Keyword, author name or category").fill("Diatoms")
