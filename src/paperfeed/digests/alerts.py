@@ -41,12 +41,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 
-from paperfeed.community.models import Vote
 from paperfeed.digests import compose, gather, schedule
 from paperfeed.digests.models import AlertedPaper, AlertMark, AlertSend, SignupSite, Subscriber
 from paperfeed.papers.models import Paper
-from paperfeed.personal import filters
-from paperfeed.personal.models import Follow, Preferences, Seen
+from paperfeed.personal import filters, seen
+from paperfeed.personal.models import Follow
 
 FREQUENCIES = (Follow.INSTANT, Follow.DAILY, Follow.WEEKLY)
 DEFAULT_HOUR, DEFAULT_ZONE = 7, "UTC"
@@ -195,19 +194,7 @@ def left_out(user, paper_ids: Iterable[str]) -> set[str]:
         alerted = AlertedPaper.objects.filter(user=user, paper_id__in=chunk)
         out.update(alerted.values_list("paper_id", flat=True))
     out |= filters.muted_by_user([user.pk], ids).get(user.pk, set())
-    hide = Preferences.objects.filter(user=user, seen=Preferences.SEEN_HIDE).exists()
-    if hide:
-        for chunk in gather.chunks(ids):
-            out.update(
-                Seen.objects.filter(user=user, paper_id__in=chunk).values_list(
-                    "paper_id", flat=True
-                )
-            )
-            out.update(
-                Vote.objects.filter(user=user, paper_id__in=chunk).values_list(
-                    "paper_id", flat=True
-                )
-            )
+    out |= seen.hidden_by_user([user.pk], ids).get(user.pk, set())
     return out
 
 
