@@ -191,3 +191,18 @@ def test_an_organisation_page_lists_its_papers_and_can_be_followed(client, alice
 
 def test_the_nav_links_to_follows(client, alice):
     assert '<a href="/follows"' in client.get("/about").content.decode()
+
+
+def test_a_papers_organisation_leads_to_its_page_here(client):
+    [paper] = store(record("2025-03-10"))
+    PaperSignals.objects.create(paper=paper, org_name="acme-ai", org_fullname="Acme AI")
+    html = client.get(f"/papers/{paper.pk}").content.decode()
+    assert 'href="https://huggingface.co/acme-ai"' in html  # the badge: HF's page
+    assert '<a href="/orgs/acme-ai">its papers here</a>' in html
+
+
+def test_an_organisation_name_with_a_slash_still_has_a_page(client):
+    [paper] = store(record("2025-03-10"))
+    PaperSignals.objects.create(paper=paper, org_name="odd/name")
+    assert '<a href="/orgs/odd/name">' in client.get(f"/papers/{paper.pk}").content.decode()
+    assert client.get("/orgs/odd/name").status_code == 200

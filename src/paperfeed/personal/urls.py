@@ -37,6 +37,6 @@ urlpatterns = [
     path("follows/<int:follow_id>", follow_views.follow_page, name="follow"),
     path("follows/<int:follow_id>/alert", follow_views.follow_alert, name="follow-alert"),
     path("follows/<int:follow_id>/remove", follow_views.follow_remove, name="follow-remove"),
-    path("orgs/<str:name>", follow_views.org_page, name="org"),
+    path("orgs/<path:name>", follow_views.org_page, name="org"),
     path("feeds/private/<str:token>/", include(private_feeds)),
 ]
