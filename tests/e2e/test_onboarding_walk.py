@@ -1,8 +1,9 @@
 """The walk of issue 13 in real Chromium, at desktop and phone widths: a new account's first
 login lands on /welcome; it picks a category, types a topic, marks one suggested paper and one
 found with the live search box (the count follows, a second press undoes); "Done" leads to the
-day page; then the reader opens an author page, mutes a keyword on /settings/mutes, and the day
-page loses that keyword's papers while the others stay.
+day page; then the reader follows an author from the author's page and mutes a keyword on
+/settings/mutes: the day page loses that keyword's papers and, in the for-you order, shows the
+followed author's paper first with "you follow ...".
 
 Screenshots (docs/screenshots/onboarding-*.png) only when ``PAPERFEED_SCREENSHOTS`` names a folder.
 """
@@ -66,7 +67,7 @@ def shoot(page, name: str) -> None:
     folder = os.environ.get(SCREENSHOTS)
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"onboarding-{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"onboarding-{name}.png"))
 
 
 def no_sideways_scroll(page) -> None:
@@ -111,7 +112,6 @@ def test_onboarding_then_follow_and_mute_change_the_day_page(
 
         # step 2: a topic in words
         page.get_by_label("Your topics").fill("speculative decoding")
-        shoot(page, f"topics-{device}")
         page.get_by_role("button", name="Save and continue").click()
         page.wait_for_url(live_server.url + "/welcome/papers")
 
@@ -160,11 +160,13 @@ def test_onboarding_then_follow_and_mute_change_the_day_page(
         for paper in more_papers:
             expect(page.locator(f"#paper-{paper['arxiv_id'].replace('.', '')}")).to_be_visible()
 
-        # an author page lists the author's papers (following from it: H2's button, pending)
+        # follow an author from their page
         ada = Author.objects.get(name="Ada Lovelace")
         page.goto(f"{live_server.url}/authors/{ada.pk}")
         expect(page.locator("#paper-250110006")).to_be_visible()
-        expect(page.locator("#paper-250110001")).to_be_visible()
+        page.get_by_role("button", name="Follow Ada Lovelace").click()
+        expect(page.locator(".follow-box")).to_contain_text("Following")
+        assert Follow.objects.filter(user=erin, kind="author", value=str(ada.pk)).exists()
 
         # mute a keyword: the day page loses its papers, the rest stay
         page.goto(live_server.url + "/settings/mutes")
@@ -177,6 +179,17 @@ def test_onboarding_then_follow_and_mute_change_the_day_page(
         expect(page.locator("#paper-250110001")).to_be_visible()
         expect(page.locator("#paper-250110005")).to_have_count(0)
         expect(page.locator("#paper-250110006")).to_have_count(0)
+        # the profile is strong (a category, a topic, two marks, an author): the day page is in
+        # the for-you order, the followed author's paper first, saying why; muting still wins
+        # over following (Ada's diffusion paper stays out)
+        cards = page.locator("article.card").evaluate_all("cards => cards.map(c => c.id)")
+        assert cards[:2] == ["paper-250110001", "paper-250110004"], cards
+        expect(page.locator("#paper-250110001 .for-you-why")).to_contain_text(
+            "you follow Ada Lovelace"
+        )
+        expect(page.locator("#paper-250110004 .for-you-why")).to_contain_text(
+            'matches your saved search "speculative decoding"'
+        )
         no_sideways_scroll(page)
         shoot(page, f"day-{device}")
 
