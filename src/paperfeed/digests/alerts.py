@@ -44,7 +44,7 @@ from django.db.models import Max
 from paperfeed.digests import compose, gather, schedule
 from paperfeed.digests.models import AlertedPaper, AlertMark, AlertSend, SignupSite, Subscriber
 from paperfeed.papers.models import Paper
-from paperfeed.personal import filters, seen
+from paperfeed.personal import filters, follows, seen
 from paperfeed.personal.models import Follow
 
 FREQUENCIES = (Follow.INSTANT, Follow.DAILY, Follow.WEEKLY)
@@ -177,8 +177,6 @@ def reason(follow: Follow) -> str:
 
 def _new_papers(follow: Follow, start: dt.datetime, end: dt.datetime) -> list[str]:
     """Ids of the papers ``follow`` matches stored in ``[start, end)``, newest first."""
-    from paperfeed.personal import follows  # TEMPORARY until personal/follows.py lands
-
     papers = follows.papers_of(follow, since=(start - dt.timedelta(days=SLACK_DAYS)).date())
     if not papers.query.is_sliced:
         papers = papers.filter(created_at__gte=start, created_at__lt=end)
