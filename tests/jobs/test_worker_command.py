@@ -3,13 +3,17 @@ the queue until it is empty), options and exit codes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import signal
+import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -18,7 +22,10 @@ from paperfeed.ingest import harvest
 from paperfeed.jobs import lease, worker
 from paperfeed.jobs.models import PeriodicRun
 from paperfeed.jobs.tasks import fetch_submitted_paper
+from paperfeed.papers.models import Author, Paper
+from paperfeed.personal.models import Follow
 from paperfeed.search import refresh
+from tests.community.factories import make_user
 from tests.digests.test_send_ledger import active, all_papers
 from tests.web.conftest import record, store
 
@@ -65,9 +72,64 @@ def test_once_runs_the_round_in_this_process(library):
         "index: ok",
         "send: ok",
         "digests: planned 1, sent 1, empty 0, retry later 0, failed 0",
+        "alerts: ok",
+        "alerts: planned 0, sent 0, empty 0, skipped 0, retry later 0, failed 0",
     ]
     assert len(mail.outbox) == 1 and not DBTaskResult.objects.exists()  # no queue
     assert lease.current(worker.LEASE_NAME).holder == ""  # released on exit
+
+
+def an_alert_due_now() -> Paper:
+    """Grace follows Ada Lovelace with instant alerts, and a paper of hers was stored a quarter
+    of an hour ago (in the last ten-minute bucket that ended)."""
+    stored_at = timezone.now() - dt.timedelta(minutes=15)
+    [new] = store(record(stored_at.date(), authors=["Ada Lovelace"]))
+    Paper.objects.filter(pk=new.pk).update(created_at=stored_at)
+    grace = make_user("grace")
+    ada = Author.objects.get(name="Ada Lovelace")
+    follow = Follow.objects.create(
+        user=grace, kind=Follow.AUTHOR, value=str(ada.pk), alert="instant"
+    )
+    Follow.objects.filter(pk=follow.pk).update(created=timezone.now() - dt.timedelta(days=1))
+    return new
+
+
+@pytest.mark.django_db
+def test_once_sends_the_due_alerts_of_follows(library):
+    new = an_alert_due_now()
+    out = run_worker("--once", "--no-fetch", "--no-embed")
+    assert out.splitlines()[-2:] == [
+        "alerts: ok",
+        "alerts: planned 1, sent 1, empty 0, skipped 0, retry later 0, failed 0",
+    ]
+    [alert] = [m for m in mail.outbox if m.to == ["grace@example.org"]]
+    assert new.pk in alert.body and not DBTaskResult.objects.exists()
+
+
+@pytest.fixture
+def refused_alert(library, monkeypatch):
+    """An alert due now whose address the mail server refuses (the digest to ada goes)."""
+    an_alert_due_now()
+    deliver = locmem.EmailBackend.send_messages
+
+    def refuse(self, messages):
+        if any(m.to == ["grace@example.org"] for m in messages):
+            raise smtplib.SMTPRecipientsRefused({"grace@example.org": (550, b"no such user")})
+        return deliver(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refuse)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["--once", "--drain"])
+def test_an_alert_that_fails_exits_1(refused_alert, mode):
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("worker", mode, "--no-fetch", "--no-embed", stdout=out)
+    assert exc.value.code == 1
+    assert "alerts: planned 1, sent 0, empty 0, skipped 0, retry later 0, failed 1" in (
+        out.getvalue()
+    )
 
 
 @pytest.mark.django_db
@@ -93,6 +155,7 @@ def test_drain_enqueues_what_is_due_runs_the_queue_then_exits(library):
         "send: ok",
         "digests: planned 1, sent 1, empty 0, retry later 0, failed 0",
         "alerts: ok",
+        "alerts: planned 0, sent 0, empty 0, skipped 0, retry later 0, failed 0",
         "prune: ok",
     ]
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {

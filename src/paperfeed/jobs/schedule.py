@@ -6,7 +6,8 @@ worker, ``--interval`` seconds, or every so many seconds of its own), the task's
 worker's options (``None``: not for this worker, e.g. fetching under ``--no-fetch``), and a help
 line. The scheduler (:mod:`paperfeed.jobs.scheduler`) enqueues each entry when it is due;
 ``paperfeed worker --once`` calls :data:`PAPER_JOBS` in order in its own process, then sends the
-digests. Adding a periodic job (a signal refresh, alerts) is one task and one entry here.
+digests (:data:`DIGESTS`) and the alerts of follows (:data:`ALERTS`). Adding a periodic job (a
+signal refresh) is one task and one entry here.
 """
 
 from __future__ import annotations

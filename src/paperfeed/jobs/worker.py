@@ -3,16 +3,17 @@ the periodic jobs and drains the task queue.
 
 A round (:func:`tick`): under the database lease ``worker``, call the paper jobs of the schedule
 in this process in order (fetch, embed, index: :data:`paperfeed.jobs.schedule.PAPER_JOBS`), then
-send the digests that are due at each subscriber's local hour. A step that fails is recorded and
-the round goes on (a failed fetch must not stop the digests); the lease is renewed after every
-step, and a round that lost it stops.
+send the digests that are due at each subscriber's local hour, then the mail alerts of follows
+that are due (:mod:`paperfeed.digests.alerts_send`). A step that fails, sending included, is
+recorded and the round goes on (a failed fetch must not stop the digests, nor failed digests the
+alerts); the lease is renewed after every step, and a round that lost it stops.
 
 The loop (:func:`serve`): every ``--interval`` seconds the scheduler enqueues the periodic jobs
 that are due (only the lease holder does, :mod:`paperfeed.jobs.scheduler`); in between, the
 process drains the queue (:mod:`paperfeed.jobs.queue`), looking for new tasks every
 :data:`POLL_SECONDS`. Each digest is claimed row by row in the send ledger
-(:mod:`paperfeed.digests.send`), which is what makes sending exactly-once, whichever processes run
-the digests task and however often.
+(:mod:`paperfeed.digests.send`), each alert in the alert ledger, which is what makes sending
+exactly-once, whichever processes run the digests and alerts tasks and however often.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus
 
-from paperfeed.digests import send
+from paperfeed.digests import alerts_send, send
 from paperfeed.jobs import lease, queue, scheduler
-from paperfeed.jobs.schedule import DIGESTS, PAPER_JOBS, PERIODIC, Options
+from paperfeed.jobs.schedule import ALERTS, DIGESTS, PAPER_JOBS, PERIODIC, Options
 from paperfeed.jobs.scheduler import LEASE_NAME
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,18 @@ Step = tuple[str, Callable[[], object]]
 class Tick:
     ran: bool  # False: another worker holds the lease
     steps: dict[str, str] = field(default_factory=dict)  # step -> "ok" or the error
-    outcome: send.Outcome | None = None
+    outcome: send.Outcome | None = None  # the digests
+    alerts: send.Outcome | None = None  # the mail alerts of follows
     holder: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """A step that failed, or a digest or alert that failed or waits for a retry (what
+        makes ``--once`` exit 1)."""
+        sent = [o for o in (self.outcome, self.alerts) if o is not None]
+        return any(v != "ok" for v in self.steps.values()) or any(
+            o.failed or o.retried for o in sent
+        )
 
 
 def default_steps(options: Options) -> list[Step]:
@@ -68,25 +79,39 @@ def tick(
     now: Callable[[], dt.datetime] = timezone.now,
     build: send.Builder | None = None,
 ) -> Tick:
-    """One round: take the lease, run each step, send the due digests. The lease is renewed
-    after every step, so a long fetch does not let a second worker in."""
+    """One round: take the lease, run each step, send the due digests, then the due alerts.
+    The lease is renewed after every step, so a long fetch does not let a second worker in."""
     me = me or send.sender_id()
     if not lease.acquire(LEASE_NAME, me, now(), lease_seconds):
         held = lease.current(LEASE_NAME)
         return Tick(ran=False, holder=held.holder if held else "")
     result = Tick(ran=True, holder=me)
-    for name, step in steps:
+
+    def run(name: str, step: Callable[[], object]) -> object | None:
+        """``step()``, recorded as ``ok`` or its error; None when it failed."""
         try:
-            step()
-            result.steps[name] = "ok"
+            value = step()
         except Exception as exc:
             log.exception("worker step %s failed", name)
             result.steps[name] = f"{type(exc).__name__}: {exc}"
-        if not lease.acquire(LEASE_NAME, me, now(), lease_seconds):
-            result.steps["lease"] = "lost to another worker; tick stopped"
+            return None
+        result.steps[name] = "ok"
+        return value
+
+    def renewed() -> bool:
+        if lease.acquire(LEASE_NAME, me, now(), lease_seconds):
+            return True
+        result.steps["lease"] = "lost to another worker; tick stopped"
+        return False
+
+    for name, step in steps:
+        run(name, step)
+        if not renewed():
             return result
-    result.outcome = send.send_due(now(), build=build, me=me)
-    result.steps["send"] = "ok"
+    result.outcome = run(DIGESTS.name, lambda: send.send_due(now(), build=build, me=me))
+    if not renewed():
+        return result
+    result.alerts = run(ALERTS.name, lambda: alerts_send.send_due(now(), me=me))
     return result
 
 
@@ -130,11 +155,11 @@ def job_name(result: TaskResult) -> str:
 
 
 def failed(result: TaskResult) -> bool:
-    """A task that raised, or a digests run with digests that failed or wait for a retry (what
-    makes ``--once`` exit 1)."""
+    """A task that raised, or a digests or alerts run with mails that failed or wait for a
+    retry (what makes ``--drain`` exit 1)."""
     if result.status != TaskResultStatus.SUCCESSFUL:
         return True
-    if result.task.module_path == DIGESTS.task.module_path:
+    if result.task.module_path in (DIGESTS.task.module_path, ALERTS.task.module_path):
         outcome = result.return_value
         return bool(outcome["failed"] or outcome["retried"])
     return False

@@ -13,19 +13,20 @@ from django_tasks import TaskResult, TaskResultStatus
 from paperfeed import config
 from paperfeed.digests import send
 from paperfeed.jobs import lease, worker
-from paperfeed.jobs.schedule import DIGESTS, Options
+from paperfeed.jobs.schedule import ALERTS, DIGESTS, Options
 from paperfeed.jobs.scheduler import Scheduled
 
 
 class Command(BaseCommand):
     help = (
         "Run the background jobs: every --interval seconds fetch new arXiv papers (the sets in "
-        "PAPERFEED_WORKER_SETS or --set), embed them, update the search index and send the "
-        "digests due at each subscriber's local hour. The jobs go through a task queue (the "
-        "database, or Redis when REDIS_URL is set) that every running worker drains; a database "
-        "lease lets one of them enqueue, and the send ledger sends each digest once even across "
-        "kills and restarts. Exit codes: 0 stopped cleanly (or --once done, or another worker "
-        "holds the lease), 1 --once and a step or a digest failed, or --drain and a task failed."
+        "PAPERFEED_WORKER_SETS or --set), embed them, update the search index, send the "
+        "digests due at each subscriber's local hour and the mail alerts of follows that are "
+        "due. The jobs go through a task queue (the database, or Redis when REDIS_URL is set) "
+        "that every running worker drains; a database lease lets one of them enqueue, and the "
+        "send ledgers send each digest and alert once even across kills and restarts. Exit "
+        "codes: 0 stopped cleanly (or --once done, or another worker holds the lease), 1 --once "
+        "and a step, a digest or an alert failed, or --drain and a task failed."
     )
 
     def add_arguments(self, parser):
@@ -109,10 +110,7 @@ class Command(BaseCommand):
     def once(self, options: Options, me: str, lease_seconds: float) -> None:
         result = worker.tick(worker.default_steps(options), me=me, lease_seconds=lease_seconds)
         self.report_round(result)
-        failed = any(v != "ok" for v in result.steps.values()) or (
-            result.outcome is not None and (result.outcome.failed or result.outcome.retried)
-        )
-        if failed:
+        if result.failed:
             raise SystemExit(1)
 
     def report_round(self, result: worker.Tick) -> None:
@@ -121,8 +119,10 @@ class Command(BaseCommand):
             return
         for name, state in result.steps.items():
             self.stdout.write(f"{name}: {state}")
-        if result.outcome is not None:
-            self.digests(dataclasses.asdict(result.outcome))
+            if name == DIGESTS.name and result.outcome is not None:
+                self.digests(dataclasses.asdict(result.outcome))
+            if name == ALERTS.name and result.alerts is not None:
+                self.alerts(dataclasses.asdict(result.alerts))
 
     def report(self, event: Scheduled | TaskResult) -> None:
         self.describe(event)
@@ -143,10 +143,19 @@ class Command(BaseCommand):
         self.stdout.write(f"{name}: ok")
         if name == DIGESTS.name:
             self.digests(event.return_value)
+        if name == ALERTS.name:
+            self.alerts(event.return_value)
 
     def digests(self, outcome: dict) -> None:
         self.stdout.write(
             f"digests: planned {outcome['planned']}, sent {outcome['sent']}, "
             f"empty {outcome['empty']}, retry later {outcome['retried']}, "
             f"failed {outcome['failed']}"
+        )
+
+    def alerts(self, outcome: dict) -> None:
+        self.stdout.write(
+            f"alerts: planned {outcome['planned']}, sent {outcome['sent']}, "
+            f"empty {outcome['empty']}, skipped {outcome['skipped']}, "
+            f"retry later {outcome['retried']}, failed {outcome['failed']}"
         )
