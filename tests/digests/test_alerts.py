@@ -293,15 +293,6 @@ def test_old_empty_rows_are_pruned():
     assert not AlertSend.objects.exists()
 
 
-def test_stop_all_sets_every_follow_to_no_mail():
-    ada = reader("ada")
-    follow(ada, Follow.CATEGORY, "cs.LG")
-    follow(ada, Follow.CATEGORY, "cs.CL", Follow.WEEKLY)
-    follow(ada, Follow.CATEGORY, "cs.AI", Follow.NO_ALERT)
-    assert alerts.alerting(ada) == 2 and alerts.stop_all(ada) == 2
-    assert set(Follow.objects.values_list("alert", flat=True)) == {Follow.NO_ALERT}
-
-
 def test_signing_up_stores_the_host_only_when_allowed_hosts_names_it(rf, settings):
     from allauth.account.signals import user_signed_up
 

@@ -82,6 +82,21 @@ def test_bad_values_are_refused_in_words(alice, kind, value, said):
     assert not Follow.objects.exists()
 
 
+def test_stopping_every_alert_keeps_the_follows_and_works_for_a_deactivated_account(alice):
+    bob = make_user("bob")
+    follows.follow(alice, "category", "cs.LG", alert="instant")
+    follows.follow(alice, "category", "cs.CL", alert="weekly")
+    follows.follow(alice, "category", "cs.AI")  # no mail
+    bobs, _ = follows.follow(bob, "category", "cs.LG", alert="daily")
+    alice.is_active = False  # an old mail's link, clicked after the account was closed
+    alice.save(update_fields=["is_active"])
+    assert follows.stop_alerts(alice) == 2
+    assert Follow.objects.filter(user=alice).count() == 3
+    assert set(Follow.objects.filter(user=alice).values_list("alert", flat=True)) == {"none"}
+    assert Follow.objects.get(pk=bobs.pk).alert == "daily"  # not his
+    assert follows.stop_alerts(alice) == 0
+
+
 def test_alerts_unfollow_limits_and_other_users(alice, monkeypatch):
     bob = make_user("bob")
     mine, _ = follows.follow(alice, "search", "graph neural networks")

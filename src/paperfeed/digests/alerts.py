@@ -305,9 +305,3 @@ def user_by_name_or_email(name: str):
 def alerting(user) -> int:
     """How many of ``user``'s follows send mail alerts."""
     return Follow.objects.filter(user=user, alert__in=FREQUENCIES).count()
-
-
-def stop_all(user) -> int:
-    """Set every follow of ``user`` to "no mail" (the alert mails' unsubscribe); how many were
-    sending."""
-    return Follow.objects.filter(user=user, alert__in=FREQUENCIES).update(alert=Follow.NO_ALERT)
