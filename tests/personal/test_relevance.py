@@ -85,9 +85,9 @@ def test_like_scores_rank_the_liked_direction_first():
 def test_similar_counts_and_topics():
     candidates = np.eye(3)
     liked = np.array([[1.0, 0, 0], [0.8, 0.6, 0]])
-    counts, nearest = relevance.similar_counts(candidates, liked, floor=0.5)
+    counts, near = relevance.similar_counts(candidates, liked, floor=0.5)
     assert counts.tolist() == [2, 1, 0]
-    assert nearest.tolist()[:2] == [0, 1]
+    assert near.tolist() == [[True, True], [False, True], [False, False]]
     with pytest.raises(relevance.RelevanceError):
         relevance.topic_scores(candidates, np.zeros((0, 3)))
 
@@ -99,3 +99,17 @@ def test_query_terms_are_lower_case_without_stop_words(text):
     assert len(set(terms)) == len(terms)
     if terms:
         assert relevance.matches_terms(relevance.text_words(text), terms)
+
+
+words = st.sampled_from(["graph", "graphs", "network", "networks", "the", "Ümlaut", "es", "x_y"])
+
+
+@given(
+    st.lists(words, max_size=12).map(" ".join) | st.text(max_size=40),
+    st.lists(st.lists(words, max_size=3).map(" ".join) | st.text(max_size=12), max_size=4),
+)
+def test_matching_queries_is_matches_terms_on_every_query(text, queries):
+    terms = [(q, relevance.query_terms(q)) for q in queries]
+    words_of = relevance.text_words(text)
+    expected = [q for q, t in terms if relevance.matches_terms(words_of, t)]
+    assert relevance.matching_queries(text, terms) == expected

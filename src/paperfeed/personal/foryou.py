@@ -285,7 +285,7 @@ def order_papers(user, rows: Sequence[rankings.Row], now: dt.datetime) -> Person
     like = topic = None
     liked_ids = [pid for pid in member.liked if pid in vectors]
     liked = _stack(liked_ids, vectors, dim)
-    counts = None
+    counts = near = None
     if liked_ids and dim:
         disliked = _stack([p for p in member.disliked if p in vectors], vectors, dim)
         base = shared_ridge()
@@ -293,7 +293,7 @@ def order_papers(user, rows: Sequence[rankings.Row], now: dt.datetime) -> Person
             like = relevance.like_scores(candidates, liked, disliked, base)
         else:
             like = candidates @ recommend.centroid_profile(liked, disliked)
-        counts, _ = relevance.similar_counts(candidates, liked)
+        counts, near = relevance.similar_counts(candidates, liked)
 
     topic_queries, topic_vectors = ([], None)
     if member.searches and dim:
@@ -318,8 +318,7 @@ def order_papers(user, rows: Sequence[rankings.Row], now: dt.datetime) -> Person
         terms = [(q, relevance.query_terms(q)) for q in member.searches]
         for i, pid in enumerate(ids):
             _, title, abstract = papers.get(pid, ("", "", ""))
-            words = relevance.text_words(f"{title} {abstract}")
-            search_hits[i] = [q for q, t in terms if relevance.matches_terms(words, t)]
+            search_hits[i] = relevance.matching_queries(f"{title} {abstract}", terms)
 
     blend = relevance.blend(
         n=n,
@@ -352,8 +351,7 @@ def order_papers(user, rows: Sequence[rankings.Row], now: dt.datetime) -> Person
                 if topic[i] >= relevance.TOPIC_COSINE and query not in search_hits[i]:
                     reasons.append(f'close to your topic "{query}"')
             elif part == "like" and counts is not None and counts[i]:
-                near = candidates[i] @ liked.T >= relevance.LIKE_COSINE
-                hows = {member.liked[liked_ids[j]] for j in np.flatnonzero(near)}
+                hows = {member.liked[liked_ids[j]] for j in np.flatnonzero(near[i])}
                 reasons.append(_liked_phrase(int(counts[i]), hows))
             elif part == "community" and popular[i]:
                 reasons.append("popular now")

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -176,13 +177,16 @@ def topic_scores(candidates: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray
 
 
 def similar_counts(candidates: np.ndarray, liked: np.ndarray, floor: float = LIKE_COSINE):
-    """For each candidate, how many liked papers are at cosine >= ``floor`` of it, and the
-    index of the nearest liked paper (-1 without likes)."""
-    n = candidates.shape[0]
-    if liked.shape[0] == 0:
-        return np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64)
-    cosines = candidates @ liked.T
-    return (cosines >= floor).sum(axis=1), np.argmax(cosines, axis=1)
+    """For each candidate, how many liked papers are at cosine >= ``floor`` of it, and which:
+    an (n, m) boolean matrix, row ``i`` true at the liked papers near candidate ``i`` (one
+    matrix product for every candidate; the reasons read their rows).
+
+    >>> counts, near = similar_counts(np.eye(2), np.array([[1.0, 0.0], [0.8, 0.6]]))
+    >>> counts.tolist(), near.tolist()
+    ([2, 1], [[True, True], [False, True]])
+    """
+    near = (candidates @ liked.T) >= floor
+    return near.sum(axis=1), near
 
 
 def blend(
@@ -276,3 +280,21 @@ def matches_terms(words: frozenset[str], terms: tuple[str, ...]) -> bool:
     if not terms:
         return False
     return all(t in words or t + "s" in words or t + "es" in words for t in terms)
+
+
+def matching_queries(text: str, queries: Sequence[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """The queries, given as ``(query, query_terms(query))``, that ``text`` matches
+    (:func:`matches_terms` on :func:`text_words`). Every matched term is a substring of the
+    lower-cased text, so the words are found only for the texts that pass that cheap check
+    (most abstracts match no saved search).
+
+    >>> queries = [(q, query_terms(q)) for q in ("graph network", "speculative decoding")]
+    >>> matching_queries("Graphs and neural networks", queries)
+    ['graph network']
+    """
+    lowered = text.lower()
+    maybe = [(q, terms) for q, terms in queries if terms and all(t in lowered for t in terms)]
+    if not maybe:
+        return []
+    words = text_words(text)
+    return [q for q, terms in maybe if matches_terms(words, terms)]
