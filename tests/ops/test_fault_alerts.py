@@ -151,7 +151,10 @@ def test_two_senders_started_at_once_alert_each_paper_once(tmp_path, command):
             store, args, 2, tmp_path, EMAIL_URL=f"smtp://{inbox.host}:{inbox.port}"
         )
         state = script(store, "state")
-    runs = [[line for line in out.splitlines() if line.startswith("alerts")] for out in outputs]
+    # one "alerts: planned ..." line per alerts run (the command's, or each alerts task's)
+    runs = [
+        [line for line in out.splitlines() if line.startswith("alerts: planned")] for out in outputs
+    ]
     print(
         f"\ntwo `paperfeed {command}` at once: {len(inbox.received)} messages for {accounts} "
         "accounts; " + " | ".join("; ".join(r) or "-" for r in runs)
