@@ -60,6 +60,28 @@ def test_the_blend_adds_its_weighted_parts():
     assert relevance.telling(blend, 0) == ["category"]  # below the mean on likes: not named
 
 
+@given(st.integers(0, 500), st.integers(0, 500))
+def test_the_like_part_weighs_more_as_liked_papers_add_up(fewer, more):
+    fewer, more = sorted((fewer, more))
+    half = relevance.DEFAULT_WEIGHTS.like_half
+    assert 0 <= relevance.like_share(fewer, half) <= relevance.like_share(more, half) < 1
+    assert relevance.like_share(0, half) == 0
+
+
+def test_the_blend_shrinks_a_like_part_learned_from_few_papers():
+    like = np.array([1.0, 2.0, 3.0])
+    full = relevance.blend(n=3, community=np.zeros(3), like=like).parts["like"]
+    three = relevance.blend(n=3, community=np.zeros(3), like=like, liked=3).parts["like"]
+    half = relevance.DEFAULT_WEIGHTS.like_half
+    assert three == pytest.approx(full * 3 / (3 + half))
+    at_half = relevance.blend(n=3, community=np.zeros(3), like=like, liked=int(half))
+    assert at_half.parts["like"] == pytest.approx(full / 2)
+    unshrunk = relevance.Weights(like_half=0)
+    assert relevance.blend(n=3, community=np.zeros(3), like=like, liked=3, weights=unshrunk).parts[
+        "like"
+    ] == pytest.approx(full)
+
+
 def test_the_blend_refuses_parts_of_the_wrong_length_and_bad_weights():
     with pytest.raises(relevance.RelevanceError, match="like has shape"):
         relevance.blend(n=3, community=np.zeros(3), like=np.zeros(2))

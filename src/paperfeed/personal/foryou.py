@@ -327,6 +327,7 @@ def order_papers(user, rows: Sequence[rankings.Row], now: dt.datetime) -> Person
         n=n,
         community=community,
         like=like,
+        liked=len(liked_ids),
         topic=topic,
         has_vector=has_vector,
         author=np.array([pid in author_hits for pid in ids]) if member.authors else None,
