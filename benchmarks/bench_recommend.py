@@ -92,14 +92,16 @@ STOPWORDS = set(
 WORD = re.compile(r"[a-z][a-z0-9\-]+")
 
 
-def load_corpus() -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
-    """Titles (lowercase), abstracts (lowercase), listing days and unit vectors, in id order."""
+def load_corpus() -> tuple[list[str], list[str], np.ndarray, np.ndarray, list[list[str]]]:
+    """Titles (lowercase), abstracts (lowercase), listing days, unit vectors and categories, in
+    id order."""
     ids = IDS.read_text().split()
     vectors = np.load(VECTORS).astype(np.float32)
     row = {pid: i for i, pid in enumerate(ids)}
     titles = [""] * len(ids)
     abstracts = [""] * len(ids)
     days = np.zeros(len(ids), dtype="datetime64[D]")
+    categories: list[list[str]] = [[] for _ in ids]
     with gzip.open(RECENT, "rt", encoding="utf-8") as stream:
         for line in stream:
             paper = json.loads(line)
@@ -107,7 +109,8 @@ def load_corpus() -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
             titles[i] = " ".join(paper["title"].lower().split())
             abstracts[i] = " ".join(paper["abstract"].lower().split())
             days[i] = np.datetime64(paper["listed"])
-    return titles, abstracts, days, vectors
+            categories[i] = list(paper.get("categories") or [])
+    return titles, abstracts, days, vectors, categories
 
 
 def title_phrases(titles: list[str], count: int) -> list[str]:
@@ -133,7 +136,7 @@ def precision_at(ranked: np.ndarray, relevant: np.ndarray, k: int = 10) -> float
 
 def evaluate(args) -> dict:
     t0 = time.perf_counter()
-    titles, abstracts, days, vectors = load_corpus()
+    titles, abstracts, days, vectors, _ = load_corpus()
     print(f"loaded {len(titles):,} papers in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     rng = np.random.default_rng(args.seed)
     start, end = days.min(), days.max()

@@ -37,7 +37,8 @@ Why this blend:
   drown the profile; a percentile caps the community's pull at ``w_community``, enough to order
   equally relevant papers by what people read.
 
-:data:`DEFAULT_WEIGHTS` were tuned by ``benchmarks/bench_foryou.py`` (docs/benchmarks.md).
+:data:`DEFAULT_WEIGHTS` were checked by ``benchmarks/bench_foryou.py --sweep`` on members the reported
+numbers do not use (docs/benchmarks.md, "For-you order").
 Each function says its formula; :class:`Blend` keeps every part so that the reasons a card shows
 ("you follow ...", "like 3 papers you upvoted") are the parts that moved it most.
 """
