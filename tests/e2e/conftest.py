@@ -11,6 +11,7 @@ package only.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,16 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct-horse-battery-staple-42"
 TIMEOUT_MS = 10_000
+DEVICES = {  # the widths every page is judged at: a desktop and a phone
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+SCREENSHOTS = "PAPERFEED_SCREENSHOTS"
 # whitenoise warns once per app instance when STATIC_ROOT is missing (collectstatic never ran)
 Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
@@ -163,3 +174,16 @@ def logged_in(context, live_server, papers):
         ]
     )
     return user
+
+
+def shoot(page, name: str, *, full_page: bool = False) -> None:
+    """A screenshot ``name``.png into the folder ``PAPERFEED_SCREENSHOTS`` names (none without)."""
+    folder = os.environ.get(SCREENSHOTS)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+
+
+def no_sideways_scroll(page) -> None:
+    scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll[0] <= scroll[1], f"{page.url} scrolls sideways: {scroll}"

@@ -7,11 +7,9 @@ Screenshots (follows-*.png) only when ``PAPERFEED_SCREENSHOTS`` names a folder.
 
 from __future__ import annotations
 
-import os
 import re
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,27 +17,10 @@ from django.utils import timezone
 from paperfeed.ingest.upsert import ingest
 from paperfeed.personal.models import Follow
 
-from .conftest import PASSWORD, make_user, paper_record
+from .conftest import DEVICES, PASSWORD, make_user, paper_record, shoot
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
-
-DEVICES = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
-
-
-def shoot(page, name: str) -> None:
-    folder = os.environ.get("PAPERFEED_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"follows-{name}.png"), full_page=True)
 
 
 def status_of(url: str) -> int:
@@ -88,7 +69,7 @@ def test_follow_a_search_a_category_and_an_author_then_manage_them(
     candidates = page.locator(".candidate")
     expect(candidates).to_have_count(2)  # Ada Lovelace and A. Lovelace, with their papers
     expect(candidates.filter(has_text="Ada Lovelace")).to_contain_text("Alan Turing")  # co-author
-    shoot(page, f"authors-{device}")
+    shoot(page, f"follows-authors-{device}", full_page=True)
     page.get_by_role("button", name="Follow A. Lovelace").click()
     expect(page.locator(".messages")).to_contain_text("Following author “A. Lovelace”.")
 
@@ -101,7 +82,7 @@ def test_follow_a_search_a_category_and_an_author_then_manage_them(
     ).click()
     expect(page.locator(".messages")).to_contain_text("Alert of “sparse attention”: daily.")
     assert Follow.objects.get(pk=search.pk).alert == "daily"
-    shoot(page, f"list-{device}")
+    shoot(page, f"follows-list-{device}", full_page=True)
 
     old_feed = page.locator(".feed-url").first.inner_text()
     assert status_of(old_feed) == 200
@@ -113,5 +94,5 @@ def test_follow_a_search_a_category_and_an_author_then_manage_them(
     page.get_by_role("link", name="sparse attention", exact=True).click()
     expect(page.locator("h1")).to_have_text("sparse attention")
     expect(page.locator("#paper-250110001")).to_be_visible()
-    shoot(page, f"page-{device}")
+    shoot(page, f"follows-page-{device}", full_page=True)
     context.close()

@@ -13,8 +13,6 @@ Screenshots (foryou-*.png) only when ``PAPERFEED_SCREENSHOTS`` names a folder.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,20 +28,11 @@ from paperfeed.search import embedding_job
 from paperfeed.search.encoders import load_encoder
 from paperfeed.search.sync import rebuild_indexes
 
-from .conftest import TIMEOUT_MS, make_user, paper_record
+from .conftest import DEVICES, TIMEOUT_MS, make_user, no_sideways_scroll, paper_record, shoot
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
-DEVICES = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 MOLECULES = "Message passing neural networks over molecule graphs predict properties of atoms."
 TODAY = [
     {
@@ -103,18 +92,6 @@ LIKED = [  # upvoted by the member, listed long before this week and this month
 ADA = "#paper-250110001"  # "Sparse attention for very long documents", by Ada Lovelace
 QUANTUM = "#paper-250110002"  # the community's most upvoted paper today
 MOLECULE = "#paper-250110005"  # like the two papers the member upvoted
-
-
-def shoot(page, name: str) -> None:
-    folder = os.environ.get("PAPERFEED_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"foryou-{name}.png"))
-
-
-def no_sideways_scroll(page) -> None:
-    scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll[0] <= scroll[1], f"{page.url} scrolls sideways: {scroll}"
 
 
 def card_ids(page) -> list[str]:
@@ -231,7 +208,7 @@ def test_the_toggle_switches_the_order_and_remembers_it(
         )
         assert kept_order(strong_member) == order.AUTO  # nothing chosen yet
         no_sideways_scroll(page)
-        shoot(page, f"day-for-you-{device}")
+        shoot(page, f"foryou-day-for-you-{device}")
 
         # Community, by a click: the most upvoted paper first, kept as the member's choice
         community.click()
@@ -240,7 +217,7 @@ def test_the_toggle_switches_the_order_and_remembers_it(
         expect_community(page)
         assert kept_order(strong_member) == order.COMMUNITY
         no_sideways_scroll(page)
-        shoot(page, f"day-community-{device}")
+        shoot(page, f"foryou-day-community-{device}")
 
         # a reload, and the week page, keep it
         page.reload()
@@ -256,14 +233,14 @@ def test_the_toggle_switches_the_order_and_remembers_it(
         page.keyboard.press("Tab")
         _, mine, community = toggle(page)
         expect(mine).to_be_focused()
-        shoot(page, f"week-focus-{device}")
+        shoot(page, f"foryou-week-focus-{device}")
         page.keyboard.press("Enter")
         page.wait_for_url(week_url)
         expect(page.locator(".messages")).to_contain_text(order.REMEMBERED[order.FOR_YOU])
         expect_for_you(page)
         assert kept_order(strong_member) == order.FOR_YOU
         no_sideways_scroll(page)
-        shoot(page, f"week-for-you-{device}")
+        shoot(page, f"foryou-week-for-you-{device}")
 
         # a sort tab shows that order once without changing the choice
         page.get_by_role("link", name="Most upvoted").click()
@@ -293,7 +270,7 @@ def test_search_results_offer_the_toggle(browser, live_server, strong_member, de
         expect(results.locator(f"{ADA} .for-you-why")).to_contain_text("you follow Ada Lovelace")
         expect(page.get_by_label("Sort")).to_have_value(order.FOR_YOU)
         no_sideways_scroll(page)
-        shoot(page, f"search-for-you-{device}")
+        shoot(page, f"foryou-search-for-you-{device}")
 
         # Community by keyboard (Space): relevance, the same search, no reasons
         community.focus()
@@ -308,7 +285,7 @@ def test_search_results_offer_the_toggle(browser, live_server, strong_member, de
         expect(results.locator(".for-you-why")).to_have_count(0)
         expect(page.get_by_label("Sort")).to_have_value("relevance")
         no_sideways_scroll(page)
-        shoot(page, f"search-community-{device}")
+        shoot(page, f"foryou-search-community-{device}")
     finally:
         context.close()
 

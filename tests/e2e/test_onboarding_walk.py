@@ -10,9 +10,7 @@ Screenshots (docs/screenshots/onboarding-*.png) only when ``PAPERFEED_SCREENSHOT
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -23,21 +21,19 @@ from paperfeed.papers.models import Author
 from paperfeed.personal.models import Follow, Preferences
 from paperfeed.search.sync import rebuild_indexes
 
-from .conftest import PASSWORD, TIMEOUT_MS, make_user, paper_record
+from .conftest import (
+    DEVICES,
+    PASSWORD,
+    TIMEOUT_MS,
+    make_user,
+    no_sideways_scroll,
+    paper_record,
+    shoot,
+)
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
-SCREENSHOTS = "PAPERFEED_SCREENSHOTS"
-DEVICES = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 MORE = [
     {
         "arxiv_id": "2501.10004",
@@ -61,18 +57,6 @@ MORE = [
         "categories": ("cs.CL",),
     },
 ]
-
-
-def shoot(page, name: str) -> None:
-    folder = os.environ.get(SCREENSHOTS)
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"onboarding-{name}.png"))
-
-
-def no_sideways_scroll(page) -> None:
-    scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll[0] <= scroll[1], f"{page.url} scrolls sideways: {scroll}"
 
 
 @pytest.fixture
@@ -105,7 +89,7 @@ def test_onboarding_then_follow_and_mute_change_the_day_page(
         expect(page.get_by_role("heading", name="Set up your feed")).to_be_visible()
         page.get_by_label("cs.CL Computation and Language").check()
         no_sideways_scroll(page)
-        shoot(page, f"categories-{device}")
+        shoot(page, f"onboarding-categories-{device}")
         page.get_by_role("button", name="Save and continue").click()
         page.wait_for_url(live_server.url + "/welcome/topics")
         expect(page.locator(".messages")).to_contain_text("Following 1 category.")
@@ -144,7 +128,7 @@ def test_onboarding_then_follow_and_mute_change_the_day_page(
         page.locator("#welcome-found button.mark-button").click()
         expect(count).to_have_text("2")
         no_sideways_scroll(page)
-        shoot(page, f"papers-{device}")
+        shoot(page, f"onboarding-papers-{device}")
         marked = Feedback.objects.filter(user=erin, signal=1).values_list("paper_id", flat=True)
         assert sorted(marked) == ["2501.10003", "2501.10004"]
         assert sorted(Follow.objects.filter(user=erin).values_list("kind", "value")) == [
@@ -191,7 +175,7 @@ def test_onboarding_then_follow_and_mute_change_the_day_page(
             'matches your saved search "speculative decoding"'
         )
         no_sideways_scroll(page)
-        shoot(page, f"day-{device}")
+        shoot(page, f"onboarding-day-{device}")
 
         # a later login goes to the day page, and /welcome shows what was chosen
         page.goto(live_server.url + "/welcome")

@@ -8,39 +8,19 @@ Screenshots (docs/screenshots/seen-*.png) only when ``PAPERFEED_SCREENSHOTS`` na
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from paperfeed.personal.models import Preferences, Seen
 
-from .conftest import TIMEOUT_MS
+from .conftest import DEVICES, TIMEOUT_MS, shoot
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
-SIZES = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 
-
-def shoot(page, name: str) -> None:
-    folder = os.environ.get("PAPERFEED_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"seen-{name}.png"), full_page=True)
-
-
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", DEVICES)
 def test_dismiss_undo_open_and_hide(browser, live_server, logged_in, context, size):
-    ctx = browser.new_context(color_scheme="light", **SIZES[size])
+    ctx = browser.new_context(color_scheme="light", **DEVICES[size])
     ctx.set_default_timeout(TIMEOUT_MS)
     ctx.add_cookies(context.cookies())
     page = ctx.new_page()
@@ -53,7 +33,7 @@ def test_dismiss_undo_open_and_hide(browser, live_server, logged_in, context, si
         expect(undo).to_be_focused()
         expect(card.locator(".seen-mark")).to_have_text("dismissed")
         assert Seen.objects.get().how == "dismissed"
-        shoot(page, f"dismissed-{size}")
+        shoot(page, f"seen-dismissed-{size}", full_page=True)
         undo.click()
         expect(card).to_have_class("card")
         assert not Seen.objects.exists()
@@ -61,21 +41,21 @@ def test_dismiss_undo_open_and_hide(browser, live_server, logged_in, context, si
         page.goto(live_server.url + "/papers/2501.10003")
         page.goto(live_server.url + "/")
         expect(page.locator("#paper-250110003")).to_have_class("card seen")
-        shoot(page, f"dimmed-{size}")
+        shoot(page, f"seen-dimmed-{size}", full_page=True)
         box = page.locator("#paper-250110003").bounding_box()
-        assert box["width"] <= SIZES[size]["viewport"]["width"]  # no sideways scrolling
+        assert box["width"] <= DEVICES[size]["viewport"]["width"]  # no sideways scrolling
 
         page.get_by_role("link", name="Settings").click()
         page.get_by_label("In lists, papers I have seen are").select_option("hide")
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".messages")).to_contain_text("hide them (new to you only)")
-        shoot(page, f"settings-{size}")
+        shoot(page, f"seen-settings-{size}", full_page=True)
         assert Preferences.objects.get().seen == "hide"
 
         page.goto(live_server.url + "/")
         expect(page.locator("#paper-250110003")).to_have_count(0)
         expect(page.locator(".seen-note")).to_contain_text("1 paper you've seen is hidden")
-        shoot(page, f"hidden-{size}")
+        shoot(page, f"seen-hidden-{size}", full_page=True)
         page.get_by_role("link", name="show them").click()
         expect(page.locator("#paper-250110003")).to_have_class("card")  # shown as usual
         page.goto(live_server.url + "/")
