@@ -16,7 +16,7 @@ def wait_for(url: str, timeout: float = 60) -> int:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 return response.status
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a slow first answer
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
