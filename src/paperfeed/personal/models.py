@@ -1,4 +1,4 @@
-"""A user's mutes: papers matching one are left out of that user's lists, search and digests."""
+"""A reader's own rows: mutes, follows, seen papers and preferences (one writer module each)."""
 
 from __future__ import annotations
 
