@@ -120,7 +120,7 @@ def refused_alert(library, monkeypatch):
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", refuse)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # --drain's task runner closes the connection (PostgreSQL)
 @pytest.mark.parametrize("mode", ["--once", "--drain"])
 def test_an_alert_that_fails_exits_1(refused_alert, mode):
     out = io.StringIO()
