@@ -6,6 +6,7 @@ Django's ``settings.py`` reads values through :func:`load`; ``paperfeed doctor``
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -197,6 +198,22 @@ SETTINGS: tuple[Setting, ...] = (
         "Papers one user may submit to the daily feed per day (UTC); further submissions are "
         "refused until the next day.",
     ),
+    # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
+    Setting(
+        "PAPERFEED_OPS_NETWORKS",
+        "127.0.0.0/8,::1",
+        "Comma-separated addresses or networks (CIDR) whose requests get /metrics and /readyz's "
+        "detail (database vendor, document counts, index generation). Others get /readyz as a "
+        "bare status and /metrics 403, unless they send PAPERFEED_OPS_TOKEN. The client address "
+        "is read through PAPERFEED_TRUSTED_PROXIES. Empty: no network.",
+    ),
+    Setting(
+        "PAPERFEED_OPS_TOKEN",
+        "",
+        "Bearer token (Authorization: Bearer ...) that gets /metrics and /readyz's detail from "
+        "any address, e.g. for a Prometheus outside PAPERFEED_OPS_NETWORKS. At least 32 random "
+        "characters. Empty: no token is accepted.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -312,6 +329,30 @@ def production_problems(*, debug: bool, secret: str, allowed_hosts: list[str]) -
     elif "*" in allowed_hosts:
         problems.append("PAPERFEED_ALLOWED_HOSTS contains '*'; name the host names you serve")
     return problems
+
+
+def networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """A declared setting of comma-separated addresses or networks (``10.0.0.0/8, ::1``);
+    ConfigError names a part that is neither."""
+    found = []
+    for part in (p.strip() for p in get(name).split(",")):
+        if not part:
+            continue
+        try:
+            found.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: {part!r} is not an IP address or network (e.g. 10.0.0.0/8 or ::1)"
+            ) from None
+    return tuple(found)
+
+
+def ops_token() -> str:
+    """``PAPERFEED_OPS_TOKEN``, empty or a key strong enough to stand in for a network check."""
+    token = get("PAPERFEED_OPS_TOKEN").strip()
+    if token and (weakness := secret_weakness(token)):
+        raise ConfigError(f"PAPERFEED_OPS_TOKEN {weakness}; {MAKE_A_KEY}")
+    return token
 
 
 def email_settings(url: str) -> dict:
