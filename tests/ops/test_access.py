@@ -103,14 +103,16 @@ def test_in_networks_parses_or_refuses():
 
 def test_networks_setting_parses_and_names_a_bad_part(monkeypatch):
     monkeypatch.setenv("PAPERFEED_OPS_NETWORKS", " 10.0.0.0/8, ::1 ,192.168.1.7,")
-    assert config.networks("PAPERFEED_OPS_NETWORKS") == nets("10.0.0.0/8", "::1", "192.168.1.7")
+    assert config.address_networks("PAPERFEED_OPS_NETWORKS") == nets(
+        "10.0.0.0/8", "::1", "192.168.1.7"
+    )
     monkeypatch.setenv("PAPERFEED_OPS_NETWORKS", "")
-    assert config.networks("PAPERFEED_OPS_NETWORKS") == ()
+    assert config.address_networks("PAPERFEED_OPS_NETWORKS") == ()
     monkeypatch.setenv("PAPERFEED_OPS_NETWORKS", "10.0.0.0/8,intranet")
     with pytest.raises(config.ConfigError, match="PAPERFEED_OPS_NETWORKS: 'intranet' is not"):
-        config.networks("PAPERFEED_OPS_NETWORKS")
+        config.address_networks("PAPERFEED_OPS_NETWORKS")
     monkeypatch.delenv("PAPERFEED_OPS_NETWORKS")
-    assert config.networks("PAPERFEED_OPS_NETWORKS") == nets("127.0.0.0/8", "::1")
+    assert config.address_networks("PAPERFEED_OPS_NETWORKS") == nets("127.0.0.0/8", "::1")
 
 
 def test_a_weak_ops_token_is_refused(monkeypatch):
