@@ -123,3 +123,20 @@ def test_a_weak_ops_token_is_refused(monkeypatch):
     assert config.ops_token() == TOKEN
     monkeypatch.delenv("PAPERFEED_OPS_TOKEN")
     assert config.ops_token() == ""
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_client_counts_not_the_proxy(client, indexed, settings):
+    # nginx on the same machine: every request arrives from 127.0.0.1 with X-Forwarded-For
+    settings.PAPERFEED_TRUSTED_PROXIES = config.parse_trusted_proxies("1")
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": OUTSIDE}
+    assert client.get("/readyz", **proxied).json() == {"status": "ok"}
+    assert client.get("/metrics", **proxied).status_code == 403
+    # a client cannot claim loopback by sending the header itself: the proxy appends its peer
+    forged = {**proxied, "HTTP_X_FORWARDED_FOR": f"127.0.0.1, {OUTSIDE}"}
+    assert client.get("/metrics", **forged).status_code == 403
+    local = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "127.0.0.1"}
+    assert client.get("/metrics", **local).status_code == 200  # curl on the proxy's machine
+    settings.PAPERFEED_TRUSTED_PROXIES = config.parse_trusted_proxies("127.0.0.1")
+    assert client.get("/metrics", **proxied).status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200  # direct: no hop

@@ -4,7 +4,8 @@ Both tell an outsider what the node runs (database vendor, document counts, inde
 error text, traffic by route), so the app itself decides, not only the proxy in front of it.
 A request sees the detail when
 
-- its client address (:func:`client_address`, through the trusted proxies) is inside one of
+- its client address (:func:`paperfeed.ops.throttle.client_address`: behind the proxies that
+  ``PAPERFEED_TRUSTED_PROXIES`` trusts, not the proxy itself) is inside one of
   ``PAPERFEED_OPS_NETWORKS`` (default loopback: ``127.0.0.0/8, ::1``), or
 - it sends ``Authorization: Bearer <PAPERFEED_OPS_TOKEN>`` (compared in constant time; an empty
   setting accepts no token).
@@ -22,13 +23,7 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address, for now the socket's peer (behind a proxy that is the proxy).
-
-    The one place this module asks; it becomes :func:`paperfeed.ops.throttle.client_address`
-    (trusted proxies honoured) when that lands."""
-    return request.META.get("REMOTE_ADDR", "")
+from paperfeed.ops.throttle import client_address
 
 
 def bearer_token(request: HttpRequest) -> str:
