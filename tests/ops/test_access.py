@@ -140,3 +140,6 @@ def test_behind_a_trusted_proxy_the_client_counts_not_the_proxy(client, indexed,
     settings.PAPERFEED_TRUSTED_PROXIES = config.parse_trusted_proxies("127.0.0.1")
     assert client.get("/metrics", **proxied).status_code == 403
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200  # direct: no hop
+    # a node reached without the proxy: a forged header from an untrusted peer is not read
+    direct = {"REMOTE_ADDR": OUTSIDE, "HTTP_X_FORWARDED_FOR": "127.0.0.1"}
+    assert client.get("/metrics", **direct).status_code == 403
