@@ -9,9 +9,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.utils import timezone
 
-from paperfeed.accounts import tokens
+from paperfeed.accounts import admin_login, tokens
 from paperfeed.accounts.models import ApiToken
 
+admin_login.install()  # /admin/login/ counts failed logins as the site login does
 User = get_user_model()
 admin.site.unregister(User)  # django.contrib.auth's stock admin, replaced by this one
 
