@@ -53,6 +53,16 @@ def test_a_client_cannot_choose_its_address_by_sending_the_header(claimed, real)
         assert resolve_client("127.0.0.1", header, LOCAL) == real
 
 
+def test_a_forwarded_header_without_trusted_proxies_is_logged_once(rf, caplog, monkeypatch):
+    monkeypatch.setattr(throttle, "_warned", False)
+    with override_settings(PAPERFEED_TRUSTED_PROXIES=NONE):
+        for _ in range(3):
+            request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.3")
+            assert throttle.client_address(request) == "127.0.0.1"
+    warnings = [r for r in caplog.records if "PAPERFEED_TRUSTED_PROXIES is empty" in r.message]
+    assert len(warnings) == 1
+
+
 def test_settings_refuse_what_is_neither_a_count_nor_a_network(monkeypatch):
     with pytest.raises(config.ConfigError, match=r"'nginx' is neither"):
         config.parse_trusted_proxies("127.0.0.1, nginx")

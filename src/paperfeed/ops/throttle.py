@@ -27,6 +27,7 @@ key under a lock.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ from django.shortcuts import render
 from paperfeed.config import TrustedProxies
 
 APP = "paperfeed"
+log = logging.getLogger("paperfeed.ops")
 
 # action -> (setting holding its rates, what is limited, for the refusal's message)
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -85,12 +87,23 @@ def resolve_client(remote_addr: str, forwarded_for: str, trusted: TrustedProxies
     return str(remote or "")
 
 
+_warned = False
+
+
 def client_address(request: HttpRequest) -> str:
-    """The address of whoever sent ``request`` (see the module docstring)."""
+    """The address of whoever sent ``request`` (see the module docstring). Requests that carry
+    ``X-Forwarded-For`` while no proxy is trusted get one warning per process in the log: behind
+    a proxy that is the misconfiguration that makes every client count as the proxy."""
+    global _warned
     trusted = getattr(settings, "PAPERFEED_TRUSTED_PROXIES", None) or TrustedProxies()
-    return resolve_client(
-        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""), trusted
-    )
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and not (trusted.count or trusted.networks) and not _warned:
+        _warned = True
+        log.warning(
+            "requests carry X-Forwarded-For but PAPERFEED_TRUSTED_PROXIES is empty: rate limits "
+            "count the proxy's address for every client; behind one nginx set it to 1"
+        )
+    return resolve_client(request.META.get("REMOTE_ADDR", ""), forwarded, trusted)
 
 
 # --- limits ------------------------------------------------------------------------------------
