@@ -234,6 +234,22 @@ SETTINGS: tuple[Setting, ...] = (
         "5/m/user,60/d/user,30/h/ip",
         "Comments (new and edited) per account and per client address.",
     ),
+    # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
+    Setting(
+        "PAPERFEED_OPS_NETWORKS",
+        "127.0.0.0/8,::1",
+        "Comma-separated addresses or networks (CIDR) whose requests get /metrics and /readyz's "
+        "detail (database vendor, document counts, index generation). Others get /readyz as a "
+        "bare status and /metrics 403, unless they send PAPERFEED_OPS_TOKEN. The client address "
+        "is read through PAPERFEED_TRUSTED_PROXIES. Empty: no network.",
+    ),
+    Setting(
+        "PAPERFEED_OPS_TOKEN",
+        "",
+        "Bearer token (Authorization: Bearer ...) that gets /metrics and /readyz's detail from "
+        "any address, e.g. for a Prometheus outside PAPERFEED_OPS_NETWORKS. At least 32 random "
+        "characters. Empty: no token is accepted.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -401,6 +417,30 @@ def parse_trusted_proxies(text: str) -> TrustedProxies:
                 "(e.g. 1) nor an IP address or network (e.g. 10.0.0.0/8)"
             ) from None
     return TrustedProxies(networks=tuple(networks))
+
+
+def address_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """A declared setting of comma-separated addresses or networks (``10.0.0.0/8, ::1``);
+    ConfigError names a part that is neither."""
+    found = []
+    for part in (p.strip() for p in get(name).split(",")):
+        if not part:
+            continue
+        try:
+            found.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: {part!r} is not an IP address or network (e.g. 10.0.0.0/8 or ::1)"
+            ) from None
+    return tuple(found)
+
+
+def ops_token() -> str:
+    """``PAPERFEED_OPS_TOKEN``, empty or a key strong enough to stand in for a network check."""
+    token = get("PAPERFEED_OPS_TOKEN").strip()
+    if token and (weakness := secret_weakness(token)):
+        raise ConfigError(f"PAPERFEED_OPS_TOKEN {weakness}; {MAKE_A_KEY}")
+    return token
 
 
 def email_settings(url: str) -> dict:

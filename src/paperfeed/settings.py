@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "paperfeed.ops.middleware.RequestLogMiddleware",  # request id, access log, latency metric
     "paperfeed.search.catchup.IndexCatchUpMiddleware",  # this node's indexes follow the DB
     "paperfeed.ops.middleware.DatabaseOutageMiddleware",  # database down -> 503, not 500
-    "paperfeed.ops.middleware.HealthCheckMiddleware",  # /healthz, /readyz before host checks
+    "paperfeed.ops.middleware.HealthCheckMiddleware",  # /healthz, /readyz, /metrics: no host check
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -263,3 +263,6 @@ PAPERFEED_ARXIV_API_URL = config.get("PAPERFEED_ARXIV_API_URL")
 PAPERFEED_HARVEST_DELAY = config.get_number("PAPERFEED_HARVEST_DELAY")
 PAPERFEED_CONTACT_EMAIL = config.get("PAPERFEED_CONTACT_EMAIL")
 PAPERFEED_INDEX_CATCHUP_SECONDS = config.get_number("PAPERFEED_INDEX_CATCHUP_SECONDS")
+# who gets /metrics and /readyz's detail (paperfeed.ops.access)
+PAPERFEED_OPS_NETWORKS = config.address_networks("PAPERFEED_OPS_NETWORKS")
+PAPERFEED_OPS_TOKEN = config.ops_token()

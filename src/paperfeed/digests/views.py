@@ -75,24 +75,42 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return render(request, "digests/subscribe.html", {"title": "Email digest", "form": form})
 
 
+def _stale_link(request: HttpRequest) -> HttpResponse:
+    """A confirmation link from before the address unsubscribed: 410, and the way back."""
+    context = {"title": "Link no longer valid", "reason": tokens.STALE_CONFIRMATION, "stale": True}
+    return render(request, "digests/bad_link.html", context, status=410)
+
+
+def _confirmed(request: HttpRequest, subscriber: Subscriber, *, already: bool) -> HttpResponse:
+    context = {
+        "title": "Already confirmed" if already else "Subscription confirmed",
+        "already": already,
+        "subscriber": subscriber,
+        "manage_url": compose.subscriber_links(subscriber)["manage_url"],
+    }
+    return render(request, "digests/confirmed.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET: a page with a button (mail scanners follow links); POST: the address is confirmed."""
+    """GET: a page with a button (mail scanners follow links), or "already confirmed"; POST:
+    the address is confirmed. A link from before an unsubscribe is refused (410)."""
     try:
         subscriber = tokens.read_token(token, "confirm").subscriber
+    except tokens.StaleLink:
+        return _stale_link(request)
     except tokens.BadToken as exc:
         return _bad_link(request, exc)
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        return _confirmed(request, subscriber, already=True)
     if request.method == "POST":
-        subscriptions.confirm(subscriber)
-        return render(
-            request,
-            "digests/confirmed.html",
-            {
-                "title": "Subscription confirmed",
-                "subscriber": subscriber,
-                "manage_url": compose.subscriber_links(subscriber)["manage_url"],
-            },
-        )
+        try:
+            moved = subscriptions.confirm(subscriber, link_round=subscriber.confirm_round)
+        except (subscriptions.StaleConfirmation, subscriptions.TransitionNotAllowed):
+            return _stale_link(request)  # unsubscribed meanwhile, or by staff in the admin
+        return _confirmed(request, subscriber, already=not moved)
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return _stale_link(request)
     return render(
         request, "digests/confirm.html", {"title": "Confirm subscription", "subscriber": subscriber}
     )
