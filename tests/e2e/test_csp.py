@@ -4,8 +4,9 @@ toggle, htmx votes, dismissals, live search and comments, the paper page's math 
 BibTeX", the login form, API tokens, Swagger UI at /api/docs, the staff digest preview -- makes
 the browser report no violation at all (nor a Permissions-Policy or JavaScript error).
 
-The browser's own report is the judge: a ``securitypolicyviolation`` listener installed before
-any script of the page runs, and the console, where Chromium writes each refusal.
+The browser's own report is the judge (conftest's BrowserReports, which every e2e test is held
+to): a ``securitypolicyviolation`` listener installed before any script of the page runs, and the
+console, where Chromium writes each refusal.
 """
 
 from __future__ import annotations
@@ -23,40 +24,25 @@ from .conftest import PASSWORD, make_user
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").expect
 
-LISTENER = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolation(
-    `${e.effectiveDirective} refused ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber}`
-  );
-}, true);
-"""
 STRICT = ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'")
-CONSOLE_PROBLEMS = re.compile(r"Content.Security.Policy|Permissions.Policy|Refused to", re.I)
 
 
 class Watch:
-    """What the browser reported on every page of a context: CSP violations (event and console),
-    Permissions-Policy complaints, uncaught JavaScript errors; and each document's CSP header."""
+    """Each document's Content-Security-Policy header in a context, and what the browser
+    reported there (conftest's BrowserReports: violations, Permissions-Policy and script errors;
+    any of them fails every e2e test, and here the test itself, at ``assert_clean``)."""
 
-    def __init__(self, context):
-        self.problems: list[str] = []
+    def __init__(self, context, reports):
+        self.reports = reports
         self.policies: dict[str, str | None] = {}
-        context.expose_binding("__cspViolation", lambda _source, text: self.problems.append(text))
-        context.add_init_script(LISTENER)
-        context.on("console", self._console)
-        context.on("weberror", lambda error: self.problems.append(f"error: {error.error}"))
         context.on("response", self._response)
-
-    def _console(self, message) -> None:
-        if message.type in ("error", "warning") and CONSOLE_PROBLEMS.search(message.text):
-            self.problems.append(f"console: {message.text}")
 
     def _response(self, response) -> None:
         if response.request.resource_type == "document":
             self.policies[response.url] = response.headers.get("content-security-policy")
 
     def assert_clean(self) -> None:
-        assert self.problems == [], "\n".join(self.problems)
+        assert self.reports.problems == [], "\n".join(self.reports.problems)
         assert self.policies, "no page was loaded"
         for url, policy in self.policies.items():
             assert policy is not None, f"{url} was served without a Content-Security-Policy"
@@ -70,8 +56,8 @@ def directives(policy: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def watch(context):
-    return Watch(context)
+def watch(context, _no_browser_reports):
+    return Watch(context, _no_browser_reports)
 
 
 def test_anonymous_pages_theme_toggle_and_live_search(page, live_server, papers, watch):
