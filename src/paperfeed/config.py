@@ -47,10 +47,43 @@ SETTINGS: tuple[Setting, ...] = (
         "PAPERFEED_PRODUCTION",
         "0",
         "1 = production mode: refuses to start with debug on, a missing or weak SECRET_KEY "
-        "(a placeholder, short, patterned), or no PAPERFEED_ALLOWED_HOSTS.",
+        "(a placeholder, short, patterned), or no PAPERFEED_ALLOWED_HOSTS; sends HSTS, secure "
+        "cookies and redirects plain HTTP to HTTPS (PAPERFEED_HSTS_*, PAPERFEED_SSL_REDIRECT).",
     ),
     Setting(
         "PAPERFEED_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."
+    ),
+    Setting(
+        "PAPERFEED_HSTS_SECONDS",
+        "31536000",
+        "Production mode: Strict-Transport-Security max-age in seconds (default one year): "
+        "browsers that saw the site over HTTPS refuse plain HTTP to it for this long. "
+        "0 sends no HSTS header.",
+    ),
+    Setting(
+        "PAPERFEED_HSTS_INCLUDE_SUBDOMAINS",
+        "0",
+        "Production mode: 1 adds includeSubDomains to HSTS. Off by default: it forces HTTPS "
+        "on every subdomain of the host too, which may serve sites paperfeed does not run.",
+    ),
+    Setting(
+        "PAPERFEED_HSTS_PRELOAD",
+        "0",
+        "Production mode: 1 adds preload to HSTS (needed to submit the domain to browsers' "
+        "preload lists; hard to undo, so opt-in).",
+    ),
+    Setting(
+        "PAPERFEED_SSL_REDIRECT",
+        "1",
+        "Production mode: 1 redirects plain-HTTP requests to HTTPS (as the proxy tells it with "
+        "X-Forwarded-Proto); /healthz, /readyz and /metrics are never redirected. 0 only "
+        "where TLS is terminated elsewhere and nothing reaches paperfeed over plain HTTP.",
+    ),
+    Setting(
+        "PAPERFEED_CSP_IMG_HOSTS",
+        "https://cdn-avatars.huggingface.co https://huggingface.co https://www.gravatar.com",
+        "Space-separated hosts the Content-Security-Policy lets pages load images from, besides "
+        "this site and data: URLs (organisation avatars from Hugging Face's daily papers).",
     ),
     Setting(
         "PAPERFEED_EMBEDDING_MODEL",

@@ -11,6 +11,7 @@ proof instead.
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -183,6 +184,7 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
 
 @staff_member_required
 @require_http_methods(["GET"])
+@csp_update({"style-src-attr": ["'unsafe-inline'"]})  # a mail's styles are inlined attributes
 def preview(request: HttpRequest, subscriber_id: int) -> HttpResponse:
     """Staff only: the subscriber's next digest as the email's HTML (``?format=text``: text)."""
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
