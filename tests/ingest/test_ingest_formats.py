@@ -2,6 +2,7 @@
 
 import datetime as dt
 import gzip
+import json
 
 import pytest
 
@@ -140,3 +141,33 @@ def test_hf_daily_papers_are_stored_with_their_listing_day(tmp_path):
     )
     assert (paper.primary_category, paper.categories) == ("", "")
     assert authors_of("2501.01234") == [("Ada Lovelace", "")]
+
+
+DIRTY = "Dirty\x0btitle\x01 with\x00 controls\x7f"  # stored as "Dirty title with controls"
+DIRTY_ABSTRACT = "Line one\r\nline two\x0c$\\vec{x}\x1b$ \ufffe."
+
+
+@pytest.mark.django_db
+def test_control_characters_never_reach_the_store(tmp_path):
+    # JSON carries any code point; XML 1.0 and PostgreSQL (NUL) and both databases (a lone
+    # surrogate) cannot take them, and a stored one made every feed a 500
+    jsonl = tmp_path / "papers.jsonl"
+    line = {"id": "2501.00001", "title": DIRTY, "abstract": DIRTY_ABSTRACT, "listed": "2025-01-02"}
+    jsonl.write_text(
+        json.dumps({**line, "authors": ["Ada\x01 Lovelace", "\x02"], "comment": "5\x03 pages"})
+    )
+    hf = tmp_path / "daily_papers.json"
+    hf.write_text(
+        json.dumps([hf_entry("2501.00002", title=DIRTY + "\ud800", summary=DIRTY_ABSTRACT)])
+    )
+    for path in (jsonl, hf):
+        result = ingest_file(str(path))
+        assert (result.summary.new, result.summary.rejected, result.error) == (1, 0, ""), path
+    for paper in Paper.objects.all():
+        assert paper.title == "Dirty title with controls"
+        assert paper.abstract == "Line one line two $\\vec{x}$ ."
+        for text in (paper.title_raw, paper.abstract_raw, paper.comment):
+            assert not any(ord(c) < 32 and c not in "\t\n" for c in text), repr(text)
+    assert authors_of("2501.00001") == [("Ada Lovelace", "")]
+    assert Paper.objects.get(arxiv_id="2501.00001").comment == "5 pages"
+    assert Paper.objects.get(arxiv_id="2501.00002").title_raw == "Dirty title with controls"

@@ -9,8 +9,8 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paperfeed.ingest import atom, hf, kaggle, oai
-from paperfeed.ingest.records import PaperRecord, Rejected, SourceError
+from paperfeed.ingest import atom, hf, jsonl, kaggle, oai
+from paperfeed.ingest.records import AuthorRecord, PaperRecord, Rejected, SourceError
 from paperfeed.papers.text import collapse, normalise_abstract, normalise_name
 from tests.ingest.documents import (
     atom_entry,
@@ -23,6 +23,7 @@ from tests.ingest.documents import (
     oai_record,
     oai_response,
 )
+from tests.papers.test_text import ANY_TEXT, expected, unwanted
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -269,3 +270,32 @@ def test_json_formats_reject_odd_field_values(value):
 )
 def test_kaggle_version_dates_never_crash(created):
     _consume("kaggle", kaggle_line(versions=[{"version": "v1", "created": created}]))
+
+
+@FAST
+@given(title=ANY_TEXT, abstract=ANY_TEXT, name=ANY_TEXT, comment=ANY_TEXT)
+def test_no_record_carries_control_characters(title, abstract, name, comment):
+    """Whatever a JSON source sends (any code point), a record's text has no C0 control but tab
+    and newline, no DEL and no surrogate; every other character is kept."""
+    title = "T " + title  # never empty
+    made = jsonl.record_from_object(
+        {"id": "2501.01234", "title": title, "abstract": abstract, "authors": [name + " X"]},
+        "prop.jsonl",
+    )
+    direct = PaperRecord(
+        arxiv_id="2501.01234",
+        title_raw=title,
+        source="test",
+        abstract_raw=abstract,
+        authors=[AuthorRecord(name + " X", name)],
+        comment=comment,
+    )
+    for record in (made, direct):
+        texts = [record.title, record.title_raw, record.abstract, record.abstract_raw]
+        texts += [record.comment, *(t for a in record.authors for t in (a.name, a.affiliation))]
+        for text in texts:
+            assert not any(unwanted(c) for c in text), repr(text)
+        assert record.title == collapse(expected(title))
+        assert record.abstract == normalise_abstract(expected(abstract))
+    assert direct.title_raw == expected(title) and direct.abstract_raw == expected(abstract)
+    assert direct.comment == expected(comment)

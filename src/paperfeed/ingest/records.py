@@ -2,6 +2,8 @@
 
 Parsers (``atom``, ``oai``, ``kaggle``, ``jsonl``, ``hf``) turn bytes into :class:`PaperRecord`
 or :class:`Rejected` items; :mod:`paperfeed.ingest.upsert` is the only writer of the store.
+Every record's text is free of control characters from the moment it is made
+(:func:`paperfeed.papers.text.strip_control`), whichever path made it.
 A record may carry :class:`CarriedSignals` (what an HF daily-papers entry says besides the paper),
 stored with the paper in the same batch transaction (:mod:`paperfeed.signals.carried`).
 """
@@ -12,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
-from paperfeed.papers.text import collapse, normalise_abstract, normalise_name
+from paperfeed.papers.text import collapse, normalise_abstract, normalise_name, strip_control
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,16 @@ class PaperRecord:
     paper not stored yet and fills empty fields, but never overrides stored text."""
     signals: CarriedSignals | None = None
 
+    def __post_init__(self) -> None:
+        # every importer (and the submissions and HF signal fetches, through them) makes its
+        # records here: no control character gets past this into the store
+        for name in ("title_raw", "abstract_raw", "comment", "journal_ref", "doi", "license"):
+            setattr(self, name, strip_control(getattr(self, name)))
+        self.authors = [clean for a in self.authors if (clean := _clean_author(a)).name]
+        self.categories = [clean for c in self.categories if (clean := strip_control(c))]
+        if self.signals is not None:
+            self.signals.fields = {k: _clean(v) for k, v in self.signals.fields.items()}
+
     @property
     def title(self) -> str:
         return collapse(self.title_raw)
@@ -86,6 +98,22 @@ class PaperRecord:
     @property
     def primary_category(self) -> str:
         return self.categories[0] if self.categories else ""
+
+
+def _clean_author(author: AuthorRecord) -> AuthorRecord:
+    name, affiliation = strip_control(author.name), strip_control(author.affiliation)
+    if name is author.name and affiliation is author.affiliation:
+        return author  # the usual case: nothing to strip, no new object
+    return AuthorRecord(collapse(name), collapse(affiliation))
+
+
+def _clean(value):
+    """A signal's value without control characters in its text (texts and lists of texts)."""
+    if isinstance(value, str):
+        return strip_control(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -118,13 +146,13 @@ def make_record(*, raw_id, title, source: str, location: str, **fields) -> Paper
         return Rejected(location, f"{parsed.id}: record has no title")
     version = fields.pop("version", None) or parsed.version
     authors = [
-        AuthorRecord(normalise_name(a.name), collapse(a.affiliation))
+        AuthorRecord(name, collapse(a.affiliation))
         for a in fields.pop("authors", [])
-        if normalise_name(a.name)
+        if (name := normalise_name(a.name))
     ]
     categories = []
     for c in fields.pop("categories", []):
-        c = c.strip()
+        c = strip_control(c).strip()
         if c and c not in categories:
             categories.append(c)
     for key in ("comment", "journal_ref", "doi", "license"):

@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds of the lists (daily, trending, category, search query, user).
 
 Each feed calls the same list function as its page (:mod:`paperfeed.papers.lists`); titles and
-abstracts go out as plain text, which the syndication framework escapes. The daily and category
+abstracts go out as plain text, in formats that say so and never carry a character XML cannot
+(:mod:`paperfeed.web.feedformats`). The daily and category
 feeds take ``?sort=`` among the rankings the registry offers on feeds (:mod:`paperfeed.rankings`;
 the daily feed's default is the lists' :data:`~paperfeed.papers.lists.DEFAULT_SORT`), the
 trending feed ``?sort=stars``, and every list feed ``?code=1`` (only papers with code), as their
@@ -19,13 +20,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from paperfeed import params, rankings
 from paperfeed.papers import days, lists
 from paperfeed.search import SORTS, IndexMissing, papers_for, search
+from paperfeed.web import feedformats
 
-FEED_TYPES = {"atom": Atom1Feed, "rss": Rss201rev2Feed}
+FEED_TYPES = {"atom": feedformats.Atom, "rss": feedformats.Rss}
 ITEMS = 50
 
 
