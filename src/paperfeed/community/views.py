@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from paperfeed.community import comments as comments_core
@@ -95,7 +95,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         except submissions.SubmissionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Thanks! {submission.paper_id} is in today's feed.")
+            if submission.state == submission.FAILED:  # the queue could not be reached
+                messages.error(request, submission.error)
+            else:
+                messages.success(request, _thanks(submission))
             return redirect("community:submit")  # the message and the list, newest first
     context = {
         "text": text,
@@ -104,6 +107,25 @@ def submit(request: HttpRequest) -> HttpResponse:
         "used": submissions.submitted_today(request.user),
     }
     return render(request, "community/submit.html", context)
+
+
+def _thanks(submission) -> str:
+    if submission.state == submission.DONE:
+        return f"Thanks! {submission.arxiv_id} is in today's feed."
+    return (
+        f"Thanks! {submission.arxiv_id} is queued — fetching it from arXiv; "
+        "it joins today's feed when it arrives."
+    )
+
+
+@require_GET
+def submission_status(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """One of the user's submissions as a list item: what the submit page polls while the
+    paper is being fetched (another user's, or none: 404)."""
+    submission = submissions.for_user(request.user, submission_id)
+    if submission is None:
+        raise Http404("no such submission of yours")
+    return render(request, "community/_submission.html", {"submission": submission})
 
 
 # --- comments -------------------------------------------------------------------------------
