@@ -32,6 +32,16 @@ def shared_file(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no request counted by a rate limit (they live in Django's cache,
+    which outlives a test's database rollback: a user id reused by the next test would inherit
+    the last one's comments)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def data_home(tmp_path, monkeypatch):
     """A fresh, empty PAPERFEED_HOME for code that writes index files or runs the CLI."""

@@ -6,6 +6,7 @@ Django's ``settings.py`` reads values through :func:`load`; ``paperfeed doctor``
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -197,6 +198,42 @@ SETTINGS: tuple[Setting, ...] = (
         "Papers one user may submit to the daily feed per day (UTC); further submissions are "
         "refused until the next day.",
     ),
+    # --- abuse limits (docs/security.md); rates: amount/period/per, comma-separated ---
+    Setting(
+        "PAPERFEED_TRUSTED_PROXIES",
+        "",
+        "Reverse proxies in front of paperfeed, so limits count the real client: empty = none "
+        "(the client is the socket's peer); a number N = N proxies, the client is the N-th "
+        "X-Forwarded-For address from the right; or networks, e.g. '127.0.0.1,10.0.0.0/8' = "
+        "hops inside them are proxies. Behind the sample nginx config: 1.",
+    ),
+    Setting(
+        "PAPERFEED_LIMIT_LOGIN_FAILED",
+        "10/m/ip,5/5m/key",
+        "Failed logins (site and /admin/): per client address, and per account (key).",
+    ),
+    Setting(
+        "PAPERFEED_LIMIT_SUBSCRIBE",
+        "5/h/ip,20/d/ip",
+        "Digest subscription requests (POST /subscribe) per client address. Each address can "
+        "also hold at most one pending confirmation per day.",
+    ),
+    Setting(
+        "PAPERFEED_LIMIT_CONFIRMATION_MAIL",
+        "100/h/key",
+        "Confirmation emails the whole site sends (a cap over all clients, key = the site).",
+    ),
+    Setting(
+        "PAPERFEED_LIMIT_SUBMIT",
+        "20/h/ip,5/m/user",
+        "Paper submissions per client address and per account (on top of "
+        "PAPERFEED_SUBMISSIONS_PER_DAY).",
+    ),
+    Setting(
+        "PAPERFEED_LIMIT_COMMENT",
+        "5/m/user,60/d/user,30/h/ip",
+        "Comments (new and edited) per account and per client address.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -312,6 +349,58 @@ def production_problems(*, debug: bool, secret: str, allowed_hosts: list[str]) -
     elif "*" in allowed_hosts:
         problems.append("PAPERFEED_ALLOWED_HOSTS contains '*'; name the host names you serve")
     return problems
+
+
+LIMIT_SETTINGS = (
+    "PAPERFEED_LIMIT_LOGIN_FAILED",
+    "PAPERFEED_LIMIT_SUBSCRIBE",
+    "PAPERFEED_LIMIT_CONFIRMATION_MAIL",
+    "PAPERFEED_LIMIT_SUBMIT",
+    "PAPERFEED_LIMIT_COMMENT",
+)
+_RATE = re.compile(r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|user|key))?")
+
+
+def limit(name: str) -> str:
+    """A rate setting (allauth's syntax, see :mod:`paperfeed.ops.throttle`); ConfigError names a
+    malformed one. Empty: no limit."""
+    value = get(name).strip()
+    if value and not all(_RATE.fullmatch(part.strip()) for part in value.split(",")):
+        raise ConfigError(
+            f"{name}={value!r}: write rates as amount/period/per, comma-separated, e.g. "
+            "'5/h/ip,20/d/ip' (period s, m, h or d, optionally with a number: 5m; per ip, user "
+            "or key)"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class TrustedProxies:
+    """``PAPERFEED_TRUSTED_PROXIES`` parsed: a hop count, or networks, or nothing (see
+    :func:`paperfeed.ops.throttle.resolve_client` for how each is read)."""
+
+    count: int = 0
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+
+def parse_trusted_proxies(text: str) -> TrustedProxies:
+    """``""`` -> none, ``"2"`` -> two hops, ``"10.0.0.0/8, ::1"`` -> networks; ConfigError names
+    a part that is neither a count nor an address or network."""
+    text = (text or "").strip()
+    if not text:
+        return TrustedProxies()
+    if text.isdigit():
+        return TrustedProxies(count=int(text))
+    networks = []
+    for part in (p.strip() for p in text.split(",")):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"PAPERFEED_TRUSTED_PROXIES={text!r}: {part!r} is neither a number of proxies "
+                "(e.g. 1) nor an IP address or network (e.g. 10.0.0.0/8)"
+            ) from None
+    return TrustedProxies(networks=tuple(networks))
 
 
 def email_settings(url: str) -> dict:

@@ -139,10 +139,19 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the emailed link shows a page whose POST confirms
 ACCOUNT_LOGOUT_ON_GET = False  # logging out is a POST (CSRF-protected)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[paperfeed] "
-# allauth's throttles (its defaults for the rest) count in Django's cache: 10 failed logins a
-# minute per IP, 5 per account per 5 minutes. A file cache in the data directory, so that every
-# web worker process counts the same attempts (a local-memory cache would count per process).
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# allauth's throttles (its defaults for the rest) count in Django's cache: by default 10 failed
+# logins a minute per client address, 5 per account per 5 minutes. A file cache in the data
+# directory, so that every web worker process counts the same attempts (a local-memory cache
+# would count per process).
+ACCOUNT_RATE_LIMITS = {"login_failed": config.limit("PAPERFEED_LIMIT_LOGIN_FAILED")}
+# every limit counts the client behind the trusted proxies (paperfeed.ops.throttle.client_address;
+# the adapter gives allauth the same address); allauth's own setting kept in step for its helpers
+PAPERFEED_TRUSTED_PROXIES = config.parse_trusted_proxies(config.get("PAPERFEED_TRUSTED_PROXIES"))
+ALLAUTH_TRUSTED_PROXY_COUNT = PAPERFEED_TRUSTED_PROXIES.count
+PAPERFEED_LIMIT_SUBSCRIBE = config.limit("PAPERFEED_LIMIT_SUBSCRIBE")
+PAPERFEED_LIMIT_CONFIRMATION_MAIL = config.limit("PAPERFEED_LIMIT_CONFIRMATION_MAIL")
+PAPERFEED_LIMIT_SUBMIT = config.limit("PAPERFEED_LIMIT_SUBMIT")
+PAPERFEED_LIMIT_COMMENT = config.limit("PAPERFEED_LIMIT_COMMENT")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -157,11 +157,38 @@ def test_subscribing_a_new_address_creates_it_unconfirmed_and_links_the_account(
 
 def test_a_second_subscription_within_the_interval_mails_and_changes_nothing():
     sub = subscriber(X, notice_sent_at=NOW - subs.NOTICE_INTERVAL / 2)
-    assert subs.subscribe(sub.email, PREFS, [], now=NOW) is subs.Notice.THROTTLED
+    with pytest.raises(subs.NoticeTooSoon, match="email went to this address recently") as exc:
+        subs.subscribe(sub.email, PREFS, [], now=NOW)
+    assert exc.value.retry_after == (subs.NOTICE_INTERVAL / 2).total_seconds()
     sub.refresh_from_db()
     assert (sub.status, sub.frequency) == (X, "daily") and not mail.outbox
     later = NOW + subs.NOTICE_INTERVAL
     assert subs.subscribe(sub.email, PREFS, [], now=later) is subs.Notice.CONFIRMATION
+
+
+def test_a_pending_confirmation_stands_for_a_day():
+    """One confirmation link per address per day, however many clients ask (issue 14 item 2)."""
+    subs.subscribe("ada@example.org", PREFS, [], now=NOW)
+    for hours in (1, 12, 23.9):
+        with pytest.raises(subs.NoticeTooSoon):
+            subs.subscribe("ada@example.org", PREFS, [], now=NOW + dt.timedelta(hours=hours))
+    assert len(mail.outbox) == 1
+    subs.subscribe("ada@example.org", PREFS, [], now=NOW + subs.PENDING_INTERVAL)
+    assert len(mail.outbox) == 2
+
+
+def test_the_site_mail_cap_refuses_before_anything_is_stored():
+    def cap():
+        return subs.NoticeTooSoon("cap reached", 60)
+
+    with pytest.raises(subs.NoticeTooSoon, match="cap reached"):
+        subs.subscribe("new@example.org", PREFS, ["kv cache"], now=NOW, mail_cap=cap)
+    assert not Subscriber.objects.exists() and not mail.outbox
+    sub = subscriber(subs.UNSUBSCRIBED)
+    with pytest.raises(subs.NoticeTooSoon):
+        subs.subscribe(sub.email, PREFS, [], now=NOW, mail_cap=cap)
+    sub.refresh_from_db()
+    assert sub.status == subs.UNSUBSCRIBED and sub.notice_sent_at is None
 
 
 def test_a_mail_server_failure_raises_and_allows_a_retry(monkeypatch):

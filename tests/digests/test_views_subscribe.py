@@ -4,12 +4,12 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from paperfeed.digests import tokens
 from paperfeed.digests.models import Feedback, SavedSearch, Subscriber
-from paperfeed.digests.subscriptions import NOTICE_INTERVAL
+from paperfeed.digests.subscriptions import PENDING_INTERVAL
 from tests.web.conftest import make_user, record, store
 
 pytestmark = pytest.mark.django_db
@@ -160,11 +160,39 @@ def test_logged_in_subscriber_is_linked_to_the_account(client):
 
 def test_repeated_subscribing_sends_one_email_per_interval(client):
     subscribe(client)
-    subscribe(client)
-    assert len(mail.outbox) == 1
-    Subscriber.objects.update(notice_sent_at=timezone.now() - NOTICE_INTERVAL)
+    again = client.post("/subscribe", FORM)
+    assert again.status_code == 429 and len(mail.outbox) == 1
+    assert b"email went to this address recently" in again.content
+    assert int(again["Retry-After"]) == PENDING_INTERVAL.total_seconds()
+    Subscriber.objects.update(notice_sent_at=timezone.now() - PENDING_INTERVAL)
     subscribe(client)
     assert len(mail.outbox) == 2
+
+
+def _form(email: str) -> dict:
+    return {**FORM, "email": email}
+
+
+def test_one_client_cannot_mail_many_addresses():
+    """Issue 14 item 2: 1,000 confirmation mails in 36 s from one client; now its 6th is 429."""
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    answers = [client.post("/subscribe", _form(f"victim{n}@example.org")) for n in range(8)]
+    assert [r.status_code for r in answers] == [200] * 5 + [429] * 3
+    assert len(mail.outbox) == 5 and Subscriber.objects.count() == 5
+    assert b"Too many subscription requests from your network" in answers[-1].content
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    assert other.post("/subscribe", _form("someone@example.org")).status_code == 200
+
+
+@override_settings(PAPERFEED_LIMIT_CONFIRMATION_MAIL="3/h/key")
+def test_the_site_sends_at_most_its_hourly_share_of_confirmations():
+    answers = [
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post("/subscribe", _form(f"p{n}@example.org"))
+        for n in range(5)
+    ]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429, 429]
+    assert len(mail.outbox) == 3 and Subscriber.objects.count() == 3
+    assert b"as many confirmation emails as it may this hour" in answers[-1].content
 
 
 def test_mail_server_down_says_so_and_allows_a_retry(client, monkeypatch):

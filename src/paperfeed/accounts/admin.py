@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
+from paperfeed.accounts import admin_login
 from paperfeed.accounts.models import ApiToken
 
+admin_login.install()  # /admin/login/ counts failed logins as the site login does
 User = get_user_model()
 admin.site.unregister(User)  # django.contrib.auth's stock admin, replaced by this one
 

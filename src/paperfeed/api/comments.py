@@ -12,10 +12,18 @@ from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import CommentEditIn, CommentIn, CommentOut, CommentsOut, ErrorOut
 from paperfeed.community import comments
 from paperfeed.community.models import Comment
+from paperfeed.ops import throttle
 from paperfeed.papers.models import Paper
 
 router = Router(tags=["Comments"])
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,  # PAPERFEED_LIMIT_COMMENT (adds retry_after; Retry-After header)
+}
 
 
 def comment_out(comment: Comment, replies: list[Comment] | None = None) -> dict:
@@ -45,17 +53,21 @@ def _raise_http(exc: comments.CommentError):
     response={200: CommentsOut, 400: ErrorOut, 404: ErrorOut},
     summary="A paper's comments",
 )
-def list_comments(request: HttpRequest, paper_id: str):
-    """Visible top-level comments, oldest first, each with its visible replies."""
+def list_comments(request: HttpRequest, paper_id: str, page: int = 1):
+    """Visible top-level comments, oldest first, each with its visible replies; a page holds
+    ``per_page`` threads (``pages`` in all; a page past the last is empty)."""
     arxiv_id = params.parse_paper_id("id", paper_id)
+    params.check_range("page", page, 1, 10**6)
     if not Paper.objects.visible().filter(pk=arxiv_id).exists():
         raise NotFound(f"no paper {arxiv_id!r} in this paperfeed")
-    threads = comments.for_paper(arxiv_id)
-    items = [comment_out(c, c.visible_replies) for c in threads]
+    threads = comments.for_paper(arxiv_id, page)
     return {
         "id": arxiv_id,
-        "total": sum(1 + len(c.visible_replies) for c in threads),
-        "items": items,
+        "total": threads.total,
+        "page": threads.page,
+        "pages": threads.pages,
+        "per_page": comments.THREADS_PER_PAGE,
+        "items": [comment_out(c, c.visible_replies) for c in threads],
     }
 
 
@@ -68,6 +80,8 @@ def list_comments(request: HttpRequest, paper_id: str):
 def add_comment(request: HttpRequest, paper_id: str, payload: CommentIn):
     """Markdown subset, sanitised; ``parent_id`` answers a comment (one level of replies)."""
     arxiv_id = params.parse_paper_id("id", paper_id)
+    if refused := throttle.consume(request, "comment", user=request.auth):
+        return refused.response(request)
     try:
         comment = comments.add_comment(request.auth, arxiv_id, payload.body, payload.parent_id)
     except comments.CommentError as exc:
@@ -82,6 +96,8 @@ def add_comment(request: HttpRequest, paper_id: str, payload: CommentIn):
     summary="Edit your comment",
 )
 def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn):
+    if refused := throttle.consume(request, "comment", user=request.auth):
+        return refused.response(request)
     try:
         comment = comments.edit_comment(request.auth, comment_id, payload.body)
     except comments.CommentError as exc:

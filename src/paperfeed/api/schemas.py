@@ -271,7 +271,10 @@ class CommentOut(Schema):
 
 class CommentsOut(Schema):
     id: str
-    total: int
+    total: int = Field(description="Visible comments on all pages, replies included.")
+    page: int
+    pages: int = Field(description="Pages of threads (at least 1).")
+    per_page: int = Field(description="Top-level comments (threads) per page.")
     items: list[CommentOut]
 
 

@@ -9,10 +9,13 @@ http/https/mailto URLs, and stamps every link ``rel="nofollow ugc"``.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import nh3
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -26,6 +29,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc"
 DELETED_BODY = "*[deleted by its author]*"
+THREADS_PER_PAGE = 25  # top-level comments (with all their replies) on one page
 
 # CommonMark, raw HTML off; syntax whose tags are not allowed stays plain text instead of vanishing
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
@@ -131,15 +135,66 @@ def delete_comment(user, comment_id: int) -> None:
             comment.delete()
 
 
-def for_paper(paper_id: str) -> list[Comment]:
-    """Visible top-level comments, oldest first, each with ``visible_replies`` (two queries)."""
+@dataclass
+class Threads:
+    """One page of a paper's comment threads, oldest first (iterable like the list it holds)."""
+
+    items: list[Comment]  # top-level comments, each with ``visible_replies``
+    page: int
+    pages: int  # at least 1
+    threads: int  # visible top-level comments on all pages
+    total: int  # visible comments on all pages, replies included
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def previous(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def _top_level(paper_id: str):
+    return Comment.objects.filter(paper_id=paper_id, parent__isnull=True, hidden=False)
+
+
+def for_paper(paper_id: str, page: int = 1, per_page: int = THREADS_PER_PAGE) -> Threads:
+    """Page ``page`` of the visible top-level comments, oldest first, each with its
+    ``visible_replies``: two queries when all fit on the first page, four otherwise. A page past
+    the last is empty, not an error."""
+    page = max(page, 1)
     replies = Comment.objects.filter(hidden=False).select_related("user").order_by("created", "pk")
-    return list(
-        Comment.objects.filter(paper_id=paper_id, parent__isnull=True, hidden=False)
+    start = (page - 1) * per_page
+    items = list(
+        _top_level(paper_id)
         .select_related("user")
         .order_by("created", "pk")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))[
+            start : start + per_page
+        ]
     )
+    if page == 1 and len(items) < per_page:  # everything is here: count without asking
+        return Threads(items, 1, 1, len(items), sum(1 + len(c.visible_replies) for c in items))
+    threads = _top_level(paper_id).count()
+    pages = max(1, math.ceil(threads / per_page))
+    return Threads(items, page, pages, threads, count_visible(paper_id))
+
+
+def page_of(comment: Comment, per_page: int = THREADS_PER_PAGE) -> int:
+    """The page of :func:`for_paper` that shows ``comment`` (a reply: its thread's page)."""
+    top = comment.parent if comment.parent_id else comment
+    earlier = (
+        _top_level(comment.paper_id)
+        .filter(Q(created__lt=top.created) | Q(created=top.created, pk__lt=top.pk))
+        .count()
+    )
+    return earlier // per_page + 1
 
 
 def count_visible(paper_id: str) -> int:

@@ -18,9 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from paperfeed import params
 from paperfeed.community import comments as comments_core
 from paperfeed.community import submissions, votes
 from paperfeed.community.models import Comment
+from paperfeed.ops import throttle
 from paperfeed.papers.models import Paper
 
 
@@ -131,21 +133,27 @@ def submission_status(request: HttpRequest, submission_id: int) -> HttpResponse:
 # --- comments -------------------------------------------------------------------------------
 
 
-def _render_comments(request: HttpRequest, paper: Paper, error: str = "") -> HttpResponse:
-    """The comments block; an error is shown inside it (htmx swaps 2xx answers only)."""
+def _render_comments(
+    request: HttpRequest, paper: Paper, error: str = "", page: int = 1, status: int = 200
+) -> HttpResponse:
+    """A page of the comments block; an error is shown inside it (htmx swaps 2xx answers only)."""
     context = {
         "paper": paper,
-        "comments": comments_core.for_paper(paper.pk),
+        "comments": comments_core.for_paper(paper.pk, page),
         "user": request.user,
         "error": error,
     }
-    return render(request, "community/_comments.html", context)
+    return render(request, "community/_comments.html", context, status=status)
 
 
-def _comments_response(request: HttpRequest, paper: Paper, *, anchor: str = "") -> HttpResponse:
+def _comments_response(request: HttpRequest, comment: Comment | None, paper: Paper) -> HttpResponse:
+    """After a change: the page showing ``comment`` (htmx), or a redirect to it."""
+    page = comments_core.page_of(comment) if comment is not None else 1
     if request.htmx:
-        return _render_comments(request, paper)
-    return redirect(_safe_next(request, paper_path(paper.pk)) + anchor)
+        return _render_comments(request, paper, page=page)
+    path = paper_path(paper.pk) + (f"?comments={page}" if page > 1 else "")
+    anchor = f"#comment-{comment.pk}" if comment is not None else "#comments"
+    return redirect(_safe_next(request, path) + anchor)
 
 
 def _comment_failed(request: HttpRequest, paper: Paper, exc: Exception) -> HttpResponse:
@@ -153,6 +161,19 @@ def _comment_failed(request: HttpRequest, paper: Paper, exc: Exception) -> HttpR
         return _render_comments(request, paper, error=str(exc))
     messages.error(request, str(exc))
     return redirect(_safe_next(request, paper_path(paper.pk)) + "#comments")
+
+
+def _too_many_comments(request: HttpRequest, paper: Paper) -> HttpResponse | None:
+    """None while the user may comment (PAPERFEED_LIMIT_COMMENT), else the refusal: in the
+    comments block for htmx (it swaps 2xx only), else a 429 page."""
+    refused = throttle.consume(request, "comment")
+    if refused is None:
+        return None
+    if request.htmx:
+        response = _render_comments(request, paper, error=refused.message)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    return refused.response(request)
 
 
 def _parent_id(request: HttpRequest) -> int | None:
@@ -166,12 +187,19 @@ def _parent_id(request: HttpRequest) -> int | None:
 
 @require_http_methods(["GET", "POST"])
 def paper_comments(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    """GET: the comments block alone (htmx refresh); POST: add a comment or a reply."""
+    """GET: a page of the comments block alone (``?page=``, htmx); POST: add a comment or a
+    reply."""
     paper = _visible_paper(arxiv_id)
     if request.method == "GET":
-        return _render_comments(request, paper)
+        try:
+            page = params.parse_int("page", request.GET.get("page", "1"), minimum=1, maximum=10**6)
+        except params.BadParameter as exc:
+            return _render_comments(request, paper, error=str(exc), status=400)
+        return _render_comments(request, paper, page=page)
     if not request.user.is_authenticated:
         return _login_redirect(request, paper_path(paper.pk) + "#comments")
+    if refused := _too_many_comments(request, paper):
+        return refused
     try:
         comment = comments_core.add_comment(
             request.user, paper.pk, request.POST.get("body", ""), _parent_id(request)
@@ -180,7 +208,7 @@ def paper_comments(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         raise
     except comments_core.CommentError as exc:
         return _comment_failed(request, paper, exc)
-    return _comments_response(request, paper, anchor=f"#comment-{comment.pk}")
+    return _comments_response(request, comment, paper)
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,13 +221,15 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         raise comments_core.CommentForbidden("you can only change your own comments")
     if request.method == "GET":
         return render(request, "community/comment_edit.html", {"comment": comment})
+    if refused := _too_many_comments(request, comment.paper):
+        return refused
     try:
-        comments_core.edit_comment(request.user, comment.pk, request.POST.get("body", ""))
+        comment = comments_core.edit_comment(request.user, comment.pk, request.POST.get("body", ""))
     except comments_core.CommentForbidden:
         raise
     except comments_core.CommentError as exc:
         return _comment_failed(request, comment.paper, exc)
-    return _comments_response(request, comment.paper, anchor=f"#comment-{comment.pk}")
+    return _comments_response(request, comment, comment.paper)
 
 
 @require_POST
@@ -211,4 +241,4 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         comments_core.delete_comment(request.user, comment.pk)
     except comments_core.CommentNotFound as exc:
         raise Http404(str(exc)) from exc
-    return _comments_response(request, comment.paper, anchor="#comments")
+    return _comments_response(request, None, comment.paper)

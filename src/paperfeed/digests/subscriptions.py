@@ -37,8 +37,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import math
 import smtplib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -60,6 +61,7 @@ UNCONFIRMED, ACTIVE, PAUSED, UNSUBSCRIBED = (
 STATES = tuple(Status)
 
 NOTICE_INTERVAL = dt.timedelta(minutes=10)  # at most one subscription email per address per ...
+PENDING_INTERVAL = dt.timedelta(days=1)  # ... and one confirmation link a day while unconfirmed
 HARD_FAILURE_LIMIT = 3  # permanent delivery failures in a row before an address is paused
 PREFERENCES = ("frequency", "send_hour", "timezone", "top_n", "categories", "recommendations")
 
@@ -112,11 +114,37 @@ class Notice(enum.Enum):
 
     CONFIRMATION = "confirmation"  # a new or not-active address: the confirmation link
     ALREADY_SUBSCRIBED = "already subscribed"  # an active address: its preferences link
-    THROTTLED = "nothing"  # a notice went out less than NOTICE_INTERVAL ago: no mail-bombing
 
 
 class NoticeNotSent(Exception):
     """The mail server did not take the subscription email; the address may try again at once."""
+
+
+class NoticeTooSoon(Exception):
+    """No email may go to this address now (one went too recently, or the site's cap on
+    confirmation mail is reached): nothing was sent or changed; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _too_soon(subscriber: Subscriber, now: dt.datetime) -> NoticeTooSoon | None:
+    """The refusal when an email went to ``subscriber`` too recently: a pending confirmation
+    link stands for a day (no mail-bombing an address through the form), any other notice for
+    :data:`NOTICE_INTERVAL`. The message reveals only that mail went there recently."""
+    if not subscriber.notice_sent_at:
+        return None
+    interval = PENDING_INTERVAL if subscriber.status == UNCONFIRMED else NOTICE_INTERVAL
+    wait = subscriber.notice_sent_at + interval - now
+    if wait <= dt.timedelta(0):
+        return None
+    when = timezone.localtime(now + wait).strftime("%Y-%m-%d %H:%M %Z")
+    return NoticeTooSoon(
+        "An email went to this address recently: please use the link in it, or ask again "
+        f"after {when}.",
+        math.ceil(wait.total_seconds()),
+    )
 
 
 def _apply(subscriber: Subscriber, transition: Transition, **fields) -> bool:
@@ -165,12 +193,15 @@ def subscribe(
     user=None,
     site_url: str = "",
     now: dt.datetime | None = None,
+    mail_cap: Callable[[], NoticeTooSoon | None] = lambda: None,
 ) -> Notice:
     """The subscribe form: a new or not-active address becomes unconfirmed with these
     preferences (they apply once confirmed) and is mailed the confirmation link; an active one
     keeps its preferences and is mailed its preferences link. ``user`` (the logged-in account)
     is linked when its address is this one; ``site_url`` (the site it subscribed on) is kept for
-    its mail links when given. Raises :class:`NoticeNotSent`."""
+    its mail links when given. ``mail_cap`` is asked just before a confirmation link goes out
+    and answers the refusal when the site has sent its share (the caller counts). Raises
+    :class:`NoticeTooSoon` (nothing stored or sent) or :class:`NoticeNotSent`."""
     email = normalise_email(email)
     now = now or timezone.now()
     fields = _preferences(preferences)
@@ -183,13 +214,15 @@ def subscribe(
         if subscriber is None:
             subscriber = Subscriber.objects.create(email=email, status=SUBSCRIBE.target, **fields)
             joined = True
-        elif subscriber.notice_sent_at and now - subscriber.notice_sent_at < NOTICE_INTERVAL:
-            return Notice.THROTTLED
+        elif refusal := _too_soon(subscriber, now):
+            raise refusal
         else:
             joined = SUBSCRIBE.allows(subscriber.status)  # refused for an active address
             if joined:
                 _apply(subscriber, SUBSCRIBE, confirmed_at=None, **fields)
         if joined:
+            if refusal := mail_cap():
+                raise refusal  # rolls back the new or changed subscriber: nothing happened
             _save_searches(subscriber, saved_searches)
             notice, message = Notice.CONFIRMATION, compose.confirmation_message(subscriber)
         else:

@@ -21,6 +21,7 @@ from paperfeed.digests import compose, send, subscriptions, tokens
 from paperfeed.digests.feedback import record_feedback
 from paperfeed.digests.forms import PreferencesForm, SubscribeForm
 from paperfeed.digests.models import Subscriber
+from paperfeed.ops import throttle
 from paperfeed.papers.models import Paper
 
 
@@ -33,6 +34,18 @@ def _bad_link(request: HttpRequest, exc: tokens.BadToken) -> HttpResponse:
     )
 
 
+def _site_mail_cap(request: HttpRequest) -> subscriptions.NoticeTooSoon | None:
+    """Counts one confirmation email against the site's cap (PAPERFEED_LIMIT_CONFIRMATION_MAIL)."""
+    refused = throttle.consume(request, "confirmation_mail", key="site")
+    if refused is None:
+        return None
+    return subscriptions.NoticeTooSoon(
+        "paperfeed has sent as many confirmation emails as it may this hour; please try again "
+        "later.",
+        refused.retry_after,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     """The form; a POST stores an unconfirmed subscription and mails the confirmation link."""
@@ -41,6 +54,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         initial["email"] = request.user.email
     form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if refused := throttle.consume(request, "subscribe"):
+            return refused.response(request)  # this client asked too often: no mail
         try:
             subscriptions.subscribe(
                 form.cleaned_data["email"],
@@ -48,7 +63,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["saved_searches"],
                 user=request.user,
                 site_url=compose.request_site(request),
+                mail_cap=lambda: _site_mail_cap(request),
             )
+        except subscriptions.NoticeTooSoon as exc:
+            return throttle.Refused("subscribe", "", str(exc), exc.retry_after).response(request)
         except subscriptions.NoticeNotSent:
             form.add_error(None, "We could not send the email just now; please try again.")
             context = {"title": "Email digest", "form": form}

@@ -105,6 +105,12 @@ def links_of(paper: Paper) -> list[dict]:
     return links
 
 
+def _comments_page(request) -> int:
+    """``?comments=N``: which page of the comments the paper page shows (1 when not a number)."""
+    raw = request.GET.get("comments", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1
+
+
 def paper(request, arxiv_id: str):
     try:  # proxies may collapse the "//" of a pasted URL: /papers/https:/arxiv.org/abs/...
         parsed = parse_arxiv_id(re.sub(r"^(https?:)/+", r"\1//", arxiv_id))
@@ -125,7 +131,7 @@ def paper(request, arxiv_id: str):
         {
             "title": item.title,
             "paper": item,
-            "comments": for_paper(item.arxiv_id),
+            "comments": for_paper(item.arxiv_id, _comments_page(request)),
             "similar": similar_papers(item.arxiv_id),
             "versions": versions_of(item.arxiv_id, item.version, item.published, item.updated),
             "links": links_of(item),
