@@ -18,6 +18,7 @@ from paperfeed.api.schemas import ErrorOut, SubmissionIn, SubmissionOut
 from paperfeed.api.shapes import paper_out
 from paperfeed.community import submissions
 from paperfeed.community.models import Submission
+from paperfeed.ops import throttle
 from paperfeed.papers import lists
 
 router = Router(tags=["Submissions"])
@@ -46,14 +47,23 @@ def _out(request: HttpRequest, submission: Submission) -> dict:
 @router.post(
     "/submissions",
     auth=WRITE_AUTH,
-    response={201: SubmissionOut, 202: SubmissionOut, 503: ErrorOut, **ERRORS},
+    response={
+        201: SubmissionOut,
+        202: SubmissionOut,
+        429: ErrorOut,  # PAPERFEED_LIMIT_SUBMIT (adds retry_after; Retry-After header)
+        503: ErrorOut,
+        **ERRORS,
+    },
     summary="Submit a paper",
 )
 def submit(request: HttpRequest, payload: SubmissionIn, response: HttpResponse):
     """An arXiv id or URL. A stored paper joins today's feed at once: 201 with the paper. Any
     other is queued for fetching from arXiv: 202 with ``state`` queued and ``status_url`` (also
     the ``Location`` header) to poll. Refusals (invalid id, already submitted, daily limit) are
-    400 with the reason in ``detail``; a task queue that cannot be reached is 503."""
+    400 with the reason in ``detail``; over ``PAPERFEED_LIMIT_SUBMIT`` (per client address, per
+    account) 429 with ``Retry-After``; a task queue that cannot be reached is 503."""
+    if refused := throttle.consume(request, "submit", user=request.auth):
+        return refused.response(request)
     try:
         submission = submissions.submit(request.auth, payload.paper)
     except submissions.SubmissionError as exc:

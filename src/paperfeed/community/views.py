@@ -88,27 +88,36 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    """GET: the form and the user's recent submissions; POST: submit a paper."""
-    text = ""
-    if request.method == "POST":
-        text = request.POST.get("paper", "")
-        try:
-            submission = submissions.submit(request.user, text)
-        except submissions.SubmissionError as exc:
-            messages.error(request, str(exc))
-        else:
-            if submission.state == submission.FAILED:  # the queue could not be reached
-                messages.error(request, submission.error)
-            else:
-                messages.success(request, _thanks(submission))
-            return redirect("community:submit")  # the message and the list, newest first
+    """GET: the form and the user's recent submissions; POST: submit a paper (over
+    PAPERFEED_LIMIT_SUBMIT: the form again with the refusal, 429 and ``Retry-After``)."""
+    if request.method == "GET":
+        return _submit_page(request, "")
+    text = request.POST.get("paper", "")
+    if refused := throttle.consume(request, "submit"):
+        messages.error(request, refused.message)
+        response = _submit_page(request, text, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    try:
+        submission = submissions.submit(request.user, text)
+    except submissions.SubmissionError as exc:
+        messages.error(request, str(exc))
+        return _submit_page(request, text)
+    if submission.state == submission.FAILED:  # the queue could not be reached
+        messages.error(request, submission.error)
+    else:
+        messages.success(request, _thanks(submission))
+    return redirect("community:submit")  # the message and the list, newest first
+
+
+def _submit_page(request: HttpRequest, text: str, status: int = 200) -> HttpResponse:
     context = {
         "text": text,
         "recent": submissions.recent(request.user),
         "limit": submissions.daily_limit(),
         "used": submissions.submitted_today(request.user),
     }
-    return render(request, "community/submit.html", context)
+    return render(request, "community/submit.html", context, status=status)
 
 
 def _thanks(submission) -> str:
