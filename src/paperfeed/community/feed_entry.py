@@ -81,13 +81,8 @@ def complete(paper_id: str, today: dt.date | None = None) -> str:
     return Submission.DONE
 
 
-def _outcome(paper_id: str, summary: HarvestSummary | None) -> Fetched:
-    row = (
-        Submission.objects.filter(arxiv_id=paper_id)
-        .order_by("-created", "-pk")
-        .values("state", "error")
-        .first()
-    )
+def _outcome(paper_id: str, summary: HarvestSummary | None, pk: int | None) -> Fetched:
+    row = Submission.objects.filter(pk=pk).values("state", "error").first() if pk else None
     return Fetched(paper_id, summary, **(row or {}))
 
 
@@ -97,6 +92,7 @@ def fetch_queued(arxiv_id: str) -> Fetched:
     :class:`HarvestError` when arXiv cannot be reached after the client's retries (the
     submission is failed first, with a message saying to try again later)."""
     paper_id = parse_arxiv_id(arxiv_id).id
+    pk = _pending(paper_id).values_list("pk", flat=True).first()
     _pending(paper_id).filter(state=Submission.QUEUED).update(
         state=Submission.FETCHING, updated=timezone.now()
     )
@@ -106,7 +102,7 @@ def fetch_queued(arxiv_id: str) -> Fetched:
             summary = fetch_ids([paper_id])
             if summary.missing_ids:
                 fail(paper_id, f"Sorry, arXiv has no paper {paper_id}.")
-                return _outcome(paper_id, summary)
+                return _outcome(paper_id, summary, pk)
         complete(paper_id)
     except HarvestError as exc:
         fail(
@@ -119,4 +115,4 @@ def fetch_queued(arxiv_id: str) -> Fetched:
         log.exception("fetching the submitted paper %s failed", paper_id)
         fail(paper_id, f"Sorry, fetching {paper_id} failed; please submit it again later.")
         raise
-    return _outcome(paper_id, summary)
+    return _outcome(paper_id, summary, pk)
