@@ -47,10 +47,43 @@ SETTINGS: tuple[Setting, ...] = (
         "PAPERFEED_PRODUCTION",
         "0",
         "1 = production mode: refuses to start with debug on, a missing or weak SECRET_KEY "
-        "(a placeholder, short, patterned), or no PAPERFEED_ALLOWED_HOSTS.",
+        "(a placeholder, short, patterned), or no PAPERFEED_ALLOWED_HOSTS; sends HSTS, secure "
+        "cookies and redirects plain HTTP to HTTPS (PAPERFEED_HSTS_*, PAPERFEED_SSL_REDIRECT).",
     ),
     Setting(
         "PAPERFEED_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", "Comma-separated host names served."
+    ),
+    Setting(
+        "PAPERFEED_HSTS_SECONDS",
+        "31536000",
+        "Production mode: Strict-Transport-Security max-age in seconds (default one year): "
+        "browsers that saw the site over HTTPS refuse plain HTTP to it for this long. "
+        "0 sends no HSTS header.",
+    ),
+    Setting(
+        "PAPERFEED_HSTS_INCLUDE_SUBDOMAINS",
+        "0",
+        "Production mode: 1 adds includeSubDomains to HSTS. Off by default: it forces HTTPS "
+        "on every subdomain of the host too, which may serve sites paperfeed does not run.",
+    ),
+    Setting(
+        "PAPERFEED_HSTS_PRELOAD",
+        "0",
+        "Production mode: 1 adds preload to HSTS (needed to submit the domain to browsers' "
+        "preload lists; hard to undo, so opt-in).",
+    ),
+    Setting(
+        "PAPERFEED_SSL_REDIRECT",
+        "1",
+        "Production mode: 1 redirects plain-HTTP requests to HTTPS (as the proxy tells it with "
+        "X-Forwarded-Proto); /healthz, /readyz and /metrics are never redirected. 0 only "
+        "where TLS is terminated elsewhere and nothing reaches paperfeed over plain HTTP.",
+    ),
+    Setting(
+        "PAPERFEED_CSP_IMG_HOSTS",
+        "https://cdn-avatars.huggingface.co https://huggingface.co https://www.gravatar.com",
+        "Space-separated hosts the Content-Security-Policy lets pages load images from, besides "
+        "this site and data: URLs (organisation avatars from Hugging Face's daily papers).",
     ),
     Setting(
         "PAPERFEED_EMBEDDING_MODEL",
@@ -234,6 +267,22 @@ SETTINGS: tuple[Setting, ...] = (
         "5/m/user,60/d/user,30/h/ip",
         "Comments (new and edited) per account and per client address.",
     ),
+    # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
+    Setting(
+        "PAPERFEED_OPS_NETWORKS",
+        "127.0.0.0/8,::1",
+        "Comma-separated addresses or networks (CIDR) whose requests get /metrics and /readyz's "
+        "detail (database vendor, document counts, index generation). Others get /readyz as a "
+        "bare status and /metrics 403, unless they send PAPERFEED_OPS_TOKEN. The client address "
+        "is read through PAPERFEED_TRUSTED_PROXIES. Empty: no network.",
+    ),
+    Setting(
+        "PAPERFEED_OPS_TOKEN",
+        "",
+        "Bearer token (Authorization: Bearer ...) that gets /metrics and /readyz's detail from "
+        "any address, e.g. for a Prometheus outside PAPERFEED_OPS_NETWORKS. At least 32 random "
+        "characters. Empty: no token is accepted.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -401,6 +450,30 @@ def parse_trusted_proxies(text: str) -> TrustedProxies:
                 "(e.g. 1) nor an IP address or network (e.g. 10.0.0.0/8)"
             ) from None
     return TrustedProxies(networks=tuple(networks))
+
+
+def address_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """A declared setting of comma-separated addresses or networks (``10.0.0.0/8, ::1``);
+    ConfigError names a part that is neither."""
+    found = []
+    for part in (p.strip() for p in get(name).split(",")):
+        if not part:
+            continue
+        try:
+            found.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: {part!r} is not an IP address or network (e.g. 10.0.0.0/8 or ::1)"
+            ) from None
+    return tuple(found)
+
+
+def ops_token() -> str:
+    """``PAPERFEED_OPS_TOKEN``, empty or a key strong enough to stand in for a network check."""
+    token = get("PAPERFEED_OPS_TOKEN").strip()
+    if token and (weakness := secret_weakness(token)):
+        raise ConfigError(f"PAPERFEED_OPS_TOKEN {weakness}; {MAKE_A_KEY}")
+    return token
 
 
 def email_settings(url: str) -> dict:

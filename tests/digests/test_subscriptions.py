@@ -29,7 +29,8 @@ PREFS = {
 # transition -> state before -> (state after, what happened)
 EXPECTED = {
     subs.SUBSCRIBE: {U: (U, MOVED), A: (A, REFUSED), P: (U, MOVED), X: (U, MOVED)},
-    subs.CONFIRM: {U: (A, MOVED), A: (A, ALREADY), P: (A, MOVED), X: (A, MOVED)},
+    # an unsubscribed address is confirmed only after subscribing again (a new link's round)
+    subs.CONFIRM: {U: (A, MOVED), A: (A, ALREADY), P: (A, MOVED), X: (X, REFUSED)},
     subs.UPDATE_PREFERENCES: {U: (U, MOVED), A: (A, MOVED), P: (P, MOVED), X: (X, MOVED)},
     subs.UNSUBSCRIBE: {U: (X, MOVED), A: (X, MOVED), P: (X, MOVED), X: (X, ALREADY)},
     subs.PAUSE: {U: (U, REFUSED), A: (P, MOVED), P: (P, ALREADY), X: (X, REFUSED)},
@@ -59,7 +60,10 @@ def do_subscribe(sub: Subscriber) -> str:
 
 
 def do_confirm(sub: Subscriber) -> str:
-    moved = subs.confirm(sub, now=NOW)
+    try:
+        moved = subs.confirm(sub, now=NOW)
+    except subs.TransitionNotAllowed:
+        return REFUSED
     sub.refresh_from_db()
     if moved:
         assert sub.confirmed_at == NOW and sub.hard_failures == 0

@@ -12,6 +12,7 @@ package only.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -88,8 +89,56 @@ def browser():
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_api.sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            new_context = chromium.new_context
+
+            def watched_context(**options):
+                ctx = new_context(**options)
+                BrowserReports.current.watch(ctx)
+                return ctx
+
+            patch.setattr(chromium, "new_context", watched_context)
             yield chromium
             chromium.close()
+
+
+class BrowserReports:
+    """What Chromium reported in every context a test opened: Content-Security-Policy
+    violations (the ``securitypolicyviolation`` event, installed before any script of a page
+    runs, and the console), Permissions-Policy errors and uncaught JavaScript errors. Any of
+    them fails the test (``_no_browser_reports``)."""
+
+    current: BrowserReports
+    LISTENER = """
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__cspViolation(
+        `${e.effectiveDirective} refused ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber}`
+      );
+    }, true);
+    """
+    CONSOLE = re.compile(r"Content.Security.Policy|Permissions.Policy|Refused to", re.I)
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def watch(self, context) -> None:
+        context.expose_binding("__cspViolation", lambda _source, text: self.problems.append(text))
+        context.add_init_script(self.LISTENER)
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.problems.append(f"error: {error.error}"))
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning") and self.CONSOLE.search(message.text):
+            self.problems.append(f"console: {message.text}")
+
+
+BrowserReports.current = BrowserReports()
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_reports():
+    BrowserReports.current = reports = BrowserReports()
+    yield reports
+    assert reports.problems == [], "the browser reported:\n" + "\n".join(reports.problems)
 
 
 @pytest.fixture

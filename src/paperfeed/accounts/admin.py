@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.utils import timezone
 
-from paperfeed.accounts import admin_login
+from paperfeed.accounts import admin_login, tokens
 from paperfeed.accounts.models import ApiToken
 
 admin_login.install()  # /admin/login/ counts failed logins as the site login does
@@ -20,9 +21,15 @@ admin.site.unregister(User)  # django.contrib.auth's stock admin, replaced by th
 class ModeratedUserAdmin(UserAdmin):
     actions = ["deactivate_users", "reactivate_users"]
 
-    @admin.action(description="Deactivate selected users (they can no longer log in or post)")
+    @admin.action(
+        description="Deactivate selected users (they can no longer log in or post; their API "
+        "tokens are revoked)"
+    )
     def deactivate_users(self, request, queryset) -> None:
-        n = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        others = queryset.exclude(pk=request.user.pk)
+        with transaction.atomic():  # update() sends no signal: revoke here (accounts.revocation)
+            tokens.revoke_all(list(others.values_list("pk", flat=True)))
+            n = others.update(is_active=False)
         if queryset.filter(pk=request.user.pk).exists():
             self.message_user(request, "You cannot deactivate yourself; skipped.", messages.WARNING)
         self.message_user(request, f"Deactivated {n} user(s).", messages.SUCCESS)

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "paperfeed.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from paperfeed.accounts import revocation  # noqa: F401 - connects its receivers

@@ -4,6 +4,11 @@ A token reads ``pf_<prefix>_<secret>``: ``prefix`` is 8 hex characters stored in
 the row; ``secret`` is 32 random bytes (URL-safe base64) stored only as its SHA-256. Checking
 compares digests with :func:`hmac.compare_digest` (constant time), so a wrong secret for a
 known prefix takes as long to refuse as a nearly right one.
+
+A token lives no longer than the credentials that made it: changing or resetting the password
+(any path: the site's forms, the admin, ``changepassword``) or deactivating the account revokes
+every token of the account (:mod:`paperfeed.accounts.revocation`); a reactivated account makes
+new ones. Whatever the rows say, a token of an inactive account is refused.
 """
 
 from __future__ import annotations
@@ -91,6 +96,14 @@ def revoke_token(user, token_id: int) -> bool:
         ApiToken.objects.filter(pk=token_id, user=user, revoked__isnull=True).update(
             revoked=timezone.now()
         )
+    )
+
+
+def revoke_all(user_ids) -> int:
+    """Revoke every active token of the accounts ``user_ids`` (a list or a queryset of ids);
+    how many were revoked."""
+    return ApiToken.objects.filter(user_id__in=user_ids, revoked__isnull=True).update(
+        revoked=timezone.now()
     )
 
 

@@ -64,6 +64,11 @@ class Subscriber(models.Model):
     notice_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the last confirmation / notice email went out."
     )
+    confirm_round = models.PositiveIntegerField(
+        default=0,
+        help_text="Counts unsubscribes: a confirmation link carries the round it was mailed in "
+        "and stops working when the address unsubscribes (digests.tokens).",
+    )
     frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
     send_hour = models.PositiveSmallIntegerField(
         default=7, help_text="Local hour (0-23) at which the digest is sent."

@@ -21,7 +21,7 @@ transition             from                                 to              func
 =====================  ===================================  ==============  ===================
 subscribe              (new), unconfirmed, paused,          unconfirmed     :func:`subscribe`
                        unsubscribed
-confirm                unconfirmed, paused, unsubscribed    active          :func:`confirm`
+confirm                unconfirmed, paused                  active          :func:`confirm`
 update preferences     every state                          (unchanged)     :func:`update_preferences`
 unsubscribe            unconfirmed, active, paused          unsubscribed    :func:`unsubscribe`
 pause                  active                               paused          :func:`record_hard_failure`
@@ -30,6 +30,10 @@ resume                 paused                               active          :fun
 
 Subscribing an *active* address is refused as a transition: :func:`subscribe` mails that
 address its preferences link instead (the form never reveals whether an address is subscribed).
+
+An unsubscribed address is confirmed again only through a new subscription: :func:`unsubscribe`
+moves ``confirm_round`` on, which every confirmation link mailed before carries
+(:mod:`paperfeed.digests.tokens`), and :func:`confirm` checks the link's round under the row lock.
 """
 
 from __future__ import annotations
@@ -101,7 +105,7 @@ class TransitionNotAllowed(Exception):
 
 
 SUBSCRIBE = Transition("subscribe", frozenset({UNCONFIRMED, PAUSED, UNSUBSCRIBED}), UNCONFIRMED)
-CONFIRM = Transition("confirm", frozenset({UNCONFIRMED, PAUSED, UNSUBSCRIBED}), ACTIVE)
+CONFIRM = Transition("confirm", frozenset({UNCONFIRMED, PAUSED}), ACTIVE)
 UPDATE_PREFERENCES = Transition("update the preferences of", frozenset(STATES), None)
 UNSUBSCRIBE = Transition("unsubscribe", frozenset({UNCONFIRMED, ACTIVE, PAUSED}), UNSUBSCRIBED)
 PAUSE = Transition("pause", frozenset({ACTIVE}), PAUSED)
@@ -114,6 +118,10 @@ class Notice(enum.Enum):
 
     CONFIRMATION = "confirmation"  # a new or not-active address: the confirmation link
     ALREADY_SUBSCRIBED = "already subscribed"  # an active address: its preferences link
+
+
+class StaleConfirmation(Exception):
+    """A confirmation link of an earlier round: the address unsubscribed after it was mailed."""
 
 
 class NoticeNotSent(Exception):
@@ -163,8 +171,12 @@ def _apply(subscriber: Subscriber, transition: Transition, **fields) -> bool:
             return False
         changes = {**fields, "status": after}
         Subscriber.objects.filter(pk=subscriber.pk).update(**changes)
+    computed = [name for name, value in changes.items() if hasattr(value, "resolve_expression")]
     for name, value in changes.items():
-        setattr(subscriber, name, value)
+        if name not in computed:
+            setattr(subscriber, name, value)
+    if computed:  # F() expressions: read back what the database made of them
+        subscriber.refresh_from_db(fields=computed)
     return True
 
 
@@ -238,10 +250,23 @@ def subscribe(
     return notice
 
 
-def confirm(subscriber: Subscriber, now: dt.datetime | None = None) -> bool:
+def confirm(
+    subscriber: Subscriber, now: dt.datetime | None = None, *, link_round: int | None = None
+) -> bool:
     """The confirmation link's button: the address gets digests (hard failures forgotten);
-    False when it already was active."""
-    return _apply(subscriber, CONFIRM, confirmed_at=now or timezone.now(), hard_failures=0)
+    False when it already was active. ``link_round``, the round the link was mailed in, must
+    still be the address's (checked under the row lock, so an unsubscribe racing the click
+    wins): else :class:`StaleConfirmation`. An unsubscribed address raises
+    :class:`TransitionNotAllowed`."""
+    with transaction.atomic():
+        stored = (
+            Subscriber.objects.select_for_update()
+            .values_list("confirm_round", flat=True)
+            .get(pk=subscriber.pk)
+        )
+        if link_round is not None and stored != link_round:
+            raise StaleConfirmation(f"the link is of round {link_round}, the address of {stored}")
+        return _apply(subscriber, CONFIRM, confirmed_at=now or timezone.now(), hard_failures=0)
 
 
 def update_preferences(
@@ -255,9 +280,10 @@ def update_preferences(
 
 
 def unsubscribe(subscriber: Subscriber) -> bool:
-    """The unsubscribe link (button or RFC 8058 one-click): no more email. False when the
-    address already was unsubscribed."""
-    return _apply(subscriber, UNSUBSCRIBE)
+    """The unsubscribe link (button or RFC 8058 one-click): no more email, and every
+    confirmation link mailed so far stops working. False when the address already was
+    unsubscribed."""
+    return _apply(subscriber, UNSUBSCRIBE, confirm_round=F("confirm_round") + 1)
 
 
 def record_hard_failure(subscriber: Subscriber, error: str) -> bool:

@@ -6,6 +6,12 @@ tag is a hash of the normalised address: the token does not show the address, an
 working when the subscriber's address changes.  Confirmation tokens expire; unsubscribe and manage
 tokens do not (an old email's unsubscribe link must keep working).
 
+A confirmation token is also bound to the subscription's *round* (``Subscriber.confirm_round``,
+which each unsubscribe moves on): a link mailed before an unsubscribe is refused after it
+(:class:`StaleLink`), so an old email, a forwarded one or a mail scanner cannot turn a
+subscription back on; subscribing again mails a link of the new round. Tokens made before rounds
+existed carry none and count as round 0 (migration 0004 starts unsubscribed addresses at 1).
+
 The alerts of follows go to accounts, not subscribers: their stop-all-alerts token
 (:func:`alerts_token`) binds the user id and the account's address the same way.
 """
@@ -28,6 +34,16 @@ class BadToken(Exception):
     """The token is malformed, forged, expired, for another purpose, or for another address."""
 
 
+class StaleLink(BadToken):
+    """A genuine confirmation link from before the address unsubscribed."""
+
+
+STALE_CONFIRMATION = (
+    "this link is no longer valid: the subscription was cancelled after it was sent. Use the "
+    "link in your newest confirmation email, or subscribe again for a new one"
+)
+
+
 @dataclass(frozen=True)
 class Verified:
     subscriber: Subscriber
@@ -45,8 +61,14 @@ def address_tag(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
+def _bound_state(subscriber: Subscriber, purpose: str) -> list[int]:
+    """What else a token of ``purpose`` is bound to: a confirmation link to its round."""
+    return [subscriber.confirm_round] if purpose == "confirm" else []
+
+
 def make_token(subscriber: Subscriber, purpose: str, *extra: str | int) -> str:
-    payload = [subscriber.pk, address_tag(subscriber.email), *extra]
+    payload = [subscriber.pk, address_tag(subscriber.email)]
+    payload += [*_bound_state(subscriber, purpose), *extra]
     return signing.dumps(payload, salt=_salt(purpose), compress=False)
 
 
@@ -65,7 +87,16 @@ def read_token(token: str, purpose: str, max_age: int | None = None) -> Verified
     subscriber = Subscriber.objects.filter(pk=payload[0]).first()
     if subscriber is None or address_tag(subscriber.email) != payload[1]:
         raise BadToken("this link belongs to an address that is no longer subscribed")
-    return Verified(subscriber=subscriber, extra=tuple(payload[2:]))
+    rest = payload[2:]
+    if purpose == "confirm":
+        # [id, tag, round]; [id, tag] from before rounds existed reads as round 0
+        token_round = rest[0] if rest else 0
+        if not isinstance(token_round, int) or isinstance(token_round, bool):
+            raise BadToken("this link is not valid")
+        if token_round != subscriber.confirm_round:
+            raise StaleLink(STALE_CONFIRMATION)
+        rest = rest[1:]
+    return Verified(subscriber=subscriber, extra=tuple(rest))
 
 
 def feedback_token(subscriber: Subscriber, paper_id: str, signal: int) -> str:

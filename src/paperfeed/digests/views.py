@@ -11,6 +11,7 @@ proof instead.
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -75,24 +76,42 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return render(request, "digests/subscribe.html", {"title": "Email digest", "form": form})
 
 
+def _stale_link(request: HttpRequest) -> HttpResponse:
+    """A confirmation link from before the address unsubscribed: 410, and the way back."""
+    context = {"title": "Link no longer valid", "reason": tokens.STALE_CONFIRMATION, "stale": True}
+    return render(request, "digests/bad_link.html", context, status=410)
+
+
+def _confirmed(request: HttpRequest, subscriber: Subscriber, *, already: bool) -> HttpResponse:
+    context = {
+        "title": "Already confirmed" if already else "Subscription confirmed",
+        "already": already,
+        "subscriber": subscriber,
+        "manage_url": compose.subscriber_links(subscriber)["manage_url"],
+    }
+    return render(request, "digests/confirmed.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET: a page with a button (mail scanners follow links); POST: the address is confirmed."""
+    """GET: a page with a button (mail scanners follow links), or "already confirmed"; POST:
+    the address is confirmed. A link from before an unsubscribe is refused (410)."""
     try:
         subscriber = tokens.read_token(token, "confirm").subscriber
+    except tokens.StaleLink:
+        return _stale_link(request)
     except tokens.BadToken as exc:
         return _bad_link(request, exc)
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        return _confirmed(request, subscriber, already=True)
     if request.method == "POST":
-        subscriptions.confirm(subscriber)
-        return render(
-            request,
-            "digests/confirmed.html",
-            {
-                "title": "Subscription confirmed",
-                "subscriber": subscriber,
-                "manage_url": compose.subscriber_links(subscriber)["manage_url"],
-            },
-        )
+        try:
+            moved = subscriptions.confirm(subscriber, link_round=subscriber.confirm_round)
+        except (subscriptions.StaleConfirmation, subscriptions.TransitionNotAllowed):
+            return _stale_link(request)  # unsubscribed meanwhile, or by staff in the admin
+        return _confirmed(request, subscriber, already=not moved)
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        return _stale_link(request)
     return render(
         request, "digests/confirm.html", {"title": "Confirm subscription", "subscriber": subscriber}
     )
@@ -165,6 +184,7 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
 
 @staff_member_required
 @require_http_methods(["GET"])
+@csp_update({"style-src-attr": ["'unsafe-inline'"]})  # a mail's styles are inlined attributes
 def preview(request: HttpRequest, subscriber_id: int) -> HttpResponse:
     """Staff only: the subscriber's next digest as the email's HTML (``?format=text``: text)."""
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)

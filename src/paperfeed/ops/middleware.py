@@ -4,7 +4,7 @@ Order in ``settings.MIDDLEWARE`` (outermost first)::
 
     RequestLogMiddleware      id, timing, access log line, latency histogram
     DatabaseOutageMiddleware  database unreachable -> 503 + Retry-After instead of 500
-    HealthCheckMiddleware     answers GET /healthz and /readyz before host checks
+    HealthCheckMiddleware     answers GET /healthz, /readyz, /metrics before host checks
     ...Django's own (SecurityMiddleware, CommonMiddleware, CSRF, ...)
 """
 
@@ -29,7 +29,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 RETRY_AFTER_SECONDS = 10
 OUTAGE_LOG_INTERVAL = 30.0  # seconds between two log lines about the same outage
 DATABASE_DOWN = (OperationalError, InterfaceError)
-HEALTH_VIEWS = {"/healthz": ("ops:healthz", views.healthz), "/readyz": ("ops:readyz", views.readyz)}
+HEALTH_VIEWS = {
+    "/healthz": ("ops:healthz", views.healthz),
+    "/readyz": ("ops:readyz", views.readyz),
+    "/metrics": ("ops:metrics", views.metrics_view),
+}
 
 
 class RequestLogMiddleware:
@@ -80,8 +84,10 @@ def route_name(request: HttpRequest) -> str:
 
 
 class HealthCheckMiddleware:
-    """Answers ``GET``/``HEAD`` ``/healthz`` and ``/readyz`` itself, before ALLOWED_HOSTS, HTTPS
-    redirects and CSRF, so a load balancer probing by IP address gets the real answer."""
+    """Answers ``GET``/``HEAD`` ``/healthz``, ``/readyz`` and ``/metrics`` itself, before
+    ALLOWED_HOSTS, HTTPS redirects and CSRF, so a load balancer probing a node by IP address, or
+    Prometheus scraping it so, gets the real answer. The views decide who sees the detail
+    (:mod:`paperfeed.ops.access`); they build no URL from the Host header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
