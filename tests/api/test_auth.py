@@ -33,7 +33,7 @@ def state() -> tuple:
     return (
         sorted(Vote.objects.values_list("user_id", "paper_id")),
         sorted(Comment.objects.values_list("pk", "body", "hidden")),
-        sorted(Submission.objects.values_list("paper_id", "user_id")),
+        sorted(Submission.objects.values_list("arxiv_id", "paper_id", "user_id", "state")),
         sorted(Paper.objects.values_list("pk", "upvotes", "feed_day", "deleted")),
     )
 
@@ -94,7 +94,7 @@ def test_bearer_token_needs_no_csrf_token(papers, alice, alice_token):
 def test_get_endpoints_never_change_state(alice_api, papers, alice, data_home, settings):
     settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"
     Comment.objects.create(paper_id="2503.00001", user=alice, body="x", body_html="x")
-    Submission.objects.create(paper_id="2503.00003", user=alice)
+    submitted = Submission.objects.create(paper_id="2503.00003", user=alice)
     before = state()
     urls = [
         "/api/daily_papers?date=2025-03-18",
@@ -111,6 +111,7 @@ def test_get_endpoints_never_change_state(alice_api, papers, alice, data_home, s
         "/api/v1/feeds/trending",
         "/api/v1/users/alice/submissions",
         "/api/v1/users/alice/upvotes",
+        f"/api/v1/submissions/{submitted.pk}",
         "/api/openapi.json",
     ]
     for url in urls:

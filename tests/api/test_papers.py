@@ -76,6 +76,7 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/feeds/trending": {"get"},
         "/api/v1/search": {"get"},
         "/api/v1/submissions": {"post"},
+        "/api/v1/submissions/{submission_id}": {"get"},
         "/api/v1/users/{username}/submissions": {"get"},
         "/api/v1/users/{username}/upvotes": {"get"},
         "/api/v1/for-you": {"get"},
@@ -108,6 +109,7 @@ def test_openapi_document_lists_every_route(client):
                 "/api/v1/me/seen",
                 "/api/v1/me/onboarding",
                 "/api/v1/me/onboarding/suggestions",
+                "/api/v1/submissions/{submission_id}",
             }:
                 assert operation.get("security"), f"{method} {path} has no auth"
             else:

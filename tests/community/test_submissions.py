@@ -1,5 +1,6 @@
-"""submissions.submit and the /submit page: ids and URLs, fetching unknown papers from a local
-arXiv, today's feed, polite refusals (invalid, duplicate, daily limit, not on arXiv)."""
+"""submissions.submit: ids and URLs, stored papers into today's feed at once, unknown papers
+queued for the worker without a request to arXiv (tests/community/test_feed_entry.py fetches
+them), polite refusals (invalid, duplicate, daily limit)."""
 
 from __future__ import annotations
 
@@ -8,46 +9,17 @@ import threading
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from paperfeed import config
-from paperfeed.community import submissions
+from paperfeed.community import feed_entry, submissions
 from paperfeed.community.models import Submission
 from paperfeed.papers import lists
 from paperfeed.papers.models import Paper
 from tests.community.factories import make_paper, make_user
-from tests.conftest import shared_file
-from tests.ingest.arxiv_server import FakeArxiv, Reply
-
-EMPTY_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <title type="html">ArXiv Query: id_list=2501.99999</title>
-  <id>http://arxiv.org/api/empty</id>
-  <updated>2025-01-20T00:00:00-05:00</updated>
-  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
-</feed>
-"""
-
-
-@pytest.fixture
-def arxiv(settings):
-    """A local arXiv query API: the recorded 10-entry feed for 1501.05039, nothing for others."""
-    feed = shared_file("fixtures", "arxiv-api", "query_all-science_10-entries.xml").read_bytes()
-    with FakeArxiv() as fake:
-        fake.route("/api/query", {}, Reply(body=EMPTY_FEED))
-        fake.route("/api/query", {"id_list": "1501.05039"}, Reply(body=feed))
-        fake.route("/api/query", {"id_list": "2501.00500"}, Reply(status=500, body=b"down"))
-        settings.PAPERFEED_ARXIV_API_URL = fake.url + "/api/query"
-        settings.PAPERFEED_HARVEST_DELAY = 0
-        yield fake
-
-
-@pytest.fixture
-def no_arxiv(settings):
-    """Any request to arXiv fails the test: papers already stored must not be fetched."""
-    settings.PAPERFEED_ARXIV_API_URL = "http://127.0.0.1:9/never"
 
 
 @pytest.mark.django_db
@@ -86,22 +58,73 @@ def test_every_pasted_form_names_the_paper(no_arxiv, alice, text):
 
 
 @pytest.mark.django_db
-def test_unknown_paper_is_fetched_from_arxiv(arxiv, alice):
-    submission = submissions.submit(alice, "https://arxiv.org/abs/1501.05039v1")
-    paper = Paper.objects.get(pk="1501.05039")
-    assert submission.paper == paper and paper.title == "Defining Data Science"
-    assert paper.feed_day == timezone.localdate()
-    requested = [p["id_list"] for p in arxiv.params("/api/query")]
-    assert requested == ["1501.05039"]  # unversioned: the latest version
+def test_unknown_paper_is_queued_without_asking_arxiv(
+    arxiv, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submissions.submit(alice, "https://arxiv.org/abs/1501.05039v1")
+    assert arxiv.requests == []  # the request path never waits on arXiv
+    assert (submission.state, submission.arxiv_id, submission.paper) == (
+        "queued",
+        "1501.05039",
+        None,
+    )
+    assert not Paper.objects.filter(pk="1501.05039").exists()
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "paperfeed.jobs.tasks.fetch_submitted_paper"
+    assert task.args_kwargs == {"args": ["1501.05039"], "kwargs": {}}
 
 
 @pytest.mark.django_db
-def test_not_on_arxiv_and_arxiv_down_are_polite(arxiv, alice):
-    with pytest.raises(submissions.SubmissionError, match="arXiv has no paper 2501.99999"):
-        submissions.submit(alice, "2501.99999")
-    with pytest.raises(submissions.SubmissionError, match="could not be reached.*try again"):
-        submissions.submit(alice, "2501.00500")
-    assert Submission.objects.count() == 0
+def test_a_queue_that_cannot_be_reached_fails_the_submission_politely(
+    no_arxiv, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    class Unreachable:
+        def enqueue(self, *args):
+            raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(submissions.tasks, "fetch_submitted_paper", Unreachable())
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submissions.submit(alice, "2501.07777")
+    submission.refresh_from_db()  # outside a test's transaction, submit returns it so
+    assert submission.state == "failed" and "could not be queued" in submission.error
+    assert submissions.submitted_today(alice) == 0  # a failed one does not count
+
+
+@pytest.mark.django_db
+def test_a_queued_paper_cannot_be_submitted_again_a_failed_one_can(no_arxiv, alice, bob):
+    submissions.submit(alice, "2501.07777")
+    with pytest.raises(submissions.SubmissionError) as refused:
+        submissions.submit(bob, "2501.07777v2")
+    assert "2501.07777 is already being fetched from arXiv: alice submitted it" in str(
+        refused.value
+    )
+    feed_entry.fail("2501.07777", "Sorry, arXiv has no paper 2501.07777.")
+    again = submissions.submit(bob, "2501.07777")
+    assert again.state == "queued" and again.user == bob
+    assert Submission.objects.filter(arxiv_id="2501.07777").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_database_holds_one_standing_submission_per_paper(alice, bob):
+    Submission.objects.create(arxiv_id="2501.07777", user=alice, state="failed", error="no")
+    Submission.objects.create(arxiv_id="2501.07777", user=bob, state="failed", error="no")
+    Submission.objects.create(arxiv_id="2501.07777", user=alice, state="queued")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Submission.objects.create(arxiv_id="2501.07777", user=bob, state="fetching")
+    with pytest.raises(IntegrityError), transaction.atomic():  # done holds its paper
+        Submission.objects.create(arxiv_id="2501.08888", user=bob, state="done")
+
+
+@pytest.mark.django_db
+def test_queued_submissions_count_towards_the_daily_limit(no_arxiv, alice, settings):
+    settings.PAPERFEED_SUBMISSIONS_PER_DAY = 2
+    submissions.submit(alice, "2501.07777")
+    submissions.submit(alice, make_paper().pk)
+    with pytest.raises(submissions.SubmissionError, match="submitted 2 papers today, the daily"):
+        submissions.submit(alice, "2501.08888")
+    feed_entry.fail("2501.07777", "Sorry, arXiv has no paper 2501.07777.")
+    assert submissions.submit(alice, "2501.08888").state == "queued"  # failed ones do not count
 
 
 @pytest.mark.django_db
@@ -187,6 +210,8 @@ def test_submitted_paper_is_in_todays_feed_with_its_submitter(arxiv, alice):
     today = timezone.localdate()
     assert lists.day_feed(today).total == 0
     submissions.submit(alice, "1501.05039")
+    assert lists.day_feed(today).total == 0  # queued: not in the feed yet
+    feed_entry.fetch_queued("1501.05039")  # what the worker's task does
     feed = lists.day_feed(today)
     assert [p.arxiv_id for p in feed.items] == ["1501.05039"]
     assert feed.items[0].submitter == alice

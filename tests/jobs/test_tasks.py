@@ -64,6 +64,7 @@ def test_fetch_submitted_paper_stores_it_and_indexes_it(arxiv, data_home, settin
     arxiv.route(API, {}, shared_reply("arxiv-api", "query_all-science_10-entries.xml"))
     result = tasks.fetch_submitted_paper.call(FEED_IDS[0])
     assert result["found"] and result["arxiv_id"] == FEED_IDS[0]
+    assert result["submission"] is None  # nobody submitted it: no submission to settle
     assert Paper.objects.filter(pk=FEED_IDS[0]).exists()
     assert FEED_IDS[0] in found(FEED_IDS[0])
     assert arxiv.params(API)[0]["id_list"] == FEED_IDS[0]

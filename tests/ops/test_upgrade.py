@@ -166,6 +166,10 @@ def test_migrations_run_forward_over_stored_data():
 
     Paper = current_apps.get_model("papers", "Paper")
     assert dict(Paper.objects.values_list("arxiv_id", "feed_day")) == EXPECTED_FEED_DAY
+    Submission = current_apps.get_model("community", "Submission")  # community 0002: states
+    assert list(Submission.objects.values_list("arxiv_id", "paper_id", "state", "error")) == [
+        ("2503.00005", "2503.00005", "done", "")
+    ]
     assert not Paper.objects.filter(hidden=True).exists()  # 0003's default on existing rows
     assert [a.name for a in Paper.objects.get(pk="2503.00002").ordered_authors()] == [
         "Bo Li",

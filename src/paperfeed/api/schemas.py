@@ -292,6 +292,14 @@ class SubmissionIn(Schema):
 
 
 class SubmissionOut(Schema):
-    paper: PaperOut
+    id: int = Field(description="The submission's number (its status is at status_url).")
+    arxiv_id: str = Field(description="The submitted paper's arXiv id, without version.")
+    state: Literal["queued", "fetching", "done", "failed"] = Field(
+        description="queued: waiting for the worker to fetch the paper from arXiv; fetching; "
+        "done: in today's feed; failed: not submitted, the reason in error."
+    )
+    error: str = Field(description="Why it failed (empty unless state is failed).")
+    status_url: str = Field(description="GET it for the submission's current state.")
+    paper: PaperOut | None = Field(description="The paper once done; null before.")
     user: UserOut
     created: dt.datetime

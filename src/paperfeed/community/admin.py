@@ -38,8 +38,9 @@ class VoteAdmin(admin.ModelAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["paper", "user", "created"]
-    search_fields = ["paper__arxiv_id", "paper__title", "user__username"]
+    list_display = ["arxiv_id", "paper", "user", "state", "created"]
+    list_filter = ["state"]
+    search_fields = ["arxiv_id", "paper__title", "user__username"]
     raw_id_fields = ["paper", "user"]
     list_select_related = ["paper", "user"]
     date_hierarchy = "created"

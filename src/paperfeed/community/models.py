@@ -26,19 +26,61 @@ class Vote(models.Model):
 
 
 class Submission(models.Model):
-    """A paper brought to the daily feed by a user (one submission per paper)."""
+    """A paper brought to the daily feed by a user (one submission per paper).
 
-    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, related_name="submission")
+    A paper already stored enters the feed at once (``done``). One that is not is ``queued``
+    for the worker to fetch from arXiv (``fetching`` while it does), then ``done`` or ``failed``
+    with ``error`` saying why (:mod:`paperfeed.community.feed_entry`). ``paper`` is set exactly
+    when the state is ``done``; every submission but a failed one holds its ``arxiv_id``.
+    """
+
+    QUEUED, FETCHING, DONE, FAILED = "queued", "fetching", "done", "failed"
+    STATES = [
+        (QUEUED, "queued: waiting for the worker to fetch it from arXiv"),
+        (FETCHING, "fetching from arXiv"),
+        (DONE, "in the feed"),
+        (FAILED, "failed"),
+    ]
+    PENDING = (QUEUED, FETCHING)
+
+    arxiv_id = models.CharField(max_length=40, help_text="The submitted paper's arXiv id.")
+    paper = models.OneToOneField(
+        Paper, null=True, blank=True, on_delete=models.CASCADE, related_name="submission"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
     )
+    state = models.CharField(max_length=10, choices=STATES, default=DONE)
+    error = models.TextField(blank=True, help_text="Why it failed, as the submitter reads it.")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "-created"], name="submission_user_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arxiv_id"],
+                condition=~models.Q(state="failed"),
+                name="submission_once_per_paper",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="done", paper__isnull=False)
+                | (~models.Q(state="done") & models.Q(paper__isnull=True)),
+                name="submission_paper_when_done",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.paper_id} by {self.user_id}"
+        return f"{self.arxiv_id} by {self.user_id} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        if not self.arxiv_id and self.paper_id:  # Submission(paper=...): a stored paper
+            self.arxiv_id = self.paper_id
+        super().save(*args, **kwargs)
+
+    @property
+    def pending(self) -> bool:
+        return self.state in self.PENDING
 
 
 class Comment(models.Model):

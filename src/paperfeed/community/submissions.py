@@ -1,28 +1,33 @@
 """Submissions: a user brings an arXiv paper to the current daily list (papers/days.py).
 
 :func:`submit` accepts every form people paste (``2501.01234``, ``2501.01234v2``,
-``arXiv:2501.01234``, ``https://arxiv.org/abs/...``, ``.../pdf/...``); a paper not in the store
-is fetched from the arXiv query API through :func:`paperfeed.ingest.harvest.fetch_ids` first
-(outside any transaction: no database lock is held while arXiv answers). Each paper can be
-submitted once; each user may submit ``PAPERFEED_SUBMISSIONS_PER_DAY`` papers per day.
+``arXiv:2501.01234``, ``https://arxiv.org/abs/...``, ``.../pdf/...``) and answers at once: a
+stored paper enters the feed there and then; one that is not is ``queued``, and the task
+``fetch_submitted_paper`` (:mod:`paperfeed.jobs.tasks`, run by ``paperfeed worker``) fetches it
+from arXiv and settles the submission (:mod:`paperfeed.community.feed_entry`): no request waits
+on arXiv. Each paper can be submitted once (a failed submission does not count); each user may
+submit ``PAPERFEED_SUBMISSIONS_PER_DAY`` papers per day, queued ones included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from paperfeed.community import feed_entry
 from paperfeed.community.models import Submission
-from paperfeed.ingest.harvest import HarvestError, fetch_ids
-from paperfeed.papers import days
+from paperfeed.jobs import tasks
 from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
 from paperfeed.papers.models import Paper
 
 RECENT_SHOWN = 20  # submissions listed on the submit page
+log = logging.getLogger(__name__)
 
 
 class SubmissionError(Exception):
@@ -43,18 +48,46 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def submitted_today(user, today: dt.date | None = None) -> int:
+    """The user's submissions of ``today`` that count towards the daily limit: queued, being
+    fetched or in the feed (not the failed ones)."""
     today = today or timezone.localdate()
-    return Submission.objects.filter(
-        user=user,
-        created__gte=_day_start(today),
-        created__lt=_day_start(today + dt.timedelta(days=1)),
-    ).count()
+    return (
+        Submission.objects.exclude(state=Submission.FAILED)
+        .filter(
+            user=user,
+            created__gte=_day_start(today),
+            created__lt=_day_start(today + dt.timedelta(days=1)),
+        )
+        .count()
+    )
+
+
+def for_user(user, submission_id: int) -> Submission | None:
+    """The user's own submission ``submission_id`` (None for anyone else's, or none)."""
+    return (
+        Submission.objects.select_related("paper", "user")
+        .filter(pk=submission_id, user_id=getattr(user, "pk", None))
+        .first()
+    )
+
+
+def _active(paper_id: str) -> Submission | None:
+    """The paper's submission that stands (queued, being fetched or in the feed)."""
+    return (
+        Submission.objects.select_related("user")
+        .exclude(state=Submission.FAILED)
+        .filter(arxiv_id=paper_id)
+        .first()
+    )
 
 
 def _duplicate_error(submission: Submission) -> SubmissionError:
     when = timezone.localtime(submission.created).strftime("%Y-%m-%d at %H:%M %Z")
+    where = (
+        "is already being fetched from arXiv" if submission.pending else "is already on paperfeed"
+    )
     return SubmissionError(
-        f"Thanks, but {submission.paper_id} is already on paperfeed: "
+        f"Thanks, but {submission.arxiv_id} {where}: "
         f"{submission.user.get_username()} submitted it on {when}."
     )
 
@@ -82,41 +115,36 @@ def _parse(text: str) -> str:
         ) from exc
 
 
-def _fetch(paper_id: str) -> None:
-    """Store ``paper_id`` from arXiv's query API, or say politely why not."""
+def _enqueue(submission: Submission) -> None:
+    """Hand the queued submission's paper to the worker (after the commit: a worker on Redis
+    must find the row); a queue that cannot be reached fails the submission at once."""
     try:
-        summary = fetch_ids([paper_id], base_url=settings.PAPERFEED_ARXIV_API_URL)
-    except HarvestError as exc:
-        raise SubmissionError(
-            f"Sorry, arXiv could not be reached to fetch {paper_id}; please try again later. "
-            f"({exc})"
-        ) from exc
-    if paper_id in {parse_arxiv_id(i).id for i in summary.missing_ids}:
-        raise SubmissionError(f"Sorry, arXiv has no paper {paper_id}.")
+        tasks.fetch_submitted_paper.enqueue(submission.arxiv_id)
+    except Exception:
+        log.exception("queueing the fetch of submitted paper %s failed", submission.arxiv_id)
+        feed_entry.fail(
+            submission.arxiv_id,
+            f"Sorry, {submission.arxiv_id} could not be queued for fetching from arXiv; "
+            "please submit it again later.",
+        )
 
 
 def submit(user, text: str, *, today: dt.date | None = None) -> Submission:
-    """Submit the paper named by ``text`` to the current daily list (its feed day becomes
-    :func:`paperfeed.papers.days.submission_day`). Raises :class:`SubmissionError`."""
+    """Submit the paper named by ``text`` to the current daily list: a stored paper enters it
+    at once (state ``done``, feed day :func:`paperfeed.papers.days.submission_day`), any other
+    is ``queued`` for the worker to fetch from arXiv. Raises :class:`SubmissionError`."""
     _check_user(user)
     paper_id = _parse(text)
-    existing = Submission.objects.select_related("user").filter(paper_id=paper_id).first()
+    existing = _active(paper_id)
     if existing is not None:
         raise _duplicate_error(existing)
     limit = daily_limit()
-    if submitted_today(user, today) >= limit:  # checked before asking arXiv, again below
+    if submitted_today(user, today) >= limit:  # checked before any write, again below
         raise _limit_error(limit)
-    if not Paper.objects.filter(pk=paper_id).exists():
-        _fetch(paper_id)
     paper = Paper.objects.filter(pk=paper_id).first()
-    if paper is None:  # fetched, yet arXiv's answer was rejected by the importer
-        raise SubmissionError(f"Sorry, arXiv's record of {paper_id} could not be read.")
-    if paper.deleted:
-        raise SubmissionError(f"Sorry, {paper_id} has been withdrawn from arXiv.")
-    if paper.hidden:
-        raise SubmissionError(f"Sorry, {paper_id} has been hidden by the moderators.")
+    if paper is not None and (problem := feed_entry.paper_problem(paper, paper_id)):
+        raise SubmissionError(problem)
     day = today or timezone.localdate()
-    feed_day = days.submission_day(day)
     try:
         with transaction.atomic():
             # one submitter at a time per user (row lock on PostgreSQL, IMMEDIATE on SQLite),
@@ -124,10 +152,23 @@ def submit(user, text: str, *, today: dt.date | None = None) -> Submission:
             list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
             if submitted_today(user, day) >= limit:
                 raise _limit_error(limit)
-            submission = Submission.objects.create(paper=paper, user=user)
-            Paper.objects.filter(pk=paper_id).update(feed_day=feed_day)
+            if paper is None:
+                submission = Submission.objects.create(
+                    arxiv_id=paper_id, user=user, state=Submission.QUEUED
+                )
+                transaction.on_commit(functools.partial(_enqueue, submission))
+            else:
+                submission = Submission.objects.create(
+                    arxiv_id=paper_id, paper=paper, user=user, state=Submission.DONE
+                )
+                feed_entry.enter_feed(paper_id, day)
     except IntegrityError:  # someone submitted the same paper a moment ago
-        raise _duplicate_error(
-            Submission.objects.select_related("user").get(paper_id=paper_id)
-        ) from None
+        other = _active(paper_id)
+        if other is None:  # ... and it has failed since
+            raise SubmissionError(
+                f"Sorry, {paper_id} was submitted at the same moment; please try again."
+            ) from None
+        raise _duplicate_error(other) from None
+    if submission.pending:
+        submission.refresh_from_db()  # a queue that failed at once has said so
     return submission

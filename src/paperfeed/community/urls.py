@@ -10,4 +10,9 @@ urlpatterns = [
     path("comments/<int:comment_id>/edit", views.edit_comment, name="comment_edit"),
     path("comments/<int:comment_id>/delete", views.delete_comment, name="comment_delete"),
     path("submit", views.submit, name="submit"),
+    path(
+        "submit/<int:submission_id>/status",
+        views.submission_status,
+        name="submission_status",
+    ),
 ]

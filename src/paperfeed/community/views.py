@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from paperfeed import params
@@ -88,24 +88,55 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    """GET: the form and the user's recent submissions; POST: submit a paper."""
-    text = ""
-    if request.method == "POST":
-        text = request.POST.get("paper", "")
-        try:
-            submission = submissions.submit(request.user, text)
-        except submissions.SubmissionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Thanks! {submission.paper_id} is in today's feed.")
-            return redirect("community:submit")  # the message and the list, newest first
+    """GET: the form and the user's recent submissions; POST: submit a paper (over
+    PAPERFEED_LIMIT_SUBMIT: the form again with the refusal, 429 and ``Retry-After``)."""
+    if request.method == "GET":
+        return _submit_page(request, "")
+    text = request.POST.get("paper", "")
+    if refused := throttle.consume(request, "submit"):
+        messages.error(request, refused.message)
+        response = _submit_page(request, text, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    try:
+        submission = submissions.submit(request.user, text)
+    except submissions.SubmissionError as exc:
+        messages.error(request, str(exc))
+        return _submit_page(request, text)
+    if submission.state == submission.FAILED:  # the queue could not be reached
+        messages.error(request, submission.error)
+    else:
+        messages.success(request, _thanks(submission))
+    return redirect("community:submit")  # the message and the list, newest first
+
+
+def _submit_page(request: HttpRequest, text: str, status: int = 200) -> HttpResponse:
     context = {
         "text": text,
         "recent": submissions.recent(request.user),
         "limit": submissions.daily_limit(),
         "used": submissions.submitted_today(request.user),
     }
-    return render(request, "community/submit.html", context)
+    return render(request, "community/submit.html", context, status=status)
+
+
+def _thanks(submission) -> str:
+    if submission.state == submission.DONE:
+        return f"Thanks! {submission.arxiv_id} is in today's feed."
+    return (
+        f"Thanks! {submission.arxiv_id} is queued — fetching it from arXiv; "
+        "it joins today's feed when it arrives."
+    )
+
+
+@require_GET
+def submission_status(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """One of the user's submissions as a list item: what the submit page polls while the
+    paper is being fetched (another user's, or none: 404)."""
+    submission = submissions.for_user(request.user, submission_id)
+    if submission is None:
+        raise Http404("no such submission of yours")
+    return render(request, "community/_submission.html", {"submission": submission})
 
 
 # --- comments -------------------------------------------------------------------------------

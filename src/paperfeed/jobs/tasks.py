@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from paperfeed.community import feed_entry
 from paperfeed.digests import alerts_send, send
 from paperfeed.ingest import harvest
 from paperfeed.search import embedding_job, refresh
@@ -53,14 +54,19 @@ def fetch_new_papers(sets: list[str]) -> dict:
 
 @task()
 def fetch_submitted_paper(arxiv_id: str) -> dict:
-    """Fetch one paper by id from the arXiv query API into the store (a submitted paper that is
-    not stored yet), then update the indexes. ``found`` is false when arXiv has no such paper;
-    a malformed id raises ``InvalidArxivId``, a network failure :class:`harvest.HarvestError`."""
-    summary = harvest.fetch_ids([arxiv_id])
+    """Fetch a submitted paper that is not stored yet from the arXiv query API and settle its
+    queued submission (:func:`paperfeed.community.feed_entry.fetch_queued`: in the feed, or
+    failed with the reason the submitter reads), then update the indexes. ``found`` is false
+    when arXiv has no such paper; a malformed id raises ``InvalidArxivId``, arXiv unreachable
+    after the client's retries :class:`harvest.HarvestError` (the submission failed first)."""
+    fetched = feed_entry.fetch_queued(arxiv_id)
+    summary = fetched.summary or harvest.HarvestSummary()
     update = refresh.papers_changed(wait=INDEX_BUSY_WAIT, stored=_stored(summary))
     return {
         "arxiv_id": arxiv_id,
         "found": not summary.missing_ids,
+        "submission": fetched.state,
+        "error": fetched.error,
         **summary.as_dict(),
         "indexes": update.as_dict(),
     }
