@@ -106,6 +106,34 @@ def test_a_queued_paper_cannot_be_submitted_again_a_failed_one_can(no_arxiv, ali
 
 
 @pytest.mark.django_db
+def test_a_submission_a_dead_worker_left_pending_can_be_replaced(no_arxiv, alice, bob):
+    first = submissions.submit(alice, "2501.07778")
+    recent = timezone.now() - Submission.ABANDONED / 2
+    Submission.objects.filter(pk=first.pk).update(state=Submission.FETCHING, updated=recent)
+    with pytest.raises(submissions.SubmissionError, match="already being fetched"):
+        submissions.submit(bob, "2501.07778")
+    long_ago = timezone.now() - Submission.ABANDONED - dt.timedelta(minutes=1)
+    Submission.objects.filter(pk=first.pk).update(updated=long_ago)
+    again = submissions.submit(bob, "2501.07778")
+    assert again.state == "queued" and again.user == bob
+    first.refresh_from_db()
+    assert first.state == "failed" and "never finished" in first.error
+
+
+@pytest.mark.django_db
+def test_a_long_wait_is_said_and_polled_slower(no_arxiv, alice):
+    submission = submissions.submit(alice, "2501.07779")
+    client = Client()
+    client.force_login(alice)
+    url = f"/submit/{submission.pk}/status"
+    assert 'hx-trigger="every 2s"' in client.get(url).content.decode()
+    late = timezone.now() - Submission.WAITING_LONG - dt.timedelta(minutes=1)
+    Submission.objects.filter(pk=submission.pk).update(updated=late)
+    html = client.get(url).content.decode()
+    assert 'hx-trigger="every 30s"' in html and "paperfeed worker" in html
+
+
+@pytest.mark.django_db
 def test_the_database_holds_one_standing_submission_per_paper(alice, bob):
     Submission.objects.create(arxiv_id="2501.07777", user=alice, state="failed", error="no")
     Submission.objects.create(arxiv_id="2501.07777", user=bob, state="failed", error="no")

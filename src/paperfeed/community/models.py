@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from paperfeed.papers.models import Paper
 
@@ -42,6 +45,8 @@ class Submission(models.Model):
         (FAILED, "failed"),
     ]
     PENDING = (QUEUED, FETCHING)
+    WAITING_LONG = dt.timedelta(minutes=10)  # pending this long: is a worker running?
+    ABANDONED = dt.timedelta(hours=1)  # pending this long: a worker died on it; resubmittable
 
     arxiv_id = models.CharField(max_length=40, help_text="The submitted paper's arXiv id.")
     paper = models.OneToOneField(
@@ -81,6 +86,15 @@ class Submission(models.Model):
     @property
     def pending(self) -> bool:
         return self.state in self.PENDING
+
+    def waiting_long(self, now: dt.datetime | None = None) -> bool:
+        """Pending for over :attr:`WAITING_LONG` (a fetch takes seconds when a worker runs)."""
+        return self.pending and (now or timezone.now()) - self.updated > self.WAITING_LONG
+
+    def abandoned(self, now: dt.datetime | None = None) -> bool:
+        """Pending for over :attr:`ABANDONED`: no fetch takes that long (the arXiv client gives
+        up after about 93 s), so the worker stopped on it; submitting again replaces it."""
+        return self.pending and (now or timezone.now()) - self.updated > self.ABANDONED
 
 
 class Comment(models.Model):

@@ -136,7 +136,13 @@ def submit(user, text: str, *, today: dt.date | None = None) -> Submission:
     _check_user(user)
     paper_id = _parse(text)
     existing = _active(paper_id)
-    if existing is not None:
+    if existing is not None and existing.abandoned():
+        feed_entry.fail(
+            paper_id,
+            "Sorry, the fetch from arXiv never finished (the worker stopped); "
+            f"{user.get_username()} submitted it again.",
+        )
+    elif existing is not None:
         raise _duplicate_error(existing)
     limit = daily_limit()
     if submitted_today(user, today) >= limit:  # checked before any write, again below
