@@ -103,6 +103,29 @@ def test_failed_logins_are_throttled():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("right", ["erin", "ERIN@example.org", "\uff45rin"])
+def test_failed_logins_count_against_the_account_however_it_is_typed(right):
+    """Five failures in all, each way of naming erin's account (her name in other cases and
+    Unicode forms, her address) in one bucket: then even the right password is refused."""
+    make_user("erin")
+    client = Client()
+    for typed in ["erin", "Erin", "erin@example.org", "ERIN@EXAMPLE.ORG", "\uff45rin"]:
+        response = _login(client, typed, "wrong-password")
+        assert "not correct" in response.content.decode(), typed
+    blocked = _login(client, right, PASSWORD)
+    assert "Too many failed login attempts" in blocked.content.decode()
+    assert _logged_in_as(client) is None
+
+
+@pytest.mark.django_db
+def test_a_login_in_another_unicode_form_finds_the_account():
+    make_user("fiona")
+    client = Client()
+    assert _login(client, "\ufb01ona", PASSWORD).status_code == 302
+    assert _logged_in_as(client) == "fiona"
+
+
+@pytest.mark.django_db
 def test_logout_needs_post(alice):
     client = logged_in(alice)
     page = client.get("/accounts/logout/")

@@ -76,3 +76,36 @@ def test_the_fingerprint_follows_the_static_sources(settings, tmp_path):
     before = serve._sources_fingerprint()
     (extra / "new.css").write_text("body {}")
     assert serve._sources_fingerprint() != before
+
+
+def test_serve_refuses_a_bad_read_timeout(tmp_path):
+    result = run_cli("serve", "--read-timeout", "0", home=tmp_path)
+    assert result.returncode != 0 and b"--read-timeout must be between 0 and 86400" in result.stderr
+
+
+@pytest.mark.django_db
+def test_serve_runs_the_buffering_worker_and_says_when_it_faces_the_network(monkeypatch):
+    """The gunicorn command line (exec'd, here captured): paperfeed's worker, one thread,
+    --read-timeout passed on; a non-loopback --host gets a note about floods and proxies."""
+    import io
+
+    from django.core.management import call_command
+
+    from paperfeed.web import server
+    from paperfeed.web.management.commands import serve
+
+    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)  # migrate
+    monkeypatch.setattr(serve, "collect_static", lambda: False)
+    monkeypatch.setenv(server.READ_TIMEOUT_ENV, "")  # restored after the test
+    execs = []
+    monkeypatch.setattr(serve.os, "execv", lambda path, argv: execs.append(argv))
+    for host in ("127.0.0.1", "0.0.0.0"):
+        err = io.StringIO()
+        call_command(
+            "serve", "--host", host, "--read-timeout", "7", stdout=io.StringIO(), stderr=err
+        )
+        assert ("without a proxy" in err.getvalue()) == (host == "0.0.0.0")
+    argv = execs[-1]
+    assert argv[argv.index("--worker-class") + 1] == "paperfeed.web.server.BufferingThreadWorker"
+    assert argv[argv.index("--threads") + 1] == "1"
+    assert serve.os.environ[server.READ_TIMEOUT_ENV] == "7.0"

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from paperfeed.accounts import admin_login, tokens
+from paperfeed.accounts import admin_login, tokens, usernames
 from paperfeed.accounts.models import ApiToken
 
 admin_login.install()  # /admin/login/ counts failed logins as the site login does
@@ -17,8 +19,31 @@ User = get_user_model()
 admin.site.unregister(User)  # django.contrib.auth's stock admin, replaced by this one
 
 
+class NoLookalike:
+    """A user form's username: NFKC-normalised (Django's UsernameField) and no look-alike of
+    another account's (paperfeed/accounts/usernames.py), as at sign-up."""
+
+    def clean_username(self):
+        cleaned = getattr(super(), "clean_username", None)
+        username = cleaned() if cleaned else self.cleaned_data["username"]
+        existing = usernames.lookalike(username, exclude_pk=self.instance.pk)
+        if existing is not None:
+            raise ValidationError(usernames.clash_message(username, existing))
+        return username
+
+
+class AddUserForm(NoLookalike, AdminUserCreationForm):
+    pass
+
+
+class ChangeUserForm(NoLookalike, UserChangeForm):
+    pass
+
+
 @admin.register(User)
 class ModeratedUserAdmin(UserAdmin):
+    form = ChangeUserForm
+    add_form = AddUserForm
     actions = ["deactivate_users", "reactivate_users"]
 
     @admin.action(

@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from paperfeed.accounts import revocation  # noqa: F401 - connects its receivers
+        from paperfeed.accounts import usernames  # noqa: F401 - connects the username receivers

@@ -30,3 +30,25 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked is None
+
+
+class UsernameSkeleton(models.Model):
+    """A confusable skeleton of an account's username, hashed (paperfeed/accounts/usernames.py):
+    refusing a look-alike of an existing name is one indexed lookup. Up to three a username (as
+    shown, lower and upper case), written on every save of one (the receivers in usernames.py);
+    the same hash may belong to several accounts made before the check existed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="username_skeletons"
+    )
+    hash = models.CharField(
+        max_length=64, db_index=True, help_text="SHA-256 (hex) of a skeleton of the username."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "hash"], name="usernameskeleton_user_hash")
+        ]
+
+    def __str__(self) -> str:
+        return f"skeleton of user {self.user_id}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Router
 
 from paperfeed import params
+from paperfeed.accounts import usernames
 from paperfeed.api.auth import optional_user
 from paperfeed.api.errors import NotFound
 from paperfeed.api.feeds import has_code_param
@@ -25,8 +25,7 @@ def _user_list(
     params.check_range("page", page, 1, params.MAX_PAGE)
     params.check_range("per_page", per_page, 1, MAX_PER_PAGE)
     code = params.parse_flag("has_code", has_code or "")
-    model = get_user_model()
-    owner = model.objects.filter(**{model.USERNAME_FIELD: username}, is_active=True).first()
+    owner = usernames.find_active(username)
     if owner is None:
         raise NotFound(f"no user called {username!r}")
     viewer = optional_user(request)

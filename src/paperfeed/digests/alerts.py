@@ -41,6 +41,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 
+from paperfeed.accounts import usernames
 from paperfeed.digests import compose, gather, schedule
 from paperfeed.digests.models import AlertedPaper, AlertMark, AlertSend, SignupSite, Subscriber
 from paperfeed.papers.models import Paper
@@ -299,6 +300,7 @@ def users_with_alerts() -> dict[int, set[str]]:
 def user_by_name_or_email(name: str):
     """The account a command names (username or address, case-insensitive), or None."""
     users = get_user_model().objects
+    name = usernames.normalize(name)  # as usernames are stored
     return users.filter(username__iexact=name).first() or users.filter(email__iexact=name).first()
 
 

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from paperfeed import params, rankings
+from paperfeed.accounts import usernames
 from paperfeed.papers import days, lists
 from paperfeed.search import SORTS, IndexMissing, papers_for, search
 from paperfeed.web import feedformats
@@ -200,8 +199,9 @@ class SearchFeed(PaperFeed):
 
 class UserFeed(PaperFeed):
     def get_object(self, request, username: str):
-        model = get_user_model()
-        owner = get_object_or_404(model, **{model.USERNAME_FIELD: username, "is_active": True})
+        owner = usernames.find_active(username)
+        if owner is None:
+            raise Http404("No such user.")
         return owner, feed_has_code(request)
 
     def title(self, obj) -> str:

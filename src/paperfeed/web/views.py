@@ -14,13 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from paperfeed import rankings
+from paperfeed.accounts import usernames
 from paperfeed.papers import days, lists
 from paperfeed.papers.models import Author
 from paperfeed.personal import order, preferences
@@ -291,8 +291,9 @@ def category(request, category: str):
 
 
 def user_page(request, username: str):
-    model = get_user_model()
-    owner = get_object_or_404(model, **{model.USERNAME_FIELD: username, "is_active": True})
+    owner = usernames.find_active(username)
+    if owner is None:
+        raise Http404("No such user.")
     tab = request.GET.get("tab") or "submitted"
     if tab not in ("submitted", "upvoted"):
         return bad_request(request, f"tab must be submitted or upvoted, not {tab[:40]!r}")

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
+import resource
 import shutil
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.ops import multiproc
+from paperfeed.web import server
 
 STAMP = ".paperfeed-collected"
 
@@ -37,6 +40,33 @@ def collect_static() -> bool:
     call_command("collectstatic", interactive=False, verbosity=0)
     stamp.write_text(fingerprint + "\n")
     return True
+
+
+def connections_per_worker() -> int:
+    """gunicorn's 1,000 connections a worker, within the open-file limit (first raised towards
+    its hard limit, as nginx's worker_rlimit_nofile): each connection is a file descriptor, and
+    a worker out of them cannot accept."""
+    wanted = 1000 + 200  # 200 for the database, the index files, the logs
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return 1000
+    return max(10, min(1000, soft - 200))
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Command(BaseCommand):
@@ -67,10 +97,26 @@ class Command(BaseCommand):
             default=60,
             help="Seconds before a silent worker is restarted (default 60).",
         )
+        parser.add_argument(
+            "--read-timeout",
+            type=float,
+            default=server.DEFAULT_READ_TIMEOUT,
+            metavar="SECONDS",
+            help=(
+                "Seconds a client has to send a request (its head and a body of up to 2.5 MB) "
+                "and for each read or write after that; a slower one is disconnected "
+                f"(default {server.DEFAULT_READ_TIMEOUT:g}). Requests are read by each worker's "
+                "event loop, so slow clients do not hold a worker."
+            ),
+        )
 
-    def handle(self, *args, host, port, workers, timeout, **options):
+    def handle(self, *args, host, port, workers, timeout, read_timeout, **options):
         if not 0 < port < 65536:
             raise CommandError(f"--port must be between 1 and 65535, not {port}")
+        if not 0 < read_timeout < 86400:
+            raise CommandError(
+                f"--read-timeout must be between 0 and 86400 seconds, not {read_timeout:g}"
+            )
         if workers is None:
             workers = min(8, 2 * (os.cpu_count() or 1) + 1)
         if workers < 1:
@@ -83,6 +129,7 @@ class Command(BaseCommand):
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which(
             "gunicorn"
         )
+        connections = connections_per_worker()
         argv = [sys.executable, "-m", "gunicorn"] if gunicorn is None else [gunicorn]
         argv += [
             "paperfeed.wsgi:application",
@@ -90,6 +137,18 @@ class Command(BaseCommand):
             f"{host}:{port}",
             "--workers",
             str(workers),
+            # one request at a time per process as with gunicorn's sync worker, but requests are
+            # read (and connections closed) by the worker's event loop: paperfeed/web/server.py
+            "--worker-class",
+            "paperfeed.web.server.BufferingThreadWorker",
+            "--threads",
+            "1",
+            # and a connection per request, as before: a killed or restarted worker cuts off
+            # the request it was serving, not the idle kept-alive connections of other clients
+            "--keep-alive",
+            "0",
+            "--worker-connections",
+            str(connections),
             "--timeout",
             str(timeout),
             "--access-logfile",
@@ -97,7 +156,15 @@ class Command(BaseCommand):
             "--error-logfile",
             "-",
         ]
+        if not is_loopback(host):
+            self.stderr.write(
+                f"note: serving on {host} without a proxy: slow clients are handled (a request "
+                f"must arrive within --read-timeout, {read_timeout:g} s), but more than "
+                f"{workers * connections} connections held open at once make every visitor "
+                "wait; on the open internet put nginx in front (docs/deploy.md)."
+            )
         self.stdout.write(f"serving on http://{host}:{port}/ with {workers} workers")
         self.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
+        os.environ[server.READ_TIMEOUT_ENV] = repr(read_timeout)
         os.execv(argv[0], argv)
