@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from paperfeed.accounts import revocation  # noqa: F401 - connects its receivers
-        from paperfeed.accounts import usernames  # noqa: F401 - connects the username receivers
+        # connect their receivers: tokens revoked with the password, usernames normalised
+        from paperfeed.accounts import revocation, usernames  # noqa: F401
