@@ -108,6 +108,38 @@ def test_malformed_get_is_a_clear_client_error(client, site, url, statuses, word
             assert word in message, (url, message[:300])
 
 
+# the ends of the calendar (issue 14 item 14): the "next day" after 9999-12-31 was a 500
+EXTREME_DATES = [
+    ("/day/9999-12-31", {200}, None),  # an empty day, like any day without papers
+    ("/month/9999-12", {200}, None),
+    ("/week/9999-W52", {404}, None),  # its Sunday would be in the year 10000
+    ("/day/0000-01-01", {404}, None),
+    ("/week/0000-W01", {404}, None),
+    ("/month/0000-01", {404}, None),
+    ("/day/0001-01-01", {200}, None),
+    ("/api/v1/feeds/daily?date=9999-12-31", {200}, None),
+    ("/api/v1/feeds/weekly?week=9999-W52", {400}, "ends after 9999-12-31"),
+    ("/api/v1/feeds/monthly?month=9999-12", {200}, None),
+    ("/api/v1/feeds/daily?date=0000-01-01", {400}, "date"),
+    ("/api/v1/feeds/weekly?week=0000-W01", {400}, "week"),
+    ("/api/v1/feeds/monthly?month=0000-01", {400}, "month"),
+    ("/api/daily_papers?date=9999-12-31", {200}, None),
+    ("/api/daily_papers?week=9999-W52", {400}, "ends after 9999-12-31"),
+    ("/api/daily_papers?month=9999-12", {200}, None),
+    ("/api/daily_papers?date=0000-01-01", {400}, "date"),
+]
+
+
+@pytest.mark.parametrize(("url", "statuses", "word"), EXTREME_DATES, ids=lambda v: str(v)[:60])
+def test_years_9999_and_0_are_answered_not_a_server_error(client, site, url, statuses, word):
+    response = client.get(url)
+    assert response.status_code in statuses, (url, response.status_code, response.content[:300])
+    if response.status_code == 200 and url.startswith("/api/v1/"):
+        assert response.json()["items"] == []
+    if word is not None:
+        assert word in message_of(response), (url, message_of(response)[:300])
+
+
 @pytest.mark.parametrize(
     "path", ["/api/v1/search", "/api/papers/search", "/search", "/feeds/search.rss", "/"]
 )
