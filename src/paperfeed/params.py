@@ -31,6 +31,26 @@ _WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.ASCII)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def check_text(name: str, value: str, *, controls: bool = False) -> str:
+    """``value`` unless it holds a character no view can use: NUL (PostgreSQL cannot store it)
+    or a lone surrogate (not text: UTF-8 cannot encode it); with ``controls``, any C0 control
+    character but tab, newline and carriage return too (XML, so the feeds, cannot carry them).
+
+    The message names the character: ``q: contains the character U+0000 (NUL), which is not
+    allowed``.
+    """
+    found = (_CONTROL if controls else _UNSTORABLE).search(value)
+    if found is None:
+        return value
+    char = ord(found[0])
+    what = "NUL" if char == 0 else "a lone surrogate" if char >= 0xD800 else "a control character"
+    raise BadParameter(name, f"contains the character U+{char:04X} ({what}), which is not allowed")
+
+
 def parse_day(name: str, value: str) -> dt.date:
     """``YYYY-MM-DD`` -> date; ``2025-13-01`` and ``yesterday`` are refused."""
     text = value.strip()

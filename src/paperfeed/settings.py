@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "paperfeed.search.catchup.IndexCatchUpMiddleware",  # this node's indexes follow the DB
     "paperfeed.ops.middleware.DatabaseOutageMiddleware",  # database down -> 503, not 500
     "paperfeed.ops.middleware.HealthCheckMiddleware",  # /healthz, /readyz before host checks
+    "paperfeed.ops.middleware.BadInputMiddleware",  # NUL, lone surrogates... -> 400 naming them
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
