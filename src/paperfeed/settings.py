@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "paperfeed.ops.middleware.RequestLogMiddleware",  # request id, access log, latency metric
+    "paperfeed.api.middleware.JsonErrorsMiddleware",  # every error under /api/ is JSON
     "paperfeed.search.catchup.IndexCatchUpMiddleware",  # this node's indexes follow the DB
     "paperfeed.ops.middleware.DatabaseOutageMiddleware",  # database down -> 503, not 500
     "paperfeed.ops.middleware.HealthCheckMiddleware",  # /healthz, /readyz before host checks
