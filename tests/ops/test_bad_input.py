@@ -218,11 +218,11 @@ UNUSABLE_GETS = [
     ("/feeds/users/%00.rss", "path", "U+0000"),
     ("/feeds/categories/cs%01.atom", "path", "U+0001"),
     ("/api/v1/users/%00/upvotes", "path", "U+0000"),
-    ("/search?q=cache%00", "query parameter q", "U+0000"),
-    ("/feeds/search.rss?q=cache%0B", "query parameter q", "U+000B"),
-    ("/api/v1/search?q=%00", "query parameter q", "U+0000"),
-    ("/api/papers/search?q=%00", "query parameter q", "U+0000"),
-    ("/follows/authors?name=%00", "query parameter name", "U+0000"),
+    ("/search?q=cache%00", "q", "U+0000"),
+    ("/feeds/search.rss?q=cache%0B", "q", "U+000B"),
+    ("/api/v1/search?q=%00", "q", "U+0000"),
+    ("/api/papers/search?q=%00", "q", "U+0000"),
+    ("/follows/authors?name=%00", "name", "U+0000"),
     ("/search?q%00=cache", "query parameter name", "U+0000"),
 ]
 
@@ -235,6 +235,7 @@ def test_nul_and_control_characters_in_urls_are_a_400_naming_where(
     response = client.get(url)
     assert response.status_code == 400, (url, response.status_code, response.content[:300])
     assert f"{where}: contains the character {char}" in message_of(response)
+    assert message_of(response).startswith(where) or not url.startswith("/api/")
     assert response["Content-Type"].startswith(
         "application/json" if url.startswith("/api/") else "text/html"
     )
@@ -243,10 +244,10 @@ def test_nul_and_control_characters_in_urls_are_a_400_naming_where(
 @pytest.mark.parametrize(
     ("url", "form", "where"),
     [
-        ("/papers/2503.00001/comments", {"body": "nice\x00"}, "form field body"),
-        ("/submit", {"paper": "2503.00001\x00"}, "form field paper"),
-        ("/accounts/login/", {"login": "alice\x00", "password": "x"}, "form field login"),
-        ("/subscribe", {"email": "a\x00@example.org"}, "form field email"),
+        ("/papers/2503.00001/comments", {"body": "nice\x00"}, "body"),
+        ("/submit", {"paper": "2503.00001\x00"}, "paper"),
+        ("/accounts/login/", {"login": "alice\x00", "password": "x"}, "login"),
+        ("/subscribe", {"email": "a\x00@example.org"}, "email"),
     ],
 )
 def test_nul_in_a_form_field_is_a_400_naming_the_field(client, alice, site, url, form, where):

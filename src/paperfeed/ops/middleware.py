@@ -130,7 +130,7 @@ class BadInputMiddleware:
 def check_request(request: HttpRequest) -> None:
     """Raise :class:`BadParameter` for the first unusable text of ``request`` (see above)."""
     check_text("path", request.path, controls=True)
-    for place, data, controls in (
+    for place, data, controls in (  # a parameter is named as the pages and the API name it
         ("query parameter", request.GET, True),
         ("cookie", request.COOKIES, True),
         ("form field", request.POST if request.method == "POST" else {}, False),
@@ -138,8 +138,9 @@ def check_request(request: HttpRequest) -> None:
         items = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
         for key, values in items:
             check_text(f"{place} name", key, controls=controls)
+            name = f"cookie {key}" if place == "cookie" else key
             for value in values:
-                check_text(f"{place} {key}", value, controls=controls)
+                check_text(name, value, controls=controls)
     if request.content_type == "application/json" and request.body:
         try:
             body = json.loads(request.body)
