@@ -209,17 +209,17 @@ def test_oversized_form_post_is_refused(client, alice, site, settings, url):
 
 # NUL and lone surrogates (issue 14 item 14): PostgreSQL refuses NUL in any query (/users/%00
 # was a 500 there), UTF-8 cannot encode a lone surrogate (a JSON "\ud800" was a 500 on both
-# databases); control characters in URLs made the feeds 500. A 400 that names where.
+# databases), XML cannot carry NUL (the feeds were 500s). A 400 that names where.
 UNUSABLE_GETS = [
     ("/users/%00", "path", "U+0000"),
     ("/users/a%00b", "path", "U+0000"),
     ("/orgs/%00", "path", "U+0000"),
     ("/papers/2503.00001%00/comments", "path", "U+0000"),
     ("/feeds/users/%00.rss", "path", "U+0000"),
-    ("/feeds/categories/cs%01.atom", "path", "U+0001"),
+    ("/feeds/categories/cs%00.atom", "path", "U+0000"),
     ("/api/v1/users/%00/upvotes", "path", "U+0000"),
     ("/search?q=cache%00", "q", "U+0000"),
-    ("/feeds/search.rss?q=cache%0B", "q", "U+000B"),
+    ("/feeds/search.rss?q=cache%00", "q", "U+0000"),
     ("/api/v1/search?q=%00", "q", "U+0000"),
     ("/api/papers/search?q=%00", "q", "U+0000"),
     ("/follows/authors?name=%00", "name", "U+0000"),
@@ -228,9 +228,7 @@ UNUSABLE_GETS = [
 
 
 @pytest.mark.parametrize(("url", "where", "char"), UNUSABLE_GETS, ids=lambda v: str(v)[:40])
-def test_nul_and_control_characters_in_urls_are_a_400_naming_where(
-    client, alice, site, url, where, char
-):
+def test_nul_in_urls_is_a_400_naming_where(client, alice, site, url, where, char):
     client.force_login(alice)
     response = client.get(url)
     assert response.status_code == 400, (url, response.status_code, response.content[:300])

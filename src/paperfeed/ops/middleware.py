@@ -104,14 +104,15 @@ class BadInputMiddleware:
     """Refuses, with a 400 that names where, text in a request that no view can use: NUL
     (PostgreSQL refuses it in any query, so ``/users/%00`` was a 500) and lone surrogates
     (``"\\ud800"`` in a JSON body: not text, UTF-8 cannot encode it) in the path, the query,
-    form fields, cookies and JSON bodies; other C0 control characters too in the path, the
-    query and cookies (no URL needs them, and XML, so the feeds, cannot carry them).
+    form fields, cookies and JSON bodies.
 
     One check before every view, Django's admin and allauth included, rather than a validator
     per form field: a field, lookup or feed that forgets one is not a 500. Refusing is clearer
     than cleaning: the client learns what was wrong and nothing is stored altered.
     Undecodable bytes are not this check's business: Django decodes the path, query and forms
-    with replacement characters, and a JSON body that is not UTF-8 is the API's 400."""
+    with replacement characters, and a JSON body that is not UTF-8 is the API's 400. Other
+    control characters are text a view can hold; the feeds, where XML forbids them, strip them
+    on output."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -129,18 +130,18 @@ class BadInputMiddleware:
 
 def check_request(request: HttpRequest) -> None:
     """Raise :class:`BadParameter` for the first unusable text of ``request`` (see above)."""
-    check_text("path", request.path, controls=True)
-    for place, data, controls in (  # a parameter is named as the pages and the API name it
-        ("query parameter", request.GET, True),
-        ("cookie", request.COOKIES, True),
-        ("form field", request.POST if request.method == "POST" else {}, False),
+    check_text("path", request.path)
+    for place, data in (  # a parameter is named as the pages and the API name it
+        ("query parameter", request.GET),
+        ("cookie", request.COOKIES),
+        ("form field", request.POST if request.method == "POST" else {}),
     ):
         items = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
         for key, values in items:
-            check_text(f"{place} name", key, controls=controls)
+            check_text(f"{place} name", key)
             name = f"cookie {key}" if place == "cookie" else key
             for value in values:
-                check_text(name, value, controls=controls)
+                check_text(name, value)
     if request.content_type == "application/json" and request.body:
         try:
             body = json.loads(request.body)
