@@ -52,7 +52,6 @@ def describe(request: HttpRequest, response: HttpResponse) -> str:
         rid = getattr(request, "request_id", "")
         return "internal server error; it was logged" + (f" (request id {rid})" if rid else "")
     try:
-        phrase = HTTPStatus(status).phrase
+        return HTTPStatus(status).phrase.lower()
     except ValueError:
-        phrase = "error"
-    return f"{phrase.lower()}"
+        return "error"
