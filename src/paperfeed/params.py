@@ -31,6 +31,25 @@ _WEEK = re.compile(r"(\d{4})-W(\d{1,2})", re.ASCII)
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_text(name: str, value: str) -> str:
+    """``value`` unless it holds a character no view can use: NUL (PostgreSQL cannot store it,
+    nor compare with it) or a lone surrogate (not text: UTF-8 cannot encode it). Other control
+    characters are text a view can hold; where they cannot go out (XML) the output strips them.
+
+    The message names the character: ``q: contains the character U+0000 (NUL), which is not
+    allowed``.
+    """
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return value
+    char = ord(found[0])
+    what = "NUL" if char == 0 else "a lone surrogate"
+    raise BadParameter(name, f"contains the character U+{char:04X} ({what}), which is not allowed")
+
+
 def parse_day(name: str, value: str) -> dt.date:
     """``YYYY-MM-DD`` -> date; ``2025-13-01`` and ``yesterday`` are refused."""
     text = value.strip()

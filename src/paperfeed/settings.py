@@ -53,9 +53,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "paperfeed.ops.middleware.RequestLogMiddleware",  # request id, access log, latency metric
+    "paperfeed.api.middleware.JsonErrorsMiddleware",  # every error under /api/ is JSON
     "paperfeed.search.catchup.IndexCatchUpMiddleware",  # this node's indexes follow the DB
     "paperfeed.ops.middleware.DatabaseOutageMiddleware",  # database down -> 503, not 500
     "paperfeed.ops.middleware.HealthCheckMiddleware",  # /healthz, /readyz, /metrics: no host check
+    "paperfeed.ops.middleware.BadInputMiddleware",  # NUL, lone surrogates... -> 400 naming them
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (below)
     "django_permissions_policy.PermissionsPolicyMiddleware",

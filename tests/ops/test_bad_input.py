@@ -108,6 +108,38 @@ def test_malformed_get_is_a_clear_client_error(client, site, url, statuses, word
             assert word in message, (url, message[:300])
 
 
+# the ends of the calendar (issue 14 item 14): the "next day" after 9999-12-31 was a 500
+EXTREME_DATES = [
+    ("/day/9999-12-31", {200}, None),  # an empty day, like any day without papers
+    ("/month/9999-12", {200}, None),
+    ("/week/9999-W52", {404}, None),  # its Sunday would be in the year 10000
+    ("/day/0000-01-01", {404}, None),
+    ("/week/0000-W01", {404}, None),
+    ("/month/0000-01", {404}, None),
+    ("/day/0001-01-01", {200}, None),
+    ("/api/v1/feeds/daily?date=9999-12-31", {200}, None),
+    ("/api/v1/feeds/weekly?week=9999-W52", {400}, "ends after 9999-12-31"),
+    ("/api/v1/feeds/monthly?month=9999-12", {200}, None),
+    ("/api/v1/feeds/daily?date=0000-01-01", {400}, "date"),
+    ("/api/v1/feeds/weekly?week=0000-W01", {400}, "week"),
+    ("/api/v1/feeds/monthly?month=0000-01", {400}, "month"),
+    ("/api/daily_papers?date=9999-12-31", {200}, None),
+    ("/api/daily_papers?week=9999-W52", {400}, "ends after 9999-12-31"),
+    ("/api/daily_papers?month=9999-12", {200}, None),
+    ("/api/daily_papers?date=0000-01-01", {400}, "date"),
+]
+
+
+@pytest.mark.parametrize(("url", "statuses", "word"), EXTREME_DATES, ids=lambda v: str(v)[:60])
+def test_years_9999_and_0_are_answered_not_a_server_error(client, site, url, statuses, word):
+    response = client.get(url)
+    assert response.status_code in statuses, (url, response.status_code, response.content[:300])
+    if response.status_code == 200 and url.startswith("/api/v1/"):
+        assert response.json()["items"] == []
+    if word is not None:
+        assert word in message_of(response), (url, message_of(response)[:300])
+
+
 @pytest.mark.parametrize(
     "path", ["/api/v1/search", "/api/papers/search", "/search", "/feeds/search.rss", "/"]
 )
@@ -173,3 +205,92 @@ def test_oversized_form_post_is_refused(client, alice, site, settings, url):
     response = client.post(url, {"body": "x" * (OVERSIZED_LIMIT * 2), "paper": "2503.00001"})
     assert response.status_code in {400, 413}, response.content[:300]
     assert response.content.strip()
+
+
+# NUL and lone surrogates (issue 14 item 14): PostgreSQL refuses NUL in any query (/users/%00
+# was a 500 there), UTF-8 cannot encode a lone surrogate (a JSON "\ud800" was a 500 on both
+# databases), XML cannot carry NUL (the feeds were 500s). A 400 that names where.
+UNUSABLE_GETS = [
+    ("/users/%00", "path", "U+0000"),
+    ("/users/a%00b", "path", "U+0000"),
+    ("/orgs/%00", "path", "U+0000"),
+    ("/papers/2503.00001%00/comments", "path", "U+0000"),
+    ("/feeds/users/%00.rss", "path", "U+0000"),
+    ("/feeds/categories/cs%00.atom", "path", "U+0000"),
+    ("/api/v1/users/%00/upvotes", "path", "U+0000"),
+    ("/search?q=cache%00", "q", "U+0000"),
+    ("/feeds/search.rss?q=cache%00", "q", "U+0000"),
+    ("/api/v1/search?q=%00", "q", "U+0000"),
+    ("/api/papers/search?q=%00", "q", "U+0000"),
+    ("/follows/authors?name=%00", "name", "U+0000"),
+    ("/search?q%00=cache", "query parameter name", "U+0000"),
+]
+
+
+@pytest.mark.parametrize(("url", "where", "char"), UNUSABLE_GETS, ids=lambda v: str(v)[:40])
+def test_nul_in_urls_is_a_400_naming_where(client, alice, site, url, where, char):
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code, response.content[:300])
+    assert f"{where}: contains the character {char}" in message_of(response)
+    assert message_of(response).startswith(where) or not url.startswith("/api/")
+    assert response["Content-Type"].startswith(
+        "application/json" if url.startswith("/api/") else "text/html"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "form", "where"),
+    [
+        ("/papers/2503.00001/comments", {"body": "nice\x00"}, "body"),
+        ("/submit", {"paper": "2503.00001\x00"}, "paper"),
+        ("/accounts/login/", {"login": "alice\x00", "password": "x"}, "login"),
+        ("/subscribe", {"email": "a\x00@example.org"}, "email"),
+    ],
+)
+def test_nul_in_a_form_field_is_a_400_naming_the_field(client, alice, site, url, form, where):
+    client.force_login(alice)
+    response = client.post(url, form)
+    assert response.status_code == 400, (url, response.status_code, response.content[:300])
+    assert f"{where}: contains the character U+0000 (NUL)" in message_of(response)
+
+
+def test_a_lone_surrogate_in_a_form_post_is_replaced_by_django_not_a_server_error(
+    client, alice, site
+):
+    from paperfeed.community.models import Comment
+
+    client.force_login(alice)
+    body = "body=half%20a%20pair%20%ED%A0%80"  # the UTF-8 a lone U+D800 would have
+    response = client.post(
+        "/papers/2503.00001/comments", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code < 400, response.content[:300]
+    assert Comment.objects.get().body.startswith("half a pair \ufffd")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "where"),
+    [
+        ("post", "/api/v1/papers/2503.00001/comments", '{"body": "\\ud800"}', "body field body"),
+        ("post", "/api/v1/papers/2503.00001/comments", '{"body": "a\\u0000"}', "body field body"),
+        ("post", "/api/v1/me/mutes", '{"kind": "keyword", "value": "x\\udfff"}', "field value"),
+        ("post", "/api/v1/me/seen", '{"paper_id": "2503.00001\\u0000"}', "body field paper_id"),
+        ("put", "/api/v1/me/onboarding/topics", '{"topics": ["ok", "\\ud800"]}', "topics[1]"),
+        ("post", "/api/v1/me/mutes", '{"kind": "keyword", "\\u0000": 1}', "body field name"),
+    ],
+)
+def test_nul_and_lone_surrogates_in_json_bodies_are_a_400_naming_the_field(
+    alice_api, site, method, url, body, where
+):
+    response = getattr(alice_api, method)(url, data=body, content_type="application/json")
+    assert response.status_code == 400, (url, response.status_code, response.content[:300])
+    message = message_of(response)
+    assert where in message and "which is not allowed" in message, message
+
+
+def test_nul_in_a_cookie_is_a_400(client, site):
+    # a quoted cookie value's octal escapes are decoded (http.cookies): nine NULs
+    response = client.get("/", HTTP_COOKIE='sessionid="' + "\\000" * 9 + '"')
+    assert response.status_code == 400
+    assert "cookie sessionid: contains the character U+0000" in message_of(response)

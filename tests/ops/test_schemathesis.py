@@ -1,8 +1,12 @@
 """Schemathesis against /api/openapi.json, in-process over WSGI: no operation answers 5xx.
 
-Each operation gets a small, derandomized Hypothesis budget so CI sees the same cases every run.
-GET operations run against papers and a published lexical index; operations that change data
-run unauthenticated and must be refused with a 4xx.
+Every operation of the document (paperfeed's /api/v1/ and the Hugging Face-compatible routes)
+gets a small, derandomized Hypothesis budget so CI sees the same cases every run, on SQLite and
+on PostgreSQL (``PAPERFEED_TEST_DATABASE_URL``). GET operations run against papers and a
+published lexical index; operations that change data run unauthenticated, and must be refused
+with a 4xx, and with an API token, where they reach the code that writes. With
+``DEBUG_PROPAGATE_EXCEPTIONS`` an exception leaves the WSGI application, so a server error fails
+the test with its traceback (and any other 5xx by ``not_a_server_error``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ def site(data_home, settings):
     Django's test client does), or it would close it, and the test transaction, after a request.
     """
     settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"  # no vectors: hybrid answers lexically
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # a server error raises here, with its traceback
     store(*PAPERS)
     rebuild_indexes(progress=False)
     request_started.disconnect(close_old_connections)
@@ -42,7 +47,17 @@ def site(data_home, settings):
         request_finished.connect(close_old_connections)
 
 
-def fuzz(operation, check_response) -> None:
+@pytest.fixture
+def token(db) -> str:
+    from django.contrib.auth import get_user_model
+
+    from paperfeed.accounts.tokens import create_token
+
+    user = get_user_model().objects.create_user("fuzzer", "fuzzer@example.org", "a long secret")
+    return create_token(user, "schemathesis")
+
+
+def fuzz(operation, check_response, headers: dict | None = None) -> None:
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
         derandomize=True,
@@ -52,7 +67,9 @@ def fuzz(operation, check_response) -> None:
     )
     @given(case=operation.as_strategy())
     def run(case):
-        response = case.call_and_validate(checks=[not_a_server_error], excluded_checks=[])
+        response = case.call_and_validate(
+            headers=headers, checks=[not_a_server_error], excluded_checks=[]
+        )
         check_response(case, response)
 
     run()
@@ -67,11 +84,12 @@ def test_schema_lists_operations():
 @pytest.mark.parametrize(
     "operation", [op for op in OPERATIONS if op.method.upper() == "GET"], ids=lambda op: op.label
 )
-def test_get_operations_never_fail_on_the_server(site, operation):
+@pytest.mark.parametrize("who", ["anonymous", "token"])
+def test_get_operations_never_fail_on_the_server(site, token, operation, who):
     def check(case, response):
         assert response.status_code < 500, (case.as_curl_command(), response.text[:500])
 
-    fuzz(operation, check)
+    fuzz(operation, check, headers={"Authorization": f"Bearer {token}"} if who == "token" else None)
 
 
 @pytest.mark.parametrize(
@@ -86,3 +104,13 @@ def test_unauthenticated_writes_are_refused(site, operation):
         )
 
     fuzz(operation, check)
+
+
+@pytest.mark.parametrize(
+    "operation", [op for op in OPERATIONS if op.method.upper() != "GET"], ids=lambda op: op.label
+)
+def test_authenticated_writes_never_fail_on_the_server(site, token, operation):
+    def check(case, response):
+        assert response.status_code < 500, (case.as_curl_command(), response.text[:500])
+
+    fuzz(operation, check, headers={"Authorization": f"Bearer {token}"})

@@ -7,7 +7,7 @@ in its exception message, so responses of the HF-compatible routes (everything o
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -23,12 +23,28 @@ class NotFound(HttpError):
         super().__init__(404, message)
 
 
-def error_response(
-    api: NinjaAPI, request: HttpRequest, status: int, message: str, **extra
-) -> HttpResponse:
+def is_api(request: HttpRequest) -> bool:
+    """Whether ``request`` is for the API (``/api/...``), whose every answer is JSON."""
+    return request.path_info == "/api" or request.path_info.startswith("/api/")
+
+
+def error_body(request: HttpRequest, message: str, **extra) -> dict:
     body = {"detail": message, **extra}
     if not request.path.startswith(NATIVE_PREFIX):
         body["error"] = message
+    return body
+
+
+def json_error(request: HttpRequest, status: int, message: str) -> JsonResponse:
+    """The API's error shape outside a NinjaAPI operation (middleware, unknown routes, Django's
+    400/403/404/405/500 answers under ``/api/``)."""
+    return JsonResponse(error_body(request, message), status=status)
+
+
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, message: str, **extra
+) -> HttpResponse:
+    body = error_body(request, message, **extra)
     response = api.create_response(request, body, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="paperfeed"'

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from paperfeed import params
 from paperfeed.api.auth import WRITE_AUTH
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut
@@ -117,7 +118,7 @@ def patch_preferences(request: HttpRequest, payload: PreferencesIn):
 
 class SeenQuery(Schema):
     how: Literal["opened", "dismissed"] | None = Field(None, description="Only this kind.")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=params.MAX_PAGE)  # beyond, the offset overflows the database
     per_page: int = Field(50, ge=1, le=seen.MAX_PER_PAGE)
 
 

@@ -58,11 +58,7 @@ for router in (
 
 def unknown_route(request: HttpRequest, rest: str) -> JsonResponse:
     """Any other /api/ path: a JSON 404 in the API's error shape, not the site's HTML page."""
-    message = f"no API route /api/{rest}; see /api/docs"
-    body = {"detail": message}
-    if not request.path.startswith(errors.NATIVE_PREFIX):
-        body["error"] = message
-    return JsonResponse(body, status=404)
+    return errors.json_error(request, 404, f"no API route /api/{rest}; see /api/docs")
 
 
 urlpatterns = [path("", api.urls), re_path(r"^(?P<rest>.*)$", unknown_route)]

@@ -3,13 +3,16 @@
 Order in ``settings.MIDDLEWARE`` (outermost first)::
 
     RequestLogMiddleware      id, timing, access log line, latency histogram
+    JsonErrorsMiddleware      (paperfeed.api.middleware) every error under /api/ is JSON
     DatabaseOutageMiddleware  database unreachable -> 503 + Retry-After instead of 500
     HealthCheckMiddleware     answers GET /healthz, /readyz, /metrics before host checks
+    BadInputMiddleware        text no view can use (NUL, lone surrogates) -> 400 naming it
     ...Django's own (SecurityMiddleware, CommonMiddleware, CSRF, ...)
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
@@ -18,9 +21,12 @@ import time
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
+from paperfeed.api import errors as api_errors
 from paperfeed.ops import logging as ops_logging
 from paperfeed.ops import metrics, views
+from paperfeed.params import BadParameter, check_text
 
 request_log = logging.getLogger("paperfeed.request")
 outage_log = logging.getLogger("paperfeed.ops.outage")
@@ -98,6 +104,68 @@ class HealthCheckMiddleware:
             request.paperfeed_route = found[0]
             return found[1](request)
         return self.get_response(request)
+
+
+class BadInputMiddleware:
+    """Refuses, with a 400 that names where, text in a request that no view can use: NUL
+    (PostgreSQL refuses it in any query, so ``/users/%00`` was a 500) and lone surrogates
+    (``"\\ud800"`` in a JSON body: not text, UTF-8 cannot encode it) in the path, the query,
+    form fields, cookies and JSON bodies.
+
+    One check before every view, Django's admin and allauth included, rather than a validator
+    per form field: a field, lookup or feed that forgets one is not a 500. Refusing is clearer
+    than cleaning: the client learns what was wrong and nothing is stored altered.
+    Undecodable bytes are not this check's business: Django decodes the path, query and forms
+    with replacement characters, and a JSON body that is not UTF-8 is the API's 400. Other
+    control characters are text a view can hold; the feeds, where XML forbids them, strip them
+    on output."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            check_request(request)
+        except BadParameter as exc:
+            if api_errors.is_api(request):
+                return api_errors.json_error(request, 400, str(exc))
+            context = {"title": "Bad request", "message": str(exc)}
+            return render(request, "web/error.html", context, status=400)
+        return self.get_response(request)
+
+
+def check_request(request: HttpRequest) -> None:
+    """Raise :class:`BadParameter` for the first unusable text of ``request`` (see above)."""
+    check_text("path", request.path)
+    for place, data in (  # a parameter is named as the pages and the API name it
+        ("query parameter", request.GET),
+        ("cookie", request.COOKIES),
+        ("form field", request.POST if request.method == "POST" else {}),
+    ):
+        items = data.lists() if hasattr(data, "lists") else ((k, [v]) for k, v in data.items())
+        for key, values in items:
+            check_text(f"{place} name", key)
+            name = f"cookie {key}" if place == "cookie" else key
+            for value in values:
+                check_text(name, value)
+    if request.content_type == "application/json" and request.body:
+        try:
+            body = json.loads(request.body)
+        except ValueError:  # not JSON, or not UTF-8: the API answers 400 itself
+            return
+        _check_json("body", body)
+
+
+def _check_json(where: str, value) -> None:
+    if isinstance(value, str):
+        check_text(where, value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(f"{where} field name", key)
+            _check_json(f"{where} field {key}" if where == "body" else f"{where}.{key}", item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json(f"{where}[{index}]", item)
 
 
 class DatabaseOutageMiddleware:

@@ -278,6 +278,8 @@ def week_bounds(iso_year: int, iso_week: int) -> tuple[dt.date, dt.date]:
         monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
     except ValueError:
         raise ListError(f"no ISO week {iso_week} in {iso_year}") from None
+    if monday > dt.date.max - dt.timedelta(days=6):  # 9999-W52 ends in the year 10000
+        raise ListError(f"week {iso_week} of {iso_year} ends after {dt.date.max}, the last date")
     return monday, monday + dt.timedelta(days=6)
 
 
@@ -328,8 +330,10 @@ def month_feed(
 
 def _end_of(day: dt.date) -> dt.datetime:
     """The trending clock for a past period: the end of its last day (or now, if sooner)."""
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-    return min(end, timezone.now())
+    now = timezone.now()
+    if day >= now.date():  # today or later: now (and no "next day" after 9999-12-31)
+        return now
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
 
 
 def latest_day(on_or_before: dt.date | None = None) -> dt.date | None:
