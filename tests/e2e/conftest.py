@@ -11,6 +11,7 @@ package only.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -223,6 +225,11 @@ def logged_in(context, live_server, papers):
         ]
     )
     return user
+
+
+def drain_tasks() -> None:
+    """Run every queued background task now, as ``paperfeed worker --drain`` does."""
+    call_command("worker", "--drain", "--no-fetch", "--no-embed", stdout=io.StringIO())
 
 
 def shoot(page, name: str, *, full_page: bool = False) -> None:

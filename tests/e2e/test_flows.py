@@ -10,6 +10,7 @@ import pytest
 
 from paperfeed.community.models import Comment, Submission
 from paperfeed.papers.models import Paper
+from tests.e2e.conftest import drain_tasks
 from tests.ingest.arxiv_server import FakeArxiv, Reply
 
 from .conftest import PAPERS, PASSWORD
@@ -115,7 +116,13 @@ def test_submit_fetches_from_arxiv_and_lands_in_todays_feed(
         page.get_by_role("link", name="Submit").click()
         page.get_by_label("arXiv id or URL").fill(f"https://arxiv.org/abs/{NEW_PAPER}")
         page.get_by_role("button", name="Submit").click()
-        expect(page.get_by_role("status")).to_contain_text(f"Thanks! {NEW_PAPER} is in today")
+        item = page.locator(".submission").first
+        expect(item).to_contain_text("queued — fetching from arXiv")
+        assert arxiv.params("/api/query") == []  # the request did not wait on arXiv
+        drain_tasks()  # the worker fetches it; the item turns into the paper by itself (htmx)
+        expect(item.get_by_role("link")).to_have_text(
+            "Tide pools as natural laboratories for evolutionary game theory"
+        )
         assert [p["id_list"] for p in arxiv.params("/api/query")] == [NEW_PAPER]
     assert Submission.objects.get(paper_id=NEW_PAPER).user == logged_in
 

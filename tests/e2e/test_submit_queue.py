@@ -6,14 +6,12 @@ paper "queued — fetching from arXiv" (no request to arXiv yet), and once ``pap
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from paperfeed.community.models import Submission
 from tests.community.conftest import EMPTY_FEED
 from tests.conftest import shared_file
+from tests.e2e.conftest import drain_tasks
 from tests.ingest.arxiv_server import FakeArxiv, Reply
 
 pytestmark = [pytest.mark.e2e, pytest.mark.network]
@@ -30,10 +28,6 @@ def arxiv(e2e_settings):
         yield fake
 
 
-def drain() -> None:
-    call_command("worker", "--drain", "--no-fetch", "--no-embed", stdout=io.StringIO())
-
-
 def submit(page, text: str):
     page.get_by_label("arXiv id or URL").fill(text)
     page.get_by_role("button", name="Submit").click()
@@ -47,7 +41,7 @@ def test_submit_queued_then_it_appears(live_server, logged_in, page, arxiv):
     item = page.locator(f"#submission-{submission.pk}")
     expect(item).to_contain_text("queued — fetching from arXiv")
     assert arxiv.requests == []  # the answer did not wait on arXiv
-    drain()
+    drain_tasks()
     expect(item.get_by_role("link", name="Defining Data Science")).to_be_visible()
     expect(item).not_to_have_attribute("hx-get", f"/submit/{submission.pk}/status")
     expect(item).to_have_attribute("data-state", "done")
@@ -56,6 +50,6 @@ def test_submit_queued_then_it_appears(live_server, logged_in, page, arxiv):
     missing = Submission.objects.get(arxiv_id="2501.99999")
     item = page.locator(f"#submission-{missing.pk}")
     expect(item).to_contain_text("queued — fetching from arXiv")
-    drain()
+    drain_tasks()
     expect(item).to_contain_text("not submitted: Sorry, arXiv has no paper 2501.99999.")
     expect(item).to_have_attribute("data-state", "failed")
