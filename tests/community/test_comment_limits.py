@@ -97,7 +97,7 @@ def test_the_paper_page_shows_one_page_and_links_the_next(client, paper, alice):
     fragment = client.get(f"/papers/{paper.pk}/comments?page=2", **HTMX).content.decode()
     assert "thread 25<" in fragment and "Page 2 of 3" in fragment
     assert client.get(f"/papers/{paper.pk}/comments?page=x").status_code == 400
-    assert client.get(f"/papers/{paper.pk}?comments=%00").status_code == 200  # page 1
+    assert client.get(f"/papers/{paper.pk}?comments=x").status_code == 200  # page 1
 
 
 def test_a_new_comment_lands_on_its_page(paper, alice):
