@@ -154,7 +154,7 @@ def test_user_pages_find_the_nfkc_form():
     assert client.get("/feeds/users/\ufb01ona.rss").status_code == 200
     assert client.get("/api/v1/users/\ufb01ona/submissions").status_code == 200
     assert client.get("/users/nobody").status_code == 404
-    assert client.get("/users/fi%00ona").status_code == 404
+    assert client.get("/users/fi%00ona").status_code == 400  # the bad-input middleware: NUL
 
 
 @pytest.mark.django_db(transaction=True)
