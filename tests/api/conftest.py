@@ -12,6 +12,7 @@ from huggingface_hub.utils import close_session
 
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
+from tests.community.conftest import arxiv  # noqa: F401 - the local arXiv query API fixture
 
 DAY = "2025-03-18"
 NEXT_DAY = "2025-03-19"

@@ -11,33 +11,12 @@ from django.utils import timezone
 from paperfeed.community.models import Submission
 from paperfeed.jobs import tasks
 from paperfeed.papers.models import Paper
-from tests.conftest import shared_file
-from tests.ingest.arxiv_server import FakeArxiv, Reply
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(client, text: str):
     return client.post("/api/v1/submissions", {"paper": text}, content_type="application/json")
-
-
-EMPTY_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title><id>http://arxiv.org/api/x</id>
-<updated>2025-01-20T00:00:00-05:00</updated>
-<opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
-</feed>
-"""
-
-
-@pytest.fixture
-def arxiv(settings):
-    """A local arXiv query API: the recorded feed for 1501.05039, an empty feed for any other id."""
-    feed = shared_file("fixtures", "arxiv-api", "query_all-science_10-entries.xml").read_bytes()
-    with FakeArxiv() as fake:
-        fake.route("/api/query", {}, Reply(body=EMPTY_FEED))
-        fake.route("/api/query", {"id_list": "1501.05039"}, Reply(body=feed))
-        settings.PAPERFEED_ARXIV_API_URL = fake.url + "/api/query"
-        yield fake
 
 
 @pytest.fixture
