@@ -90,3 +90,15 @@ def database_url(db: dict) -> str:
     password = f":{quote(str(db['PASSWORD']), safe='')}" if db.get("PASSWORD") else ""
     where = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
     return f"postgres://{user}{password}@{where}/{db['NAME']}"
+
+
+@pytest.fixture
+def site(data_home, settings):
+    """The API tests' papers stored and indexed (no vectors: hybrid search answers lexically),
+    for the tests that walk the site with bad input."""
+    from paperfeed.search.sync import rebuild_indexes
+    from tests.api.conftest import PAPERS, store
+
+    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"
+    store(*PAPERS)
+    rebuild_indexes(progress=False)

@@ -6,21 +6,10 @@ import json
 
 import pytest
 
-from tests.api.conftest import PAPERS, store
-
 pytestmark = pytest.mark.django_db
 
 LONG_ID = "9" * 5000
 HUGE = str(10**12)
-
-
-@pytest.fixture
-def site(data_home, settings):
-    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"  # no vectors: hybrid answers lexically
-    from paperfeed.search.sync import rebuild_indexes
-
-    store(*PAPERS)
-    rebuild_indexes(progress=False)
 
 
 @pytest.fixture

@@ -22,8 +22,6 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.api.conftest import PAPERS, store
-
 pytestmark = pytest.mark.django_db
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "paperfeed"
@@ -99,15 +97,6 @@ ROUTES = sorted(set(_patterns(get_resolver().url_patterns)))
 def query(value: str) -> str:
     encoded = quote(value.encode("utf-8", "surrogatepass"), safe="")
     return "&".join(f"{name}={encoded}" for name in PARAM_NAMES)
-
-
-@pytest.fixture
-def site(data_home, settings):
-    from paperfeed.search.sync import rebuild_indexes
-
-    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"  # no vectors: hybrid answers lexically
-    store(*PAPERS)
-    rebuild_indexes(progress=False)
 
 
 @pytest.fixture

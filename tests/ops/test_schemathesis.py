@@ -18,9 +18,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from paperfeed.search.sync import rebuild_indexes
 from paperfeed.wsgi import application
-from tests.api.conftest import PAPERS, store
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +28,10 @@ EXAMPLES_PER_OPERATION = 25
 
 
 @pytest.fixture
-def site(data_home, settings):
-    """Papers and a lexical index; the WSGI handler keeps the test's database connection (as
-    Django's test client does), or it would close it, and the test transaction, after a request.
-    """
-    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"  # no vectors: hybrid answers lexically
+def site(site, settings):
+    """The ops tests' site; the WSGI handler keeps the test's database connection (as Django's
+    test client does), or it would close it, and the test transaction, after a request."""
     settings.DEBUG_PROPAGATE_EXCEPTIONS = True  # a server error raises here, with its traceback
-    store(*PAPERS)
-    rebuild_indexes(progress=False)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:

@@ -116,16 +116,24 @@ class BufferingThreadWorker(ThreadWorker):
             # stops accepting (set_accept_enabled) before it accepts another one
             self.on_readable(conn, conn.sock)
 
-    def on_readable(self, conn, client):
+    def _receive(self, conn) -> bytes | None:
+        """What the client sent now; None when nothing yet, or when it went away (its socket
+        then unregistered and the connection dropped)."""
         try:
             data = conn.sock.recv(65536)
         except (BlockingIOError, InterruptedError):
-            return
+            return None
         except OSError:
             data = b""
         if not data:  # the client went away
             self.poller.unregister(conn.sock)
             self._drop(conn)
+            return None
+        return data
+
+    def on_readable(self, conn, client):
+        data = self._receive(conn)
+        if data is None:
             return
         self.buffers[conn].extend(data)
         if self._request_complete(conn):
@@ -212,15 +220,7 @@ class BufferingThreadWorker(ThreadWorker):
         self.lingering[conn] = time.monotonic() + LINGER
 
     def on_lingering(self, conn, client):
-        try:
-            data = conn.sock.recv(65536)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            data = b""
-        if not data:
-            self.poller.unregister(conn.sock)
-            self._drop(conn)
+        self._receive(conn)  # what a closing client still sends is discarded
 
     def _drop(self, conn):
         self.reading.pop(conn, None)
