@@ -11,8 +11,11 @@ from paperfeed.signals import links
 OWNER = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,20}", fullmatch=True).filter(
     lambda owner: owner.lower() not in links.GITHUB_RESERVED
 )
+# a name ending in "-" or "_" at the end of a line is read as a URL the PDF wrapped there
+# (links._joined joins it with the next line when that starts with a letter or digit): by design
+# ambiguous with "owner/repo_" followed by "\n15 pages", so such names are not generated here
 REPO = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,30}", fullmatch=True).filter(
-    lambda repo: not repo.endswith(".") and not repo.lower().endswith(".git")
+    lambda repo: not repo.endswith((".", "-", "_")) and not repo.lower().endswith(".git")
 )
 WORDS = st.lists(
     st.sampled_from(["Code", "is", "available", "at", "our", "the", "model", "(see", "2025,"]),
