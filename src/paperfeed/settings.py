@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "paperfeed.jobs",
     "paperfeed.signals",
     "paperfeed.personal",
+    "paperfeed.library",
     "django_tasks",
     "django_tasks_db",  # installed with Redis too: the schema does not depend on REDIS_URL
 ]
