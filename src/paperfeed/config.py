@@ -267,6 +267,12 @@ SETTINGS: tuple[Setting, ...] = (
         "5/m/user,60/d/user,30/h/ip",
         "Comments (new and edited) per account and per client address.",
     ),
+    Setting(
+        "PAPERFEED_LIMIT_IMPORT",
+        "10/m/user,60/h/ip",
+        "Library imports and their previews (POST /api/v1/library/resolve; each reads a file "
+        "of up to 5,000 entries) per account and per client address.",
+    ),
     # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
     Setting(
         "PAPERFEED_OPS_NETWORKS",
@@ -406,6 +412,7 @@ LIMIT_SETTINGS = (
     "PAPERFEED_LIMIT_CONFIRMATION_MAIL",
     "PAPERFEED_LIMIT_SUBMIT",
     "PAPERFEED_LIMIT_COMMENT",
+    "PAPERFEED_LIMIT_IMPORT",
 )
 _RATE = re.compile(r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|user|key))?")
 

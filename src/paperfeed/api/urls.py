@@ -15,6 +15,7 @@ from paperfeed.api import (
     follows,
     foryou,
     hf,
+    library,
     me,
     mutes,
     onboarding,
@@ -52,6 +53,7 @@ for router in (
     mutes.router,
     follows.router,
     me.router,
+    library.router,
 ):
     api.add_router("/v1", router)
 

@@ -73,6 +73,18 @@ def fetch_submitted_paper(arxiv_id: str) -> dict:
 
 
 @task()
+def fetch_papers(arxiv_ids: list[str]) -> dict:
+    """Fetch papers by arXiv id from the query API (in batches of :data:`harvest.ID_BATCH`)
+    and store them, then update the indexes: what an import queues for the ids it did not
+    find (:func:`paperfeed.library.imports.resolve`). ``missing_ids`` are those arXiv has no
+    paper for; a malformed id raises ``InvalidArxivId`` before any request, arXiv unreachable
+    after the client's retries :class:`harvest.HarvestError` (what was stored is kept)."""
+    summary = harvest.fetch_ids(arxiv_ids)
+    update = refresh.papers_changed(wait=INDEX_BUSY_WAIT, stored=_stored(summary))
+    return {"asked": len(arxiv_ids), **summary.as_dict(), "indexes": update.as_dict()}
+
+
+@task()
 def fetch_signals(source: str, limit: int | None = None) -> dict:
     """Fetch one signal source (:data:`paperfeed.signals.fetching.SOURCES`), at most ``limit``
     items (a worker runs one task at a time: a bounded run never holds the digests back for
