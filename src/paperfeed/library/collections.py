@@ -291,7 +291,7 @@ def _touch(collection: Collection) -> None:
     Collection.objects.filter(pk=collection.pk).update(updated=timezone.now())
 
 
-def _paper(paper_id) -> Paper:
+def visible_paper(paper_id) -> Paper:
     paper_id = str(paper_id or "").strip()
     paper = Paper.objects.visible().filter(pk=paper_id).only("pk").first()
     if paper is None:
@@ -303,7 +303,7 @@ def add(user, collection_id: int, paper_id: str) -> tuple[CollectionItem, bool]:
     """Put a paper at the end of a collection; (item, True), or (the item, False) when it was
     already there."""
     collection = _editable(user, collection_id)
-    return _add(user, collection, _paper(paper_id))
+    return _add(user, collection, visible_paper(paper_id))
 
 
 def _add(user, collection: Collection, paper: Paper) -> tuple[CollectionItem, bool]:
@@ -330,7 +330,7 @@ def _add(user, collection: Collection, paper: Paper) -> tuple[CollectionItem, bo
 def save(user, paper_id: str) -> tuple[CollectionItem, bool]:
     """One-click Save: the paper into ``user``'s "Read later"."""
     _check_user(user)
-    paper = _paper(paper_id)
+    paper = visible_paper(paper_id)
     return _add(user, read_later(user), paper)
 
 
