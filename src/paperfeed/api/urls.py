@@ -9,6 +9,7 @@ from django.urls import path, re_path
 from ninja import NinjaAPI
 
 from paperfeed.api import (
+    collections,
     comments,
     errors,
     feeds,
@@ -52,6 +53,7 @@ for router in (
     mutes.router,
     follows.router,
     me.router,
+    collections.router,
 ):
     api.add_router("/v1", router)
 
