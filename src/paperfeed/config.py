@@ -267,6 +267,12 @@ SETTINGS: tuple[Setting, ...] = (
         "5/m/user,60/d/user,30/h/ip",
         "Comments (new and edited) per account and per client address.",
     ),
+    Setting(
+        "PAPERFEED_LIMIT_INVITE",
+        "20/h/user,100/d/user",
+        "Invitations to edit a collection (paperfeed/library), per account: each shows on the "
+        "invited user's collections page.",
+    ),
     # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
     Setting(
         "PAPERFEED_OPS_NETWORKS",
@@ -406,6 +412,7 @@ LIMIT_SETTINGS = (
     "PAPERFEED_LIMIT_CONFIRMATION_MAIL",
     "PAPERFEED_LIMIT_SUBMIT",
     "PAPERFEED_LIMIT_COMMENT",
+    "PAPERFEED_LIMIT_INVITE",
 )
 _RATE = re.compile(r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|user|key))?")
 

@@ -3,7 +3,7 @@ notes, order, invitations; refusals as 400/403/404 with the reason; OpenAPI docu
 
 from __future__ import annotations
 
-from django.test import Client
+from django.test import Client, override_settings
 
 from paperfeed.accounts.tokens import create_token
 from paperfeed.library import collections as col
@@ -118,3 +118,12 @@ def test_openapi_documents_the_routes(client):
         "/api/v1/collections/{collection_id}/order",
     ):
         assert route in paths, route
+
+
+@override_settings(PAPERFEED_LIMIT_INVITE="1/h/user")
+def test_invitations_are_rate_limited(alice_api, bob, papers):
+    cid = alice_api.post("/api/v1/me/collections", {"name": "x"}, JSON).json()["id"]
+    url = f"/api/v1/collections/{cid}/invitations"
+    assert alice_api.post(url, {"username": "bob"}, JSON).status_code == 201
+    refused = alice_api.post(url, {"username": "zed"}, JSON)
+    assert refused.status_code == 429 and refused["Retry-After"]

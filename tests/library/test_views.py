@@ -4,7 +4,7 @@ by rights), every change a POST with CSRF, refusals that say why."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from paperfeed.library import collections as col
 from paperfeed.library.models import Collection, CollectionItem
@@ -140,3 +140,14 @@ def test_public_list_json_and_bad_page(alice, group):
     data = Client().get("/collections/public?format=json").json()
     assert data["total"] == 1 and data["collections"][0]["n_items"] == 2
     assert Client().get("/collections/public?page=x").status_code == 400
+
+
+@override_settings(PAPERFEED_LIMIT_INVITE="1/h/user")
+def test_invitations_are_rate_limited(alice, bob, carol, group):
+    client = logged_in(alice)
+    assert client.post(url(group, "/invite"), {"username": "bob"}).status_code == 302
+    refused = client.post(url(group, "/invite"), {"username": "carol"})
+    assert refused.status_code == 429 and "Too many invitations to collections" in (
+        refused.content.decode()
+    )
+    assert [m.user for m in col.members_of(group)] == [bob]

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from paperfeed.api.auth import WRITE_AUTH, optional_user
 from paperfeed.api.schemas import ErrorOut
 from paperfeed.library import collections, pages, shapes
+from paperfeed.ops import throttle
 
 router = Router(tags=["Collections"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -253,11 +254,14 @@ def reorder(request: HttpRequest, collection_id: int, payload: OrderIn):
 @router.post(
     "/collections/{int:collection_id}/invitations",
     auth=WRITE_AUTH,
-    response={201: None, **ERRORS},
+    response={201: None, 429: ErrorOut, **ERRORS},
     summary="Invite a collaborator",
 )
 def invite(request: HttpRequest, collection_id: int, payload: InviteIn):
-    """The owner invites a user by name to edit; they accept or decline."""
+    """The owner invites a user by name to edit; they accept or decline. 429 over
+    ``PAPERFEED_LIMIT_INVITE``."""
+    if refused := throttle.consume(request, "invite", user=request.auth):
+        return refused.response(request)
     _call(lambda: collections.invite(request.auth, collection_id, payload.username))
     return Status(201, None)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from paperfeed.library import collections, pages, shapes
 from paperfeed.library.models import Collection
+from paperfeed.ops import throttle
 from paperfeed.personal.views import _next
 from paperfeed.web.paper import not_found
 from paperfeed.web.params import BadParameter, bad_request, int_param
@@ -277,6 +278,8 @@ def item_note(request: HttpRequest, collection_id: int) -> HttpResponse:
 @require_POST
 def member_invite(request: HttpRequest, collection_id: int) -> HttpResponse:
     username = request.POST.get("username", "")
+    if refused := throttle.consume(request, "invite"):
+        return refused.response(request)
     return _change(
         request,
         collection_id,

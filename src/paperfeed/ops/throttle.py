@@ -47,6 +47,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "confirmation_mail": ("PAPERFEED_LIMIT_CONFIRMATION_MAIL", "confirmation emails"),
     "submit": ("PAPERFEED_LIMIT_SUBMIT", "paper submissions"),
     "comment": ("PAPERFEED_LIMIT_COMMENT", "comments"),
+    "invite": ("PAPERFEED_LIMIT_INVITE", "invitations to collections"),
 }
 _WHO = {"ip": "from your network", "user": "from your account", "key": ""}
 
