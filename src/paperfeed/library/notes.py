@@ -5,7 +5,7 @@ sanitised MathML (:func:`paperfeed.web.latex.math_to_mathml`).
 Math segments are taken out before Markdown runs (so ``$a_1 b_1$`` is not read as emphasis),
 replaced by a token of letters and digits that Markdown and nh3 leave alone, and put back as
 MathML after sanitising; MathML comes only from latex.py's allow-list writer. A segment that
-does not convert goes back as escaped source text.
+does not convert, or that ended up in an attribute (a link's URL), goes back as escaped text.
 """
 
 from __future__ import annotations
@@ -33,11 +33,17 @@ def render_note(source: str) -> SafeString:
 
     body = render_markdown(MATH_SEGMENT.sub(stash, source))
 
-    def restore(match: re.Match) -> str:
-        latex = segments[int(match.group(1))]
-        try:
-            return math_to_mathml(latex)
-        except Exception:  # noqa: BLE001 - any converter failure shows the source text
-            return html.escape(f"${latex}$")
+    token = re.compile(rf"pfmath{nonce}x(\d+)x")
 
-    return mark_safe(re.sub(rf"pfmath{nonce}x(\d+)x", restore, str(body)))  # noqa: S308
+    def as_text(match: re.Match) -> str:
+        return html.escape(f"${segments[int(match.group(1))]}$", quote=True)
+
+    def restore(match: re.Match) -> str:
+        try:
+            return math_to_mathml(segments[int(match.group(1))])
+        except Exception:  # noqa: BLE001 - any converter failure shows the source text
+            return as_text(match)
+
+    # a segment inside an attribute (a link's URL: nh3 leaves only href) goes back as text
+    body = re.sub(r'="[^"]*"', lambda m: token.sub(as_text, m.group(0)), str(body))
+    return mark_safe(token.sub(restore, body))  # noqa: S308 - sanitised MathML or escaped text
