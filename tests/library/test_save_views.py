@@ -62,3 +62,15 @@ def test_anonymous_is_sent_to_log_in(papers):
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert not Collection.objects.exists()
     assert "save-widget" not in Client().get("/day/2025-03-18").content.decode()
+
+
+def test_a_refusal_is_said_in_the_widget(alice, papers):
+    client = logged_in(alice)
+    response = client.post(
+        "/collections/save/new", {"paper": P1, "name": "   "}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert 'role="status">Not saved: the name is empty<' in response.content.decode()
+    assert not Collection.objects.exists()
+    plain = client.post("/collections/save/new", {"paper": P1, "name": "", "next": "/"})
+    assert plain.status_code == 302 and plain.url == "/"

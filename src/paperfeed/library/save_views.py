@@ -30,10 +30,12 @@ def _done(request: HttpRequest, paper_id: str, do, said) -> HttpResponse:
     try:
         item, _ = do()
     except collections.CollectionError as exc:
-        if not request.htmx and not isinstance(exc, collections.NotFound):
-            messages.error(request, f"Not saved: {exc}.")
-            return redirect(_back(request))
-        return _refused(request, exc)
+        if isinstance(exc, collections.NotFound) and "paper" in str(exc):
+            return _refused(request, exc)
+        if request.htmx:  # said in the widget (htmx swaps 2xx answers only)
+            return _widget(request, paper_id, f"Not saved: {exc}")
+        messages.error(request, f"Not saved: {exc}.")
+        return redirect(_back(request))
     text = said(item.collection)
     if request.htmx:
         return _widget(request, item.paper_id, text)

@@ -30,8 +30,10 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _refused(request: HttpRequest, exc: collections.CollectionError) -> HttpResponse:
     """A refusal as the page (or htmx fragment, or JSON) that says why."""
-    status = 404 if isinstance(exc, collections.NotFound) else 403
-    status = status if isinstance(exc, collections.NotFound | collections.Forbidden) else 400
+    if isinstance(exc, collections.NotFound):
+        status = 404
+    else:
+        status = 403 if isinstance(exc, collections.Forbidden) else 400
     if request.htmx:
         return HttpResponse(f"Not changed: {exc}.", status=status)
     if status == 404:
