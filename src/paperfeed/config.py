@@ -273,6 +273,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Library imports and their previews (POST /api/v1/library/resolve; each reads a file "
         "of up to 5,000 entries) per account and per client address.",
     ),
+    Setting(
+        "PAPERFEED_LIMIT_INVITE",
+        "20/h/user,100/d/user",
+        "Invitations to edit a collection (paperfeed/library), per account: each shows on the "
+        "invited user's collections page.",
+    ),
     # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
     Setting(
         "PAPERFEED_OPS_NETWORKS",
@@ -413,6 +419,7 @@ LIMIT_SETTINGS = (
     "PAPERFEED_LIMIT_SUBMIT",
     "PAPERFEED_LIMIT_COMMENT",
     "PAPERFEED_LIMIT_IMPORT",
+    "PAPERFEED_LIMIT_INVITE",
 )
 _RATE = re.compile(r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|user|key))?")
 

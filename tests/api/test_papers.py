@@ -95,6 +95,15 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/me/onboarding/suggestions": {"get"},
         "/api/v1/me/onboarding/done": {"post"},
         "/api/v1/papers/{paper_id}/feedback": {"put"},
+        "/api/v1/me/collections": {"get", "post"},
+        "/api/v1/me/saved": {"post"},
+        "/api/v1/collections/public": {"get"},
+        "/api/v1/collections/{collection_id}": {"get", "patch", "delete"},
+        "/api/v1/collections/{collection_id}/items": {"post", "delete"},
+        "/api/v1/collections/{collection_id}/note": {"put"},
+        "/api/v1/collections/{collection_id}/order": {"put"},
+        "/api/v1/collections/{collection_id}/invitations": {"post"},
+        "/api/v1/collections/{collection_id}/{answer}": {"post"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     for path, operations in paths.items():
@@ -107,6 +116,7 @@ def test_openapi_document_lists_every_route(client):
                 "/api/v1/me/feed-token",
                 "/api/v1/me/preferences",
                 "/api/v1/me/seen",
+                "/api/v1/me/collections",
                 "/api/v1/me/onboarding",
                 "/api/v1/me/onboarding/suggestions",
                 "/api/v1/submissions/{submission_id}",

@@ -144,7 +144,8 @@ def test_fifty_cards_with_signals_cost_no_query_each(client, django_assert_max_n
     client.force_login(user)
     # + the signed-in user's mutes (personal/filters.py) and preferences (read once a request),
     # + whether she has a profile for the for-you order (personal/order.py: 3 EXISTS when not)
-    with django_assert_max_num_queries(13):
+    # + which of the page's papers she saved, once for every card (library_save's Save button)
+    with django_assert_max_num_queries(14):
         response = client.get(f"/day/{DAY}")
     html = response.content.decode()
     assert html.count('class="why-here"') == 50 and html.count('class="badge code"') == 20

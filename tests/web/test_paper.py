@@ -132,6 +132,7 @@ def test_paper_page_query_count(client, paper, django_assert_max_num_queries):
         top = comment(user, paper.pk, f"c{i}")
         comment(user, paper.pk, f"r{i}", parent=top)
     client.force_login(user)
-    with django_assert_max_num_queries(10):
+    # + whether she saved the paper (library_save's Save button)
+    with django_assert_max_num_queries(11):
         response = client.get("/papers/2503.01234")
     assert response.status_code == 200

@@ -9,6 +9,7 @@ from django.urls import path, re_path
 from ninja import NinjaAPI
 
 from paperfeed.api import (
+    collections,
     comments,
     errors,
     feeds,
@@ -54,6 +55,7 @@ for router in (
     follows.router,
     me.router,
     library.router,
+    collections.router,
 ):
     api.add_router("/v1", router)
 

@@ -48,6 +48,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "submit": ("PAPERFEED_LIMIT_SUBMIT", "paper submissions"),
     "comment": ("PAPERFEED_LIMIT_COMMENT", "comments"),
     "import": ("PAPERFEED_LIMIT_IMPORT", "library imports"),
+    "invite": ("PAPERFEED_LIMIT_INVITE", "invitations to collections"),
 }
 _WHO = {"ip": "from your network", "user": "from your account", "key": ""}
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from paperfeed import rankings
 from paperfeed.accounts import usernames
+from paperfeed.library import collections as library
 from paperfeed.papers import days, lists
 from paperfeed.papers.models import Author
 from paperfeed.personal import order, preferences
@@ -307,6 +308,7 @@ def user_page(request, username: str):
         title=f"{owner.get_username()} on paperfeed",
         owner=owner,
         tab=tab,
+        public_collections=library.public_of(owner),
         feeds=(
             "feed-user",
             f"Submitted by {owner.get_username()}",
