@@ -104,6 +104,7 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/collections/{collection_id}/order": {"put"},
         "/api/v1/collections/{collection_id}/invitations": {"post"},
         "/api/v1/collections/{collection_id}/{answer}": {"post"},
+        "/api/v1/library/resolve": {"post"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     for path, operations in paths.items():
