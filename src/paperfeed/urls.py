@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("paperfeed.personal.urls")),  # /settings/..., /follows, /feeds/private/...
     path("", include("paperfeed.personal.welcome_urls")),
     path("", include("paperfeed.community.urls")),
+    path("", include("paperfeed.library.export_urls")),  # /papers/{id}.bib before web's papers/
     path("", include("paperfeed.web.urls")),
 ]

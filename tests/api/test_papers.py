@@ -95,6 +95,8 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/me/onboarding/suggestions": {"get"},
         "/api/v1/me/onboarding/done": {"post"},
         "/api/v1/papers/{paper_id}/feedback": {"put"},
+        "/api/v1/papers/{paper_id}/export": {"get"},
+        "/api/v1/search/export": {"get"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     for path, operations in paths.items():

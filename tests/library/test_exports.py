@@ -192,7 +192,7 @@ def test_an_unknown_format_is_named():
 def test_load_entries_keeps_order_drops_unknown_and_hidden(papers):
     a, b, c = papers
     Paper.objects.filter(pk=c.pk).update(hidden=True)
-    got = load_entries([b.arxiv_id, "2999.99999", a.arxiv_id, c.arxiv_id, b.arxiv_id])
+    got = load_entries([b.arxiv_id, "2503.99999", a.arxiv_id, c.arxiv_id, b.arxiv_id])
     assert [e.paper.arxiv_id for e in got] == [b.arxiv_id, a.arxiv_id]
     assert [e.note for e in got] == ["", ""]
 

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from paperfeed.api import (
     comments,
     errors,
+    exports,
     feeds,
     follows,
     foryou,
@@ -38,9 +39,10 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", hf.router)
-# /papers/{id}/vote, /comments and /feedback before /papers/{id}: ids may contain a slash
+# /papers/{id}/vote, /comments, /feedback and /export before /papers/{id}: ids may contain a slash
 for router in (
     votes.router,
+    exports.router,
     comments.router,
     onboarding.router,
     papers.router,

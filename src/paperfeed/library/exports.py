@@ -18,6 +18,7 @@ them that would read as a tag (``ER  - ``) gets a leading space, so no text can 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -210,3 +211,37 @@ def load_entries(paper_ids: list[str], notes: dict[str, str] | None = None) -> l
                 paper.external = None
             found[paper.arxiv_id] = paper
     return [Entry(found[i], notes.get(i, "")) for i in wanted if i in found]
+
+
+SEARCH_EXPORT_MAX = 200
+"""The most results a search export holds (the best ones): the pages show 20 at a time."""
+
+
+def search_entries(
+    query: str,
+    *,
+    mode: str = "hybrid",
+    categories: list[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    author: str | None = None,
+    sort: str = "relevance",
+    limit: int = SEARCH_EXPORT_MAX,
+) -> list[Entry]:
+    """The best ``limit`` (at most :data:`SEARCH_EXPORT_MAX`) results of a search, as the
+    search page and the API ask it (:func:`paperfeed.search.search`), ready to export.
+    Raises ``ValueError`` for a bad mode or sort, ``IndexMissing`` when no index exists."""
+    from paperfeed.search import search  # deferred: loads the indexes' libraries
+
+    result = search(
+        query,
+        mode=mode,
+        limit=min(limit, SEARCH_EXPORT_MAX),
+        offset=0,
+        categories=categories or None,
+        since=since,
+        until=until,
+        author=author or None,
+        sort=sort,
+    )
+    return load_entries([hit.id for hit in result.hits])
