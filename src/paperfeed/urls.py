@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("paperfeed.personal.urls")),  # /settings/..., /follows, /feeds/private/...
     path("", include("paperfeed.personal.welcome_urls")),
     path("", include("paperfeed.community.urls")),
+    path("", include("paperfeed.library.export_urls")),  # /papers/{id}.bib before web's papers/
     path("", include("paperfeed.library.urls")),  # /collections...
     path("", include("paperfeed.web.urls")),
 ]

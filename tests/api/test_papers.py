@@ -105,6 +105,8 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/collections/{collection_id}/invitations": {"post"},
         "/api/v1/collections/{collection_id}/{answer}": {"post"},
         "/api/v1/library/resolve": {"post"},
+        "/api/v1/papers/{paper_id}/export": {"get"},
+        "/api/v1/search/export": {"get"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     for path, operations in paths.items():

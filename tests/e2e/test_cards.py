@@ -234,3 +234,25 @@ def test_copy_bibtex_puts_the_entry_on_the_clipboard(browser, live_server, signa
         assert "archivePrefix = {arXiv}" in copied
     finally:
         context.close()
+
+
+def test_export_menu_downloads_what_copy_bibtex_shows(browser, live_server, signal_day):
+    """The paper page's Export menu (no script: <details>) downloads the BibTeX file, whose
+    entry is the one Copy BibTeX copies, and opens the Markdown in the browser."""
+    context = new_context(browser, live_server, **DESKTOP, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/papers/{PAPER}")
+        menu = page.locator(".export-menu")
+        menu.locator("summary").click()
+        expect(menu.get_by_role("link", name="RIS (Zotero, EndNote, Mendeley)")).to_be_visible()
+        with page.expect_download() as download:
+            menu.get_by_role("link", name="BibTeX").click()
+        assert download.value.suggested_filename == f"{PAPER}.bib"
+        text = Path(download.value.path()).read_text(encoding="utf-8")
+        assert text.strip() == page.locator("#bibtex").text_content().strip()
+        menu.get_by_role("link", name="Markdown").click()
+        page.wait_for_url(f"**/papers/{PAPER}.md")
+        assert page.locator("body").inner_text().startswith("# ")
+    finally:
+        context.close()

@@ -180,7 +180,7 @@ def test_bibtex_entry_and_copy_button(client, paper):
     entry = htmllib.unescape(re.search(r'<pre id="bibtex">(.*?)</pre>', html, re.S).group(1))
     assert entry.startswith("@article{hu2026evoarena,")
     assert "title = {EvoArena: memory {evolution} at 50\\%}" in entry
-    assert "author = {Zhiyuan Hu and Ada Lovelace}" in entry
+    assert "author = {Hu, Zhiyuan and Lovelace, Ada}" in entry  # Family, Given: unambiguous
     assert "journal = {J. Agents 2 (2026)}" in entry and "doi = {10.1000/evo}" in entry
     assert "primaryClass = {cs.CL}" in entry and "eprint = {2606.13681}" in entry
 

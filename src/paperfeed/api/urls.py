@@ -12,6 +12,7 @@ from paperfeed.api import (
     collections,
     comments,
     errors,
+    exports,
     feeds,
     follows,
     foryou,
@@ -40,9 +41,10 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", hf.router)
-# /papers/{id}/vote, /comments and /feedback before /papers/{id}: ids may contain a slash
+# /papers/{id}/vote, /comments, /feedback and /export before /papers/{id}: ids may contain a slash
 for router in (
     votes.router,
+    exports.router,
     comments.router,
     onboarding.router,
     papers.router,

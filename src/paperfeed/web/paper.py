@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from paperfeed.community.comments import for_paper
+from paperfeed.library import bibtex
 from paperfeed.papers import lists
 from paperfeed.papers.ids import InvalidArxivId, abs_url, parse_arxiv_id
 from paperfeed.papers.models import Paper
@@ -18,7 +19,6 @@ from paperfeed.personal import seen
 from paperfeed.search import hybrid
 from paperfeed.signals import display
 from paperfeed.signals.models import Repository, StarSnapshot
-from paperfeed.web import bibtex
 
 log = logging.getLogger(__name__)
 SIMILAR_COUNT = 8

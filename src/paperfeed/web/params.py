@@ -13,7 +13,15 @@ from django.shortcuts import render
 from paperfeed import params
 from paperfeed.params import BadParameter
 
-__all__ = ["BadParameter", "bad_request", "choice_param", "date_param", "flag_param", "int_param"]
+__all__ = [
+    "BadParameter",
+    "bad_request",
+    "categories_param",
+    "choice_param",
+    "date_param",
+    "flag_param",
+    "int_param",
+]
 
 
 def bad_request(request, message: str):
@@ -41,3 +49,11 @@ def date_param(request, name: str) -> dt.date | None:
 def flag_param(request, name: str) -> bool:
     """A yes/no parameter (``?code=1``); absent: no."""
     return params.parse_flag(name, request.GET.get(name, ""))
+
+
+def categories_param(request) -> list[str]:
+    """``?category=`` (repeated, or comma- or space-separated), each a checked category name."""
+    names = [
+        c for value in request.GET.getlist("category") for c in value.replace(",", " ").split()
+    ]
+    return [params.check_category_name("category", name) for name in names]

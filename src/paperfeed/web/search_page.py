@@ -18,22 +18,23 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from paperfeed import params, rankings
+from paperfeed import rankings
+from paperfeed.library import export_views, exports
 from paperfeed.personal import filters, order, rerank
 from paperfeed.search import MAX_LIMIT, MODES, SORTS, IndexMissing, papers_for
 from paperfeed.search import search as hybrid_search
-from paperfeed.web.params import BadParameter, bad_request, choice_param, date_param, int_param
+from paperfeed.web.params import (
+    BadParameter,
+    bad_request,
+    categories_param,
+    choice_param,
+    date_param,
+    int_param,
+)
 
 PER_PAGE = 20
 MAX_PAGE = MAX_LIMIT // PER_PAGE
 SORT_LABELS = rankings.labels("search")
-
-
-def _categories(request) -> list[str]:
-    names = [
-        c for value in request.GET.getlist("category") for c in value.replace(",", " ").split()
-    ]
-    return [params.check_category_name("category", name) for name in names]
 
 
 def _mark_snippets(papers) -> None:
@@ -62,7 +63,7 @@ def search(request):
         sort = choice.sort
         page = int_param(request, "page", 1, maximum=MAX_PAGE)
         since, until = date_param(request, "since"), date_param(request, "until")
-        categories = _categories(request)
+        categories = categories_param(request)
     except BadParameter as exc:
         return bad_request(request, str(exc))
     if choice.offered:
@@ -94,6 +95,10 @@ def search(request):
         _mark_snippets(papers)
         total = result.total
         feed_query = urlencode({"q": query, "sort": "newest"})
+        context["exports"] = export_views.search_links(
+            query, mode=mode, sort=sort, since=since, until=until, categories=categories
+        )
+        context["export_max"] = exports.SEARCH_EXPORT_MAX
         context.update(
             alternates=[
                 {
