@@ -279,6 +279,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Invitations to edit a collection (paperfeed/library), per account: each shows on the "
         "invited user's collections page.",
     ),
+    Setting(
+        "PAPERFEED_LIMIT_ORG",
+        "3/d/user",
+        "New organisations (paperfeed/orgs) per account; a user owns at most 5 at once.",
+    ),
     # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
     Setting(
         "PAPERFEED_OPS_NETWORKS",
@@ -420,6 +425,7 @@ LIMIT_SETTINGS = (
     "PAPERFEED_LIMIT_COMMENT",
     "PAPERFEED_LIMIT_IMPORT",
     "PAPERFEED_LIMIT_INVITE",
+    "PAPERFEED_LIMIT_ORG",
 )
 _RATE = re.compile(r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|user|key))?")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("paperfeed.accounts.urls")),
     path("api/", include("paperfeed.api.urls")),
     path("", include("paperfeed.digests.urls")),
+    path("", include("paperfeed.orgs.urls")),  # /orgs/new, /orgs/<slug>/... before /orgs/<name>
     path("", include("paperfeed.personal.urls")),  # /settings/..., /follows, /feeds/private/...
     path("", include("paperfeed.personal.welcome_urls")),
     path("", include("paperfeed.community.urls")),

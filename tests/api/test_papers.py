@@ -107,6 +107,10 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/library/resolve": {"post"},
         "/api/v1/papers/{paper_id}/export": {"get"},
         "/api/v1/search/export": {"get"},
+        "/api/v1/orgs": {"post"},
+        "/api/v1/orgs/{slug}": {"get"},
+        "/api/v1/orgs/{slug}/members": {"post", "delete"},
+        "/api/v1/orgs/{slug}/papers": {"post", "delete"},
     }
     assert {p: set(ops) for p, ops in paths.items()} == expected
     for path, operations in paths.items():

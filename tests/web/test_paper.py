@@ -133,6 +133,7 @@ def test_paper_page_query_count(client, paper, django_assert_max_num_queries):
         comment(user, paper.pk, f"r{i}", parent=top)
     client.force_login(user)
     # + whether she saved the paper (library_save's Save button)
-    with django_assert_max_num_queries(11):
+    # + the paper's local organisations and hers (orgs_tags' "Add to my organisation")
+    with django_assert_max_num_queries(13):
         response = client.get("/papers/2503.01234")
     assert response.status_code == 200

@@ -192,11 +192,12 @@ def test_without_signals_nothing_is_invented(client, paper):
 
 
 def test_paper_page_with_signals_query_count(client, signals, django_assert_max_num_queries):
-    """The budget of tests/web/test_paper.py's page plus one query for the repositories (its Save button included)."""
+    """The budget of tests/web/test_paper.py's page plus one query for the repositories (its
+    Save button and its local organisations included)."""
     user = make_user("dora")
     for i in range(5):
         top = comment(user, "2606.13681", f"c{i}")
         comment(user, "2606.13681", f"r{i}", parent=top)
     client.force_login(user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         page(client)

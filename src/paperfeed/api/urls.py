@@ -21,6 +21,7 @@ from paperfeed.api import (
     me,
     mutes,
     onboarding,
+    orgs,
     papers,
     search,
     submissions,
@@ -58,6 +59,7 @@ for router in (
     me.router,
     library.router,
     collections.router,
+    orgs.router,
 ):
     api.add_router("/v1", router)
 

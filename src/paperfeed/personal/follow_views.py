@@ -187,8 +187,13 @@ def author_chooser(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def org_page(request: HttpRequest, name: str) -> HttpResponse:
-    """An organisation's papers (as Hugging Face names it), newest first, with a follow
-    button."""
+    """A local organisation's page (:func:`paperfeed.orgs.views.local`: also for the Hugging
+    Face name it claims), else the organisation's papers as Hugging Face names it, newest first,
+    with a follow button."""
+    from paperfeed.orgs import views as org_views
+
+    if (answer := org_views.local(request, name)) is not None:
+        return answer
     org = follow_pages.organisation(name)
     if org is None:
         raise Http404(f"no organisation called {name[:80]!r} has papers here")

@@ -9,8 +9,10 @@ way everywhere and a refusal says in words what was wrong (:class:`FollowError`)
 - **category**: as arXiv writes it, one of the subscription forms' categories
   (:func:`paperfeed.digests.choices.category_choices`: arXiv's cs list and the store's primary
   categories) or an archive of them (``cs`` follows every ``cs.*``); ``cs.XX`` is refused.
-- **org**: a Hugging Face organisation name some paper's signals carry
-  (``PaperSignals.org_name``); label: its full name.
+- **org**: a local organisation's slug (``paperfeed.orgs``; label: its name) or a Hugging Face
+  organisation name some paper's signals carry (``PaperSignals.org_name``; label: its full
+  name); either matches the organisation's papers under its other name too
+  (``paperfeed.orgs.matching.follow_q``).
 - **search**: the query with its white space collapsed, :data:`MIN_QUERY` to :data:`MAX_QUERY`
   characters.
 
@@ -33,6 +35,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 
+from paperfeed.orgs import matching as org_matching
 from paperfeed.papers.models import Author, Authorship, Paper, category_q
 from paperfeed.personal.models import Follow
 
@@ -77,8 +80,13 @@ def _category(text: str) -> str:
 
 
 def _org(text: str) -> tuple[str, str]:
+    """A local organisation's slug (paperfeed.orgs) or a Hugging Face organisation's name."""
+    from paperfeed.orgs.models import Organisation
     from paperfeed.signals.models import PaperSignals
 
+    local = Organisation.objects.filter(slug=text.lower()).values_list("slug", "name").first()
+    if local is not None:
+        return local
     rows = PaperSignals.objects.exclude(org_name="").order_by()
     row = rows.filter(org_name=text).values_list("org_name", "org_fullname").first()
     if row is None:
@@ -242,7 +250,7 @@ def papers_of(follow: Follow, *, since: dt.date | None = None) -> QuerySet[Paper
     elif follow.kind == Follow.CATEGORY:
         papers = papers.filter(category_q(follow.value))
     elif follow.kind == Follow.ORG:
-        papers = papers.filter(signals__org_name=follow.value)
+        papers = papers.filter(org_matching.follow_q(follow.value))
     elif follow.kind == Follow.SEARCH:
         papers = papers.filter(pk__in=search_ids(follow.value, since))
     else:
@@ -316,13 +324,15 @@ def matched_by(user, paper_ids: Iterable[str]) -> dict[str, list[Follow]]:
         fields = ["pk", "categories", "signals__org_name"]
         if searches:
             fields += ["title", "abstract"]
-        for row in Paper.objects.filter(pk__in=chunk).order_by().values_list(*fields):
-            paper_id, listed, org = row[0], row[1], row[2]
+        rows = list(Paper.objects.filter(pk__in=chunk).order_by().values_list(*fields))
+        names = org_matching.names_of({r[0]: r[2] or "" for r in rows}) if orgs else {}
+        for row in rows:
+            paper_id, listed = row[0], row[1]
             for f in categories:
                 if _in_category(listed, f.value):
                     found[paper_id].add(f.pk)
-            for f in orgs.get(org or "", ()):
-                found[paper_id].add(f.pk)
+            for name in names.get(paper_id, ()):
+                found[paper_id].update(f.pk for f in orgs.get(name, ()))
             if searches:
                 text = f"{row[3]} {row[4]}".lower()
                 for f, words, cats in searches:
@@ -341,7 +351,7 @@ def any_q(follows: Iterable[Follow]) -> Q | None:
         elif f.kind == Follow.CATEGORY:
             condition |= category_q(f.value)
         elif f.kind == Follow.ORG:
-            condition |= Q(signals__org_name=f.value)
+            condition |= org_matching.follow_q(f.value)
     return condition if condition else None
 
 

@@ -253,11 +253,12 @@ class Card:
     why: list[str] = field(default_factory=list)
 
 
-def badges(signals) -> list[Badge]:
+def badges(signals, org: Badge | None = None) -> list[Badge]:
     """The card's badges, in reading order: code (stars, weekly gain), project page, venue,
-    citations (linking to Semantic Scholar), organisation (avatar and name, linking to HF)."""
+    citations (linking to Semantic Scholar), organisation (avatar and name, linking to HF; or
+    ``org``, the local organisation's badge, when the paper belongs to one)."""
     if signals is None:
-        return []
+        return [org] if org else []
     out = []
     if code := code_label(signals):
         out.append(Badge(code, http_url(signals.code_url), "code"))
@@ -267,12 +268,15 @@ def badges(signals) -> list[Badge]:
         out.append(Badge(venue, kind="venue"))
     if signals.citations:
         out.append(Badge(citations_text(signals.citations), s2_url(signals), "citations"))
-    if signals.org_name:
+    if org:
+        out.append(org)
+    elif signals.org_name:
         name = signals.org_fullname or signals.org_name
         out.append(Badge(name, org_url(signals), "org", http_url(signals.org_avatar)))
     return out
 
 
-def card(upvotes: int, signals) -> Card:
-    """The card of a paper with ``upvotes`` here and ``signals`` (None: no service spoke)."""
-    return Card(summary_line(signals), badges(signals), why_here(upvotes, signals))
+def card(upvotes: int, signals, org: Badge | None = None) -> Card:
+    """The card of a paper with ``upvotes`` here and ``signals`` (None: no service spoke);
+    ``org``: its local organisation's badge (:mod:`paperfeed.orgs.badges`)."""
+    return Card(summary_line(signals), badges(signals, org), why_here(upvotes, signals))

@@ -12,6 +12,7 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 
+from paperfeed.orgs import badges as org_badges
 from paperfeed.signals import display
 from paperfeed.web.latex import render_math, render_paragraphs
 
@@ -59,10 +60,12 @@ def _signals(paper):
     return getattr(paper, "external", None) or None
 
 
-@register.filter(name="card")
-def card(paper):
-    """What the card shows of ``paper``'s signals: summary line, badges, "why here" line."""
-    return display.card(paper.upvotes or 0, _signals(paper))
+@register.simple_tag(takes_context=True)
+def card_of(context, paper):
+    """What the card shows of ``paper``'s signals: summary line, badges (the organisation's
+    local badge when it has one: :mod:`paperfeed.orgs.badges`, asked once per page), "why here"
+    line. ``{% card_of paper as c %}``."""
+    return display.card(paper.upvotes or 0, _signals(paper), org_badges.for_paper(context, paper))
 
 
 @register.filter(name="abstract_lead")
