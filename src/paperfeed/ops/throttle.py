@@ -49,6 +49,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "comment": ("PAPERFEED_LIMIT_COMMENT", "comments"),
     "import": ("PAPERFEED_LIMIT_IMPORT", "library imports"),
     "invite": ("PAPERFEED_LIMIT_INVITE", "invitations to collections"),
+    "export_account": ("PAPERFEED_LIMIT_ACCOUNT_EXPORT", "downloads of your data"),
+    "delete_account": ("PAPERFEED_LIMIT_ACCOUNT_DELETE", "attempts to delete your account"),
 }
 _WHO = {"ip": "from your network", "user": "from your account", "key": ""}
 
