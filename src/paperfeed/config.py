@@ -284,6 +284,18 @@ SETTINGS: tuple[Setting, ...] = (
         "3/d/user",
         "New organisations (paperfeed/orgs) per account; a user owns at most 5 at once.",
     ),
+    Setting(
+        "PAPERFEED_LIMIT_ACCOUNT_EXPORT",
+        "10/h/user",
+        "Downloads of one's own data (the account's JSON and library BibTeX, page and API "
+        "/api/v1/me/export) per account: each reads everything the account holds.",
+    ),
+    Setting(
+        "PAPERFEED_LIMIT_ACCOUNT_DELETE",
+        "5/h/user",
+        "Attempts to delete one's account (each checks the password), per account: a stolen "
+        "session or API token cannot guess the password through them.",
+    ),
     # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
     Setting(
         "PAPERFEED_OPS_NETWORKS",
@@ -426,6 +438,8 @@ LIMIT_SETTINGS = (
     "PAPERFEED_LIMIT_IMPORT",
     "PAPERFEED_LIMIT_INVITE",
     "PAPERFEED_LIMIT_ORG",
+    "PAPERFEED_LIMIT_ACCOUNT_EXPORT",
+    "PAPERFEED_LIMIT_ACCOUNT_DELETE",
 )
 _RATE = re.compile(r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|user|key))?")
 

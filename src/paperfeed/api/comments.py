@@ -31,7 +31,7 @@ def comment_out(comment: Comment, replies: list[Comment] | None = None) -> dict:
         "id": comment.pk,
         "paper_id": comment.paper_id,
         "parent_id": comment.parent_id,
-        "user": {"username": comment.user.get_username()},
+        "user": {"username": comment.user.get_username()} if comment.user_id else None,
         "body": comment.body,
         "body_html": comment.body_html,
         "created": comment.created,

@@ -261,7 +261,10 @@ class CommentOut(Schema):
     id: int
     paper_id: str
     parent_id: int | None
-    user: UserOut
+    user: UserOut | None = Field(
+        description="The author; null once the author deleted their account and kept the "
+        "comment as a deleted user."
+    )
     body: str = Field(description="Markdown source.")
     body_html: str = Field(description="Rendered, sanitised HTML.")
     created: dt.datetime

@@ -9,6 +9,7 @@ from django.urls import path, re_path
 from ninja import NinjaAPI
 
 from paperfeed.api import (
+    account,
     collections,
     comments,
     errors,
@@ -56,6 +57,7 @@ for router in (
     foryou.router,
     mutes.router,
     follows.router,
+    account.router,
     me.router,
     library.router,
     collections.router,

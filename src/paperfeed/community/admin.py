@@ -38,6 +38,7 @@ class VoteAdmin(admin.ModelAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
+    empty_value_display = "(deleted user)"  # user is empty once the account is deleted
     list_display = ["arxiv_id", "paper", "user", "state", "created"]
     list_filter = ["state"]
     search_fields = ["arxiv_id", "paper__title", "user__username"]
@@ -48,6 +49,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    empty_value_display = "(deleted user)"  # user is empty once the account is deleted
     list_display = ["id", "paper", "user", "excerpt", "created", "edited", "hidden"]
     list_filter = ["hidden", "created"]
     search_fields = ["body", "user__username", "paper__arxiv_id"]

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from paperfeed.papers.models import Paper
 
+DELETED_USER = "deleted user"
+"""Shown for the author of a comment, or the submitter of a paper, whose account was deleted."""
+
 
 class Vote(models.Model):
     """One upvote of one user for one paper; ``Paper.upvotes`` is the kept count."""
@@ -53,7 +56,12 @@ class Submission(models.Model):
         Paper, null=True, blank=True, on_delete=models.CASCADE, related_name="submission"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+        help_text="Who submitted it; empty once that account was deleted (the paper stays).",
     )
     state = models.CharField(max_length=10, choices=STATES, default=DONE)
     error = models.TextField(blank=True, help_text="Why it failed, as the submitter reads it.")
@@ -84,6 +92,11 @@ class Submission(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def submitter_name(self) -> str:
+        """The submitter's username, or :data:`DELETED_USER` once the account was deleted."""
+        return self.user.get_username() if self.user_id else DELETED_USER
+
+    @property
     def pending(self) -> bool:
         return self.state in self.PENDING
 
@@ -102,7 +115,13 @@ class Comment(models.Model):
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="comments")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text="The author; empty once the author deleted their account and kept their "
+        "comments as a deleted user (paperfeed/accounts/deletion.py).",
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
@@ -119,3 +138,8 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.paper_id}"
+
+    @property
+    def author_name(self) -> str:
+        """The author's username, or :data:`DELETED_USER` once the account was deleted."""
+        return self.user.get_username() if self.user_id else DELETED_USER

@@ -88,7 +88,7 @@ def _duplicate_error(submission: Submission) -> SubmissionError:
     )
     return SubmissionError(
         f"Thanks, but {submission.arxiv_id} {where}: "
-        f"{submission.user.get_username()} submitted it on {when}."
+        f"{submission.submitter_name} submitted it on {when}."
     )
 
 

@@ -29,6 +29,7 @@ from paperfeed.papers.models import Paper
 LOCK_RETRIES = 50  # whole-transaction retries on a locked SQLite database
 LOCK_BACKOFF = 0.005  # seconds: first wait; doubles, capped at LOCK_BACKOFF_CAP
 LOCK_BACKOFF_CAP = 0.1
+CHUNK = 500  # paper ids per UPDATE
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,20 @@ def remove_votes(queryset) -> int:
         return removed
 
     return _retrying(operation)
+
+
+def remove_account_votes(user_id: int) -> int:
+    """Delete every vote of one account (its deletion, :mod:`paperfeed.accounts.deletion`),
+    each paper's count down by one: an account has at most one vote per paper. Runs in the
+    caller's transaction, which has locked the account's row, so no vote of it comes meanwhile
+    (an INSERT waits on the row lock, then fails its foreign key). Returns how many went."""
+    paper_ids = list(Vote.objects.filter(user_id=user_id).values_list("paper_id", flat=True))
+    Vote.objects.filter(user_id=user_id).delete()
+    for start in range(0, len(paper_ids), CHUNK):
+        Paper.objects.filter(pk__in=paper_ids[start : start + CHUNK]).update(
+            upvotes=Greatest(F("upvotes") - 1, 0)
+        )
+    return len(paper_ids)
 
 
 def has_voted(user, paper_id: str) -> bool:

@@ -50,6 +50,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "import": ("PAPERFEED_LIMIT_IMPORT", "library imports"),
     "invite": ("PAPERFEED_LIMIT_INVITE", "invitations to collections"),
     "org": ("PAPERFEED_LIMIT_ORG", "new organisations"),
+    "export_account": ("PAPERFEED_LIMIT_ACCOUNT_EXPORT", "downloads of your data"),
+    "delete_account": ("PAPERFEED_LIMIT_ACCOUNT_DELETE", "attempts to delete your account"),
 }
 _WHO = {"ip": "from your network", "user": "from your account", "key": ""}
 

@@ -157,9 +157,11 @@ def _finish(papers: list[Paper]) -> list[Paper]:
     for paper in papers:
         paper.author_list = [a.author for a in getattr(paper, "_authorships", [])]
         try:
-            paper.submitter = paper.submission.user
+            paper.submitter = paper.submission.user  # None: the submitter's account was deleted
+            paper.submitter_deleted = paper.submitter is None
         except Paper.submission.RelatedObjectDoesNotExist:
             paper.submitter = None
+            paper.submitter_deleted = False
         try:
             paper.external = paper.signals  # selected with the paper
         except Paper.signals.RelatedObjectDoesNotExist:
