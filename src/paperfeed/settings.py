@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "paperfeed.signals",
     "paperfeed.personal",
     "paperfeed.library",
+    "paperfeed.claims",
     "django_tasks",
     "django_tasks_db",  # installed with Redis too: the schema does not depend on REDIS_URL
 ]
@@ -159,6 +160,8 @@ PAPERFEED_LIMIT_SUBMIT = config.limit("PAPERFEED_LIMIT_SUBMIT")
 PAPERFEED_LIMIT_COMMENT = config.limit("PAPERFEED_LIMIT_COMMENT")
 PAPERFEED_LIMIT_IMPORT = config.limit("PAPERFEED_LIMIT_IMPORT")
 PAPERFEED_LIMIT_INVITE = config.limit("PAPERFEED_LIMIT_INVITE")
+PAPERFEED_LIMIT_CLAIM = config.limit("PAPERFEED_LIMIT_CLAIM")
+PAPERFEED_CLAIM_AUTO_APPROVE = config.claim_rule("PAPERFEED_CLAIM_AUTO_APPROVE")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -9,6 +9,7 @@ from django.urls import path, re_path
 from ninja import NinjaAPI
 
 from paperfeed.api import (
+    claims,
     collections,
     comments,
     errors,
@@ -58,6 +59,7 @@ for router in (
     me.router,
     library.router,
     collections.router,
+    claims.router,
 ):
     api.add_router("/v1", router)
 

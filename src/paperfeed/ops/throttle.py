@@ -49,6 +49,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "comment": ("PAPERFEED_LIMIT_COMMENT", "comments"),
     "import": ("PAPERFEED_LIMIT_IMPORT", "library imports"),
     "invite": ("PAPERFEED_LIMIT_INVITE", "invitations to collections"),
+    "claim": ("PAPERFEED_LIMIT_CLAIM", "claims to be an author"),
 }
 _WHO = {"ip": "from your network", "user": "from your account", "key": ""}
 

@@ -3,7 +3,8 @@
 Each function returns a :class:`PaperPage` whose ``items`` are :class:`Paper` objects ready to
 display, whatever the page length, in a handful of queries (count, page, authors):
 
-- ``paper.author_list``: the authors in order (prefetched);
+- ``paper.author_list``: the authors in order (prefetched), each with ``claimed_by``: the
+  username an approved claim links it to, or "" (:mod:`paperfeed.claims.links`);
 - ``paper.submission`` and its ``user`` selected (None when nobody submitted it);
 - ``paper.external``: its :class:`~paperfeed.signals.models.PaperSignals` (selected), or None
   when no service said anything about it;
@@ -38,6 +39,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 
 from paperfeed import rankings
+from paperfeed.claims import links
 from paperfeed.community.models import Vote
 from paperfeed.papers import ranked
 from paperfeed.papers.models import Authorship, Paper, PaperQuerySet
@@ -156,6 +158,8 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
 def _finish(papers: list[Paper]) -> list[Paper]:
     for paper in papers:
         paper.author_list = [a.author for a in getattr(paper, "_authorships", [])]
+    links.mark(a for paper in papers for a in paper.author_list)  # claimed: link the profile
+    for paper in papers:
         try:
             paper.submitter = paper.submission.user
         except Paper.submission.RelatedObjectDoesNotExist:
