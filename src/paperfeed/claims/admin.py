@@ -99,12 +99,12 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject the selected claims (asks why)")
     def reject(self, request, queryset):
-        reason = request.POST.get("reason", "")
+        reason, error = request.POST.get("reason", ""), ""
         if "apply" in request.POST:
             try:
                 claims.reject_check(reason)
             except claims.ClaimError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
+                error = str(exc)
             else:
                 _act(
                     self,
@@ -121,5 +121,6 @@ class ClaimAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "reason": reason,
+            "error": error,
         }
         return TemplateResponse(request, "admin/claims/reject.html", context)

@@ -149,7 +149,11 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
     else:
         qs = qs.annotate(voted=Value(False))
     qs = seen.annotate(qs, user)  # paper.seen, paper.dismissed
-    authorships = Authorship.objects.select_related("author").order_by("position")
+    authorships = (
+        Authorship.objects.select_related("author")
+        .annotate(claimed_by=links.holder())  # the profile an approved claim links it to
+        .order_by("position")
+    )
     return qs.prefetch_related(
         Prefetch("authorships", queryset=authorships, to_attr="_authorships")
     )
@@ -158,8 +162,8 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
 def _finish(papers: list[Paper]) -> list[Paper]:
     for paper in papers:
         paper.author_list = [a.author for a in getattr(paper, "_authorships", [])]
-    links.mark(a for paper in papers for a in paper.author_list)  # claimed: link the profile
-    for paper in papers:
+        for authorship in getattr(paper, "_authorships", []):
+            authorship.author.claimed_by = authorship.claimed_by or ""
         try:
             paper.submitter = paper.submission.user
         except Paper.submission.RelatedObjectDoesNotExist:
