@@ -146,3 +146,15 @@ def test_papers_by_a_user_are_their_approved_authors_newest_first(alice, bob, tu
     assert claims.papers_by(alice).total == 2  # Ada's one paper is Turing's too
     claims.withdraw(alice, Claim.objects.get(author=turing).pk)
     assert [p.arxiv_id for p in claims.papers_by(alice).items] == ["2503.00001"]
+
+
+def test_the_setting_is_checked_at_start(monkeypatch):
+    from paperfeed import config
+
+    monkeypatch.setenv("PAPERFEED_CLAIM_AUTO_APPROVE", "orcid + verified_email")
+    assert config.claim_rule("PAPERFEED_CLAIM_AUTO_APPROVE") == "orcid + verified_email"
+    monkeypatch.setenv("PAPERFEED_CLAIM_AUTO_APPROVE", "orcid+magic")
+    with pytest.raises(
+        config.ConfigError, match="PAPERFEED_CLAIM_AUTO_APPROVE=.*unknown claim rule 'magic'"
+    ):
+        config.claim_rule("PAPERFEED_CLAIM_AUTO_APPROVE")
