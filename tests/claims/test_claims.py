@@ -74,13 +74,22 @@ def test_refusals(alice, bob, turing):
     assert Claim.objects.count() == 1
 
 
-def test_a_second_claim_on_a_held_author_is_a_dispute(alice, bob, turing):
+def test_a_second_claim_on_a_held_author_is_a_dispute(alice, bob, turing, ada):
     first = claims.approve(claims.make(alice, turing).pk, bob)
     with override_settings(PAPERFEED_CLAIM_AUTO_APPROVE="orcid"):
         second = claims.make(bob, turing, orcid=ORCID)
     assert (second.state, second.disputed) == (S.PENDING, True)  # never approved automatically
     assert claims.rivals(second) == [first] and claims.rivals(first) == [second]
     claims.approve(second.pk, alice)  # namesakes: both hold the name
+    third_user = type(alice).objects.create_user("carol")
+    pending = claims.make(third_user, turing)  # disputed when made
+    late = claims.make(alice, ada)
+    claims.approve(claims.make(bob, ada).pk, alice)
+    assert (late.disputed, claims.approve(late.pk, bob).disputed) == (
+        False,
+        True,
+    )  # approved second
+    assert pending.disputed
     assert links.holders([turing.pk]) == {turing.pk: "alice"}  # the earliest approved links
 
 

@@ -123,8 +123,15 @@ def withdraw(user, claim_id: int) -> Claim:
 
 
 def approve(claim_id: int, moderator) -> Claim:
-    """A moderator approves a pending claim (a disputed one too: namesakes both hold it)."""
-    return _move(claim_id, State.APPROVED, decided_by=moderator, reason="")
+    """A moderator approves a pending claim (a disputed one too: namesakes both hold it). A
+    claim approved while another user's approved claim holds the author becomes disputed,
+    whichever was made first."""
+    claim = _move(claim_id, State.APPROVED, decided_by=moderator, reason="")
+    others = Claim.objects.filter(author_id=claim.author_id, state=State.APPROVED)
+    if not claim.disputed and others.exclude(user_id=claim.user_id).exists():
+        Claim.objects.filter(pk=claim.pk).update(disputed=True)
+        claim.disputed = True
+    return claim
 
 
 def reject_check(reason: str) -> str:
