@@ -296,6 +296,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Attempts to delete one's account (each checks the password), per account: a stolen "
         "session or API token cannot guess the password through them.",
     ),
+    Setting(
+        "PAPERFEED_LIMIT_CLAIM",
+        "10/d/user",
+        "Claims to be an author (paperfeed/claims: the claim form and POST /api/v1/claims), per "
+        "account; each asks a moderator's time.",
+    ),
+    # --- author claims (paperfeed/claims, docs/claims.md) ---
+    Setting(
+        "PAPERFEED_CLAIM_AUTO_APPROVE",
+        "",
+        "When a claim to be an author is approved without a moderator: named rules over the "
+        "evidence gathered with it, joined by + (all must hold), alternatives separated by "
+        "commas. Rules: orcid (an ORCID iD with a valid check digit was given), verified_email "
+        "(the account has a verified email address), name (the account's full name or username "
+        "is the author's name), coauthors (the author shares a co-author with an author the "
+        "user's approved claims hold). E.g. 'orcid+verified_email'. A disputed claim (another "
+        "user holds the author) always waits for a moderator. Empty: never.",
+    ),
     # --- who sees the operations detail (/metrics, the checks of /readyz; ops/access.py) ---
     Setting(
         "PAPERFEED_OPS_NETWORKS",
@@ -440,6 +458,7 @@ LIMIT_SETTINGS = (
     "PAPERFEED_LIMIT_ORG",
     "PAPERFEED_LIMIT_ACCOUNT_EXPORT",
     "PAPERFEED_LIMIT_ACCOUNT_DELETE",
+    "PAPERFEED_LIMIT_CLAIM",
 )
 _RATE = re.compile(r"\d+/(\d+(\.\d+)?)?[smhd](/(ip|user|key))?")
 
@@ -546,3 +565,16 @@ def email_settings(url: str) -> dict:
         "EMAIL_USE_SSL": use_ssl,
         "EMAIL_TIMEOUT": timeout,
     }
+
+
+def claim_rule(name: str) -> str:
+    """``PAPERFEED_CLAIM_AUTO_APPROVE`` checked (paperfeed/claims/rules.py); ConfigError names an
+    unknown rule."""
+    from paperfeed.claims import rules
+
+    value = get(name).strip()
+    try:
+        rules.parse_rule(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={value!r}: {exc}") from None
+    return value

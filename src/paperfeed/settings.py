@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "paperfeed.personal",
     "paperfeed.library",
     "paperfeed.orgs",
+    "paperfeed.claims",
     "django_tasks",
     "django_tasks_db",  # installed with Redis too: the schema does not depend on REDIS_URL
 ]
@@ -163,6 +164,8 @@ PAPERFEED_LIMIT_INVITE = config.limit("PAPERFEED_LIMIT_INVITE")
 PAPERFEED_LIMIT_ORG = config.limit("PAPERFEED_LIMIT_ORG")
 PAPERFEED_LIMIT_ACCOUNT_EXPORT = config.limit("PAPERFEED_LIMIT_ACCOUNT_EXPORT")
 PAPERFEED_LIMIT_ACCOUNT_DELETE = config.limit("PAPERFEED_LIMIT_ACCOUNT_DELETE")
+PAPERFEED_LIMIT_CLAIM = config.limit("PAPERFEED_LIMIT_CLAIM")
+PAPERFEED_CLAIM_AUTO_APPROVE = config.claim_rule("PAPERFEED_CLAIM_AUTO_APPROVE")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

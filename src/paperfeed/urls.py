@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("paperfeed.community.urls")),
     path("", include("paperfeed.library.export_urls")),  # /papers/{id}.bib before web's papers/
     path("", include("paperfeed.library.urls")),  # /collections...
+    path("", include("paperfeed.claims.urls")),  # /claims...
     path("", include("paperfeed.web.urls")),
 ]

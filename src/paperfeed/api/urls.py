@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from paperfeed.api import (
     account,
+    claims,
     collections,
     comments,
     errors,
@@ -62,6 +63,7 @@ for router in (
     library.router,
     collections.router,
     orgs.router,
+    claims.router,
 ):
     api.add_router("/v1", router)
 

@@ -52,6 +52,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "org": ("PAPERFEED_LIMIT_ORG", "new organisations"),
     "export_account": ("PAPERFEED_LIMIT_ACCOUNT_EXPORT", "downloads of your data"),
     "delete_account": ("PAPERFEED_LIMIT_ACCOUNT_DELETE", "attempts to delete your account"),
+    "claim": ("PAPERFEED_LIMIT_CLAIM", "claims to be an author"),
 }
 _WHO = {"ip": "from your network", "user": "from your account", "key": ""}
 

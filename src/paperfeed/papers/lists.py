@@ -3,7 +3,8 @@
 Each function returns a :class:`PaperPage` whose ``items`` are :class:`Paper` objects ready to
 display, whatever the page length, in a handful of queries (count, page, authors):
 
-- ``paper.author_list``: the authors in order (prefetched);
+- ``paper.author_list``: the authors in order (prefetched), each with ``claimed_by``: the
+  username an approved claim links it to, or "" (:mod:`paperfeed.claims.links`);
 - ``paper.submission`` and its ``user`` selected (None when nobody submitted it);
 - ``paper.external``: its :class:`~paperfeed.signals.models.PaperSignals` (selected), or None
   when no service said anything about it;
@@ -38,6 +39,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 
 from paperfeed import rankings
+from paperfeed.claims import links
 from paperfeed.community.models import Vote
 from paperfeed.papers import ranked
 from paperfeed.papers.models import Authorship, Paper, PaperQuerySet
@@ -147,7 +149,11 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
     else:
         qs = qs.annotate(voted=Value(False))
     qs = seen.annotate(qs, user)  # paper.seen, paper.dismissed
-    authorships = Authorship.objects.select_related("author").order_by("position")
+    authorships = (
+        Authorship.objects.select_related("author")
+        .annotate(claimed_by=links.holder())  # the profile an approved claim links it to
+        .order_by("position")
+    )
     return qs.prefetch_related(
         Prefetch("authorships", queryset=authorships, to_attr="_authorships")
     )
@@ -156,6 +162,8 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
 def _finish(papers: list[Paper]) -> list[Paper]:
     for paper in papers:
         paper.author_list = [a.author for a in getattr(paper, "_authorships", [])]
+        for authorship in getattr(paper, "_authorships", []):
+            authorship.author.claimed_by = authorship.claimed_by or ""
         try:
             paper.submitter = paper.submission.user  # None: the submitter's account was deleted
             paper.submitter_deleted = paper.submitter is None

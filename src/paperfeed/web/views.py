@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from paperfeed import rankings
 from paperfeed.accounts import usernames
+from paperfeed.claims.claims import papers_by
 from paperfeed.library import collections as library
 from paperfeed.papers import days, lists
 from paperfeed.papers.models import Author
@@ -296,9 +297,10 @@ def user_page(request, username: str):
     if owner is None:
         raise Http404("No such user.")
     tab = request.GET.get("tab") or "submitted"
-    if tab not in ("submitted", "upvoted"):
-        return bad_request(request, f"tab must be submitted or upvoted, not {tab[:40]!r}")
-    fetch = lists.submitted_by if tab == "submitted" else lists.upvoted_by
+    fetch = {"submitted": lists.submitted_by, "upvoted": lists.upvoted_by, "papers": papers_by}
+    if tab not in fetch:
+        return bad_request(request, f"tab must be submitted, upvoted or papers, not {tab[:40]!r}")
+    fetch = fetch[tab]
     return _list_page(
         request,
         "web/user.html",

@@ -12,6 +12,7 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 
+from paperfeed.claims import links as claim_links
 from paperfeed.orgs import badges as org_badges
 from paperfeed.signals import display
 from paperfeed.web.latex import render_math, render_paragraphs
@@ -78,6 +79,18 @@ def _author_url_prefix(script_prefix: str) -> str:
     return reverse("author", args=[0])[:-1]
 
 
+def _author_link(prefix: str, author) -> str:
+    """The author page, or the profile of the user whose approved claim holds the author."""
+    if author.claimed_by:
+        return format_html(
+            '<a class="claimed" href="{}" title="{} on paperfeed">{}</a>',
+            reverse("user", args=[author.claimed_by]),
+            author.claimed_by,
+            author.name,
+        )
+    return format_html('<a href="{}{}">{}</a>', prefix, author.pk, author.name)
+
+
 @register.filter(name="author_links")
 def author_links(authors, limit=None):
     """Comma-separated links to the author pages, at most ``limit`` then "… (+N)".
@@ -87,8 +100,10 @@ def author_links(authors, limit=None):
     """
     authors = list(authors or [])
     shown = authors[: int(limit)] if limit else authors
+    if any(not hasattr(a, "claimed_by") for a in shown):
+        claim_links.mark(shown)  # authors not hydrated by the lists (one query)
     prefix = _author_url_prefix(get_script_prefix())
-    links = format_html_join(", ", '<a href="{}{}">{}</a>', ((prefix, a.pk, a.name) for a in shown))
+    links = format_html_join(", ", "{}", ((_author_link(prefix, a),) for a in shown))
     if len(authors) > len(shown):
         return format_html("{}, … (+{})", links, len(authors) - len(shown))
     return links
