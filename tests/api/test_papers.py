@@ -105,6 +105,9 @@ def test_openapi_document_lists_every_route(client):
         "/api/v1/collections/{collection_id}/invitations": {"post"},
         "/api/v1/collections/{collection_id}/{answer}": {"post"},
         "/api/v1/library/resolve": {"post"},
+        "/api/v1/collections/{collection_id}/import": {"post"},
+        "/api/v1/collections/{collection_id}/export": {"get"},
+        "/api/v1/me/library/export": {"get"},
         "/api/v1/papers/{paper_id}/export": {"get"},
         "/api/v1/search/export": {"get"},
     }
@@ -120,6 +123,7 @@ def test_openapi_document_lists_every_route(client):
                 "/api/v1/me/preferences",
                 "/api/v1/me/seen",
                 "/api/v1/me/collections",
+                "/api/v1/me/library/export",
                 "/api/v1/me/onboarding",
                 "/api/v1/me/onboarding/suggestions",
                 "/api/v1/submissions/{submission_id}",
