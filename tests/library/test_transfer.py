@@ -17,7 +17,7 @@ from tests.ingest.arxiv_server import Reply
 NOTES = {
     "2503.00003": "Check the bound: $x^2$ **first**\nsecond line with {braces} & 50% _under_",
     "2503.00001": "",
-    "cs/9809007": "Schrödinger's \\alpha: see [the code](https://example.org/a_b)",
+    "cs/9809007": "Schrödinger's \\alpha \U0002f800: see [the code](https://example.org/a_b)",
 }
 
 
