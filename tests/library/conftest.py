@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.api.conftest import alice, alice_api, alice_token, bob, papers  # noqa: F401
+from tests.community.conftest import arxiv, no_arxiv  # noqa: F401
 
 
 @pytest.fixture

@@ -214,3 +214,10 @@ def test_saved_paper_ids_and_hidden_papers(alice, papers):
     assert col.saved_paper_ids(alice, [P1, P3]) == {P1}
     Paper.objects.filter(pk=P2).update(hidden=True)
     assert order(col.read_later(alice)) == [P1]
+
+
+def test_read_later_is_listed_first_then_by_name(alice, papers):
+    col.create(alice, "Alpha")
+    col.save(alice, "2503.00001")
+    col.create(alice, "Zeta")
+    assert [c.name for c in col.collections_of(alice)] == ["Read later", "Alpha", "Zeta"]

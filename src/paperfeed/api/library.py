@@ -1,8 +1,11 @@
-"""The library's API: what an import would do, as a preview (nothing stored, nothing fetched).
+"""The library's API: what an import would do, as a preview (nothing stored, nothing fetched);
+an import into a collection; a collection or the caller's whole library exported.
 
-``POST /api/v1/library/resolve`` takes a BibTeX/RIS/CSL-JSON file (multipart ``file``) or text
-(JSON ``{"text": ..., "filename"?: ...}``) and answers the report of
-:func:`paperfeed.library.imports.resolve` with ``queue_unknown=False``.
+``POST /api/v1/library/resolve`` and ``POST /api/v1/collections/{id}/import`` take a
+BibTeX/RIS/CSL-JSON file (multipart ``file``) or text (JSON ``{"text": ..., "filename"?: ...}``);
+the first answers the report of :func:`paperfeed.library.imports.resolve` with
+``queue_unknown=False``, the second imports (:func:`paperfeed.library.transfer.import_into`).
+``GET /api/v1/collections/{id}/export`` and ``GET /api/v1/me/library/export`` answer files.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from paperfeed.api.auth import WRITE_AUTH
+from paperfeed.api.auth import WRITE_AUTH, optional_user
+from paperfeed.api.collections import _call
+from paperfeed.api.exports import _files, _format
 from paperfeed.api.schemas import ErrorOut
-from paperfeed.library import imports
+from paperfeed.library import exports, imports, transfer
+from paperfeed.library.export_views import response
 from paperfeed.ops import throttle
 
 router = Router(tags=["Library"])
@@ -37,12 +43,24 @@ class MissedOut(EntryOut):
     reason: str = Field(description="Why no paper was found.")
 
 
+class _ImportCounts(Schema):
+    collection: int = Field(description="The collection's id.")
+    summary: str = Field(description='"12 added, 3 being fetched from arXiv, 2 not found".')
+    added: list[str] = Field(description="Papers added at the end, in the input's order.")
+    noted: list[str] = Field(description="Papers already there whose note was replaced.")
+    kept: list[str] = Field(description="Papers already there, left as they were.")
+
+
 class ResolveOut(Schema):
     matched: list[FoundOut] = Field(description="Entries naming a paper paperfeed has.")
     queued: list[FoundOut] = Field(
         description="Entries naming an arXiv paper paperfeed lacks: an import fetches them."
     )
     unmatched: list[MissedOut] = Field(description="Entries naming no paper found, with why.")
+
+
+class ImportOut(_ImportCounts, ResolveOut):
+    pass
 
 
 _BODY = {
@@ -121,3 +139,63 @@ def resolve(request: HttpRequest):
     except imports.ImportFileError as exc:
         raise HttpError(400, str(exc)) from None
     return imports.resolve(candidates, queue_unknown=False).as_dict()
+
+
+_CALL_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.post(
+    "/collections/{int:collection_id}/import",
+    auth=WRITE_AUTH,
+    response={200: ImportOut, 429: ErrorOut, **_CALL_ERRORS},
+    summary="Import into a collection",
+    openapi_extra={"requestBody": _BODY},
+)
+def import_into(request: HttpRequest, collection_id: int):
+    """Read a file or list as ``/library/resolve`` does and add the papers paperfeed has to the
+    collection (owner or collaborator), at the end in the input's order with their notes; a
+    paper already there keeps its place, and its note is replaced only by a non-empty one.
+    ``queued`` arXiv papers are fetched by the worker and added after. 400 for unreadable input
+    or past the collection's 5,000 papers (nothing added); 429 over
+    ``PAPERFEED_LIMIT_IMPORT``."""
+    if refused := throttle.consume(request, "import", user=request.auth):
+        return refused.response(request)
+    data, filename = _input(request)
+    try:
+        result = _call(lambda: transfer.import_into(request.auth, collection_id, data, filename))
+    except imports.ImportFileError as exc:
+        raise HttpError(400, str(exc)) from None
+    return result.as_dict()
+
+
+@router.get(
+    "/collections/{int:collection_id}/export",
+    response={400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Export a collection",
+    openapi_extra=_files("The collection's papers in order, each with its note"),
+)
+def export_collection(request: HttpRequest, collection_id: int, format: str = "bibtex"):  # noqa: A002
+    """The collection's papers as ``format`` (bibtex, ris, csl-json, markdown), each with its
+    note (BibTeX ``annote``, RIS ``N1``, CSL ``note``). Who may read the collection may export
+    it: a private one is a 404 but to its owner and collaborators."""
+    fmt = _format(format)
+    collection, entries = _call(
+        lambda: transfer.collection_entries(optional_user(request), collection_id)
+    )
+    return response(exports.export(entries, fmt.name), fmt, collection.slug or "collection")
+
+
+@router.get(
+    "/me/library/export",
+    auth=WRITE_AUTH,
+    response={400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    summary="Export your whole library",
+    openapi_extra=_files("Every paper of your collections once"),
+)
+def export_library(request: HttpRequest, format: str = "bibtex"):  # noqa: A002
+    """Every paper of the caller's collections (owned or edited) once, "Read later" first then
+    by name; a paper's notes from each collection joined, each under a ``### <collection>``
+    heading."""
+    fmt = _format(format)
+    entries = transfer.library_entries(request.auth)
+    return response(exports.export(entries, fmt.name), fmt, "paperfeed-library")

@@ -85,6 +85,34 @@ def fetch_papers(arxiv_ids: list[str]) -> dict:
 
 
 @task()
+def import_into_collection(collection_id: int, user_id: int, entries: list[list[str]]) -> dict:
+    """The rest of an import (:mod:`paperfeed.library.transfer`): fetch the ``[arxiv_id, note]``
+    entries paperfeed lacked from the arXiv query API, add those arXiv has to the collection
+    (at the end, in order, with their notes; through :func:`collections.add_many`, which checks
+    again that the user may still change it), then update the indexes. ``missing_ids`` are the
+    ids arXiv has no paper for; ``error`` says why nothing was added (the collection deleted,
+    the user no longer an editor, the limit reached); arXiv unreachable raises
+    :class:`harvest.HarvestError` (what was stored is kept)."""
+    from django.contrib.auth import get_user_model
+
+    from paperfeed.library import collections
+
+    ids = [arxiv_id for arxiv_id, _ in entries]
+    summary = harvest.fetch_ids(ids)
+    update = refresh.papers_changed(wait=INDEX_BUSY_WAIT, stored=_stored(summary))
+    user = get_user_model().objects.filter(pk=user_id).first()
+    missing = set(summary.missing_ids)
+    found = [(arxiv_id, note) for arxiv_id, note in entries if arxiv_id not in missing]
+    result = {"collection": collection_id, "asked": len(ids), "added": [], "error": ""}
+    try:
+        done = collections.add_many(user, collection_id, found)
+        result["added"] = done.added
+    except collections.CollectionError as exc:
+        result["error"] = str(exc)
+    return {**result, **summary.as_dict(), "indexes": update.as_dict()}
+
+
+@task()
 def fetch_signals(source: str, limit: int | None = None) -> dict:
     """Fetch one signal source (:data:`paperfeed.signals.fetching.SOURCES`), at most ``limit``
     items (a worker runs one task at a time: a bounded run never holds the digests back for

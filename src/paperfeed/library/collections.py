@@ -114,7 +114,10 @@ def _owned(user, collection_id: int) -> Collection:
 
 
 def _counted(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("owner").annotate(n_items=Count("items", distinct=True))
+    """With ``n_items``; in the model's order (Django leaves ``Meta.ordering`` out of a query
+    that aggregates)."""
+    counted = queryset.select_related("owner").annotate(n_items=Count("items", distinct=True))
+    return counted.order_by(*(queryset.query.order_by or Collection._meta.ordering))
 
 
 def collections_of(user) -> list[Collection]:
@@ -327,6 +330,73 @@ def _add(user, collection: Collection, paper: Paper) -> tuple[CollectionItem, bo
     return item, True
 
 
+@dataclass(frozen=True)
+class Added:
+    """What :func:`add_many` did: papers added, papers already there whose note it replaced,
+    and papers already there left as they were."""
+
+    collection: Collection
+    added: list[str]
+    noted: list[str]
+    kept: list[str]
+
+
+def room_for(collection: Collection, paper_ids) -> None:
+    """Raise :class:`CollectionError` when adding ``paper_ids`` would pass :data:`MAX_ITEMS`."""
+    wanted = set(paper_ids)
+    there = set(collection.items.values_list("paper_id", flat=True))
+    total = len(there | wanted)
+    if total > MAX_ITEMS:
+        raise CollectionError(
+            f"this would put {total:,} papers in “{collection.name}”; the limit is "
+            f"{MAX_ITEMS:,}: remove some or import fewer"
+        )
+
+
+def add_many(user, collection_id: int, entries: list[tuple[str, str]], *, reserve=()) -> Added:
+    """Add ``(paper_id, note)`` pairs at the end of a collection, in order (an import). A paper
+    already there keeps its place; its note is replaced by a non-empty note that differs, never
+    by an empty one. Papers not visible are skipped. Nothing is added when the papers and
+    those of ``reserve`` (to be added later) would pass :data:`MAX_ITEMS`."""
+    collection = _editable(user, collection_id)
+    notes: dict[str, str] = {}
+    for paper_id, note in entries:
+        note = _clean_note(note, f" on {str(paper_id)[:40]}")
+        if paper_id not in notes or (note and not notes[paper_id]):
+            notes[paper_id] = note
+    ids = list(notes)
+    shown: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = Paper.objects.visible().filter(pk__in=ids[start : start + 500])
+        shown.update(chunk.values_list("pk", flat=True))
+    done = Added(collection, [], [], [])
+    with transaction.atomic():
+        Collection.objects.select_for_update().filter(pk=collection.pk).first()
+        room_for(collection, [p for p in ids if p in shown] + list(reserve))
+        there = {item.paper_id: item for item in collection.items.all()}
+        last = max((item.position for item in there.values()), default=-1)
+        new, changed = [], []
+        for paper_id in ids:
+            item, note = there.get(paper_id), notes[paper_id]
+            if item is not None and note and note != item.note:
+                item.note, item.note_html = note, render_note(note)
+                changed.append(item)
+                done.noted.append(paper_id)
+            elif item is not None:
+                done.kept.append(paper_id)
+            elif paper_id in shown:
+                last += 1
+                row = {"paper_id": paper_id, "position": last, "added_by": user}
+                new.append(CollectionItem(collection=collection, note=note, **row))
+                new[-1].note_html = render_note(note)
+                done.added.append(paper_id)
+        CollectionItem.objects.bulk_create(new, batch_size=500)
+        CollectionItem.objects.bulk_update(changed, ["note", "note_html"], batch_size=500)
+    if new or changed:
+        _touch(collection)
+    return done
+
+
 def save(user, paper_id: str) -> tuple[CollectionItem, bool]:
     """One-click Save: the paper into ``user``'s "Read later"."""
     _check_user(user)
@@ -350,14 +420,21 @@ def _item(collection: Collection, paper_id: str) -> CollectionItem:
     return item
 
 
-def set_note(user, collection_id: int, paper_id: str, note) -> CollectionItem:
-    """Replace the note of a paper in a collection (empty removes it)."""
-    collection = _editable(user, collection_id)
+def _clean_note(note, of: str = "") -> str:
     if not isinstance(note, str):
         raise CollectionError("the note must be text")
     note = note.replace("\r\n", "\n").strip()
     if len(note) > MAX_NOTE:
-        raise CollectionError(f"the note is {len(note):,} characters; the limit is {MAX_NOTE:,}")
+        raise CollectionError(
+            f"the note{of} is {len(note):,} characters; the limit is {MAX_NOTE:,}"
+        )
+    return note
+
+
+def set_note(user, collection_id: int, paper_id: str, note) -> CollectionItem:
+    """Replace the note of a paper in a collection (empty removes it)."""
+    collection = _editable(user, collection_id)
+    note = _clean_note(note)
     item = _item(collection, paper_id)
     item.note, item.note_html = note, render_note(note)
     item.save(update_fields=["note", "note_html"])

@@ -86,6 +86,39 @@ def _bibtex_arxiv(entry: dict) -> str | None:
     )
 
 
+_TEXT_ESCAPES = {
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+}
+_ESCAPED = re.compile(
+    r"\{\\(" + "|".join(_TEXT_ESCAPES) + r")\}"  # {\textasciicircum}
+    r"|\\(" + "|".join(_TEXT_ESCAPES) + r")(?:\{\}|(?![A-Za-z]) ?)"  # \textasciicircum{}
+    r"|\\([%&#_${}])"  # \% \{
+)
+
+
+def _bibtex_text(raw: str) -> str:
+    """A plain-text field (a note) as the writer meant it: the TeX escapes of its specials
+    (``\\$``, ``\\textasciicircum{}``, ``\\{``, what paperfeed, Zotero and JabRef write) undone,
+    and LaTeX accents between them read as Unicode."""
+    out, at = [], 0
+    for m in _ESCAPED.finditer(raw):
+        out.append(_latex(raw[at : m.start()]))
+        out.append(_TEXT_ESCAPES.get(m[1] or m[2] or "", m[3] or ""))
+        at = m.end()
+    out.append(_latex(raw[at:]))
+    return "".join(out)
+
+
+def _latex(text: str) -> str:
+    """LaTeX as Unicode; text without a macro or brace as it is (bibtexparser's conversion
+    also NFC-normalises, which would change characters such as U+2F800)."""
+    return convert_to_unicode({"v": text})["v"] if "\\" in text or "{" in text else text
+
+
 def read_bibtex(text: str) -> list[Candidate]:
     starts = [
         (m["type"].lower(), m["key"], text[: m.start()].count("\n") + 1)
@@ -116,7 +149,7 @@ def read_bibtex(text: str) -> list[Candidate]:
                 arxiv_id=_bibtex_arxiv(uni),
                 doi=_first(ident.doi(uni.get("doi")), ident.doi(uni.get("url"))),
                 title=collapse(uni.get("title")) or None,
-                note=_note(uni.get("annote", "")),
+                note=_note(_bibtex_text(entry.get("annote", ""))),
             )
         )
     return candidates
@@ -127,25 +160,37 @@ def read_bibtex(text: str) -> list[Candidate]:
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  -( |$)")
 
 
+_TAG_LIKE = re.compile(r"^ [A-Z][A-Z0-9]  -")
+
+
 def read_ris(text: str) -> list[Candidate]:
     lines = text.splitlines()
     open_at = None
     count = 0
+    notes_of: list[list[list[str]]] = []  # per record, its N1 values, each as its lines
+    in_note = False
     for number, line in enumerate(lines, 1):
+        tag = _RIS_TAG.match(line)
+        if tag is None and in_note:  # a note's next line (one space before a tag-like one)
+            notes_of[-1][-1].append(line[1:] if _TAG_LIKE.match(line) else line)
+            continue
         if not line.strip():
             continue
-        tag = _RIS_TAG.match(line)
         if tag is None:
             if open_at is None:
                 raise ImportFileError(
                     f"line {number}: not a RIS line (TAG  - value): {line[:60]!r}"
                 )
             continue  # a value that goes on over lines
+        in_note = tag[1] == "N1" and open_at is not None
+        if in_note:
+            notes_of[-1].append([line[tag.end() :]])
         if tag[1] == "TY":
             if open_at is not None:
                 raise ImportFileError(f"line {open_at}: record {count} has no ER line")
             count += 1
             open_at = number
+            notes_of.append([])
         elif tag[1] == "ER":
             open_at = None
         elif open_at is None:
@@ -160,7 +205,7 @@ def read_ris(text: str) -> list[Candidate]:
     candidates = []
     for number, record in enumerate(records, 1):
         urls = record.get("urls") or []
-        notes = record.get("notes") or []
+        notes = ["\n".join(n).strip() for n in notes_of[number - 1]] if number <= count else []
         places = [record.get("type_of_work"), record.get("accession_number"), *urls]
         doi_text = record.get("doi")
         candidates.append(
@@ -274,4 +319,37 @@ def read_text(text: str) -> list[Candidate]:
         c = candidates[index]
         note = "\n".join(lines).strip()
         candidates[index] = Candidate(c.source, c.arxiv_id, c.doi, c.title, note)
+    return candidates
+
+
+# paperfeed's own Markdown export (paperfeed.library.exports.markdown_one): one entry a paper,
+# "# Title", the facts with "**Links:** [arXiv:ID](...)", "## Abstract", and last "## Note".
+_MD_ENTRY = re.compile(r"^# .*\n\n\*\*Authors:\*\* ", re.MULTILINE)
+_MD_LINKS = re.compile(r"^\*\*Links:\*\* \[arXiv:([^\]\s]+)\]", re.MULTILINE)
+_MD_SEPARATOR = "\n---\n\n"
+
+
+def is_paperfeed_markdown(text: str) -> bool:
+    return bool(_MD_ENTRY.search(text) and _MD_LINKS.search(text))
+
+
+def read_paperfeed_markdown(text: str) -> list[Candidate]:
+    """A paperfeed Markdown export back: each entry's arXiv id and its ``## Note`` (the last
+    section of an entry), so a collection exported as Markdown imports with its notes."""
+    starts = [m.start() for m in _MD_ENTRY.finditer(text)]
+    candidates: list[Candidate] = []
+    for n, start in enumerate(starts):
+        chunk = text[start : starts[n + 1] if n + 1 < len(starts) else len(text)]
+        chunk = chunk.removesuffix(_MD_SEPARATOR).rstrip("\n")
+        links = _MD_LINKS.search(chunk)
+        paper_id = ident.arxiv_id(links[1]) if links else None
+        if paper_id is None:
+            continue
+        abstract = chunk.find("\n\n## Abstract\n\n")
+        note_at = chunk.find("\n\n## Note\n\n", max(abstract, 0))
+        note = chunk[note_at + len("\n\n## Note\n\n") :] if note_at >= 0 else ""
+        line = text.count("\n", 0, start) + 1
+        title = chunk.split("\n", 1)[0].removeprefix("# ")
+        candidates.append(Candidate(f"line {line}", paper_id, None, title, note.strip()))
+        _too_many(len(candidates))
     return candidates

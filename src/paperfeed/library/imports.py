@@ -92,6 +92,8 @@ def _format(text: str, filename: str) -> str:
         return "ris"
     if re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", text, re.MULTILINE):
         return "bibtex"
+    if formats.is_paperfeed_markdown(text):
+        return "markdown"
     return "text"
 
 
@@ -99,6 +101,7 @@ READERS = {
     "bibtex": formats.read_bibtex,
     "ris": formats.read_ris,
     "csl-json": formats.read_csl_json,
+    "markdown": formats.read_paperfeed_markdown,
     "text": formats.read_text,
 }
 
