@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from paperfeed.library import collaborators
 from paperfeed.library import collections as col
 from paperfeed.library.models import Collection
 
@@ -10,7 +11,7 @@ def test_moderator_sees_and_unshares_a_collection(staff, alice, bob, papers):
     c = col.create(alice, "Shared", visibility="public")
     col.add(alice, c.pk, "2503.00001")
     col.set_note(alice, c.pk, "2503.00001", "a note")
-    col.invite(alice, c.pk, "bob")
+    collaborators.invite(alice, c.pk, "bob")
     assert "Shared" in staff.get("/admin/library/collection/").content.decode()
     page = staff.get(f"/admin/library/collection/{c.pk}/change/").content.decode()
     assert "a note" in page and "bob" in page

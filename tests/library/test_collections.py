@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from paperfeed.library import collaborators
 from paperfeed.library import collections as col
 from paperfeed.library.models import Collection, CollectionItem, CollectionMember
 
@@ -130,9 +131,9 @@ def test_note_is_sanitised_markdown_with_math(alice, papers):
 )
 def test_rights(alice, bob, carol, papers, visibility, who, view, edit, own):
     c = col.create(alice, "group", visibility=visibility)
-    col.invite(alice, c.pk, "bob")
-    col.accept(bob, c.pk)
-    col.invite(alice, c.pk, "carol")  # not accepted
+    collaborators.invite(alice, c.pk, "bob")
+    collaborators.accept(bob, c.pk)
+    collaborators.invite(alice, c.pk, "carol")  # not accepted
     from django.contrib.auth import get_user_model
 
     users = {
@@ -162,32 +163,32 @@ def test_rights(alice, bob, carol, papers, visibility, who, view, edit, own):
         with pytest.raises(col.CollectionError):
             col.delete(user, c.pk)
         with pytest.raises(col.CollectionError):
-            col.invite(user, c.pk, "dave" if who != "stranger" else "bob")
+            collaborators.invite(user, c.pk, "dave" if who != "stranger" else "bob")
         assert Collection.objects.get(pk=c.pk).name == "group"
 
 
 def test_invitations_accept_decline_leave(alice, bob, carol, papers):
     c = col.create(alice, "group")
-    col.invite(alice, c.pk, "bob")
-    assert [m.collection for m in col.invitations_of(bob)] == [c]
+    collaborators.invite(alice, c.pk, "bob")
+    assert [m.collection for m in collaborators.invitations_of(bob)] == [c]
     assert col.collections_of(bob) == []
     with pytest.raises(col.CollectionError, match="bob is already invited"):
-        col.invite(alice, c.pk, "bob")
+        collaborators.invite(alice, c.pk, "bob")
     with pytest.raises(col.NotFound, match="no user called 'nobody'"):
-        col.invite(alice, c.pk, "nobody")
+        collaborators.invite(alice, c.pk, "nobody")
     with pytest.raises(col.CollectionError, match="you own this collection already"):
-        col.invite(alice, c.pk, "alice")
-    col.accept(bob, c.pk)
-    col.accept(bob, c.pk)  # twice is once
-    assert col.invitations_of(bob) == [] and col.collections_of(bob) == [c]
+        collaborators.invite(alice, c.pk, "alice")
+    collaborators.accept(bob, c.pk)
+    collaborators.accept(bob, c.pk)  # twice is once
+    assert collaborators.invitations_of(bob) == [] and col.collections_of(bob) == [c]
     col.add(bob, c.pk, P1)
     assert CollectionItem.objects.get().added_by == bob
-    col.decline(bob, c.pk)  # leave
+    collaborators.decline(bob, c.pk)  # leave
     assert col.collections_of(bob) == []
     with pytest.raises(col.NotFound, match="no invitation"):
-        col.accept(carol, c.pk)
-    col.invite(alice, c.pk, "carol")
-    assert col.remove_member(alice, c.pk, "carol") is True
+        collaborators.accept(carol, c.pk)
+    collaborators.invite(alice, c.pk, "carol")
+    assert collaborators.remove_member(alice, c.pk, "carol") is True
     assert not CollectionMember.objects.exists()
 
 

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from paperfeed.library import collections, exports, imports, transfer
+from paperfeed.library import collaborators, collections, exports, imports, transfer
 from paperfeed.library.models import Collection, CollectionItem
 from tests.conftest import shared_file
 from tests.ingest.arxiv_server import Reply
@@ -117,8 +117,8 @@ def test_import_needs_the_right_to_edit(filled, bob, carol):
     collections.update(filled.owner, filled.pk, visibility="public")
     with pytest.raises(collections.Forbidden):
         transfer.import_into(bob, filled.pk, "2503.00004")
-    collections.invite(filled.owner, filled.pk, "carol")
-    collections.accept(carol, filled.pk)
+    collaborators.invite(filled.owner, filled.pk, "carol")
+    collaborators.accept(carol, filled.pk)
     assert transfer.import_into(carol, filled.pk, "2503.00004").added == ["2503.00004"]
 
 

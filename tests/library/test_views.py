@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
+from paperfeed.library import collaborators
 from paperfeed.library import collections as col
 from paperfeed.library.models import Collection, CollectionItem
 
@@ -102,7 +103,7 @@ def test_move_remove_by_editor_and_not_by_visitor(alice, bob, group):
     assert refused.status_code == 403 and "only the owner and the collaborators" in (
         refused.content.decode()
     )
-    col.invite(alice, group.pk, "bob")
+    collaborators.invite(alice, group.pk, "bob")
     visitor.post(url(group, "/answer"), {"answer": "accept"})
     assert visitor.post(url(group, "/move"), {"paper": P2, "direction": "up"}).status_code == 302
     assert [i.paper_id for i in col.items_of(group)] == [P2, P1]
@@ -150,4 +151,4 @@ def test_invitations_are_rate_limited(alice, bob, carol, group):
     assert refused.status_code == 429 and "Too many invitations to collections" in (
         refused.content.decode()
     )
-    assert [m.user for m in col.members_of(group)] == [bob]
+    assert [m.user for m in collaborators.members_of(group)] == [bob]

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 
 from paperfeed.api.auth import WRITE_AUTH, optional_user
 from paperfeed.api.schemas import ErrorOut
-from paperfeed.library import collections, pages, shapes
+from paperfeed.library import collaborators, collections, pages, shapes
 from paperfeed.ops import throttle
 
 router = Router(tags=["Collections"])
@@ -94,7 +94,7 @@ class InviteIn(Schema):
     username: str
 
 
-def _call(do):
+def collection_call(do):
     """Run a collections call; its refusal as 404, 403 or 400 with the reason."""
     try:
         return do()
@@ -107,7 +107,7 @@ def _call(do):
 
 
 def _full(user, collection_id: int) -> dict:
-    return _call(lambda: pages.collection_page(user, collection_id)).as_json()
+    return collection_call(lambda: pages.collection_page(user, collection_id)).as_json()
 
 
 @router.get(
@@ -121,7 +121,7 @@ def list_mine(request: HttpRequest):
         "collections": [shapes.summary(c) for c in collections.collections_of(me)],
         "invitations": [
             {**shapes.summary(m.collection), "invited_by": m.invited_by.get_username()}
-            for m in collections.invitations_of(me)
+            for m in collaborators.invitations_of(me)
             if m.invited_by
         ],
     }
@@ -133,7 +133,7 @@ def list_mine(request: HttpRequest):
 def create(request: HttpRequest, payload: CollectionIn):
     """201 with the new collection; 400 when the name is empty or too long, or the caller has
     the most collections allowed."""
-    made = _call(
+    made = collection_call(
         lambda: collections.create(
             request.auth,
             payload.name,
@@ -150,7 +150,7 @@ def create(request: HttpRequest, payload: CollectionIn):
 def save(request: HttpRequest, payload: PaperIn):
     """One-click Save: the paper into the caller's "Read later" (made on first use); 201 when
     added, 200 when it was there already."""
-    item, new = _call(lambda: collections.save(request.auth, payload.paper))
+    item, new = collection_call(lambda: collections.save(request.auth, payload.paper))
     return Status(201 if new else 200, shapes.item(item))
 
 
@@ -176,7 +176,7 @@ def get(request: HttpRequest, collection_id: int):
 )
 def update(request: HttpRequest, collection_id: int, payload: CollectionPatch):
     """The owner only (403 for a collaborator); fields left out stay as they are."""
-    changed = _call(
+    changed = collection_call(
         lambda: collections.update(
             request.auth,
             collection_id,
@@ -196,7 +196,7 @@ def update(request: HttpRequest, collection_id: int, payload: CollectionPatch):
 )
 def delete(request: HttpRequest, collection_id: int):
     """The owner only; the items and collaborators go with it."""
-    _call(lambda: collections.delete(request.auth, collection_id))
+    collection_call(lambda: collections.delete(request.auth, collection_id))
     return Status(204, None)
 
 
@@ -208,7 +208,7 @@ def delete(request: HttpRequest, collection_id: int):
 )
 def add_item(request: HttpRequest, collection_id: int, payload: PaperIn):
     """At the end; 201 when added, 200 when it was there already. Owner or collaborator."""
-    item, new = _call(lambda: collections.add(request.auth, collection_id, payload.paper))
+    item, new = collection_call(lambda: collections.add(request.auth, collection_id, payload.paper))
     return Status(201 if new else 200, shapes.item(item))
 
 
@@ -220,7 +220,7 @@ def add_item(request: HttpRequest, collection_id: int, payload: PaperIn):
 )
 def remove_item(request: HttpRequest, collection_id: int, paper: str = Query(...)):
     """``?paper=`` (ids may hold a slash); 404 when it was not in the collection."""
-    if not _call(lambda: collections.remove(request.auth, collection_id, paper)):
+    if not collection_call(lambda: collections.remove(request.auth, collection_id, paper)):
         raise HttpError(404, f"{paper[:40]!r} is not in collection {collection_id}")
     return Status(204, None)
 
@@ -233,7 +233,7 @@ def remove_item(request: HttpRequest, collection_id: int, paper: str = Query(...
 )
 def set_note(request: HttpRequest, collection_id: int, payload: NoteIn):
     """Replace the note (an empty one removes it); the answer has its sanitised HTML."""
-    item = _call(
+    item = collection_call(
         lambda: collections.set_note(request.auth, collection_id, payload.paper, payload.note)
     )
     return shapes.item(item)
@@ -247,7 +247,7 @@ def set_note(request: HttpRequest, collection_id: int, payload: NoteIn):
 )
 def reorder(request: HttpRequest, collection_id: int, payload: OrderIn):
     """Every paper of the collection once, in the new order; the collection as it now is."""
-    _call(lambda: collections.reorder(request.auth, collection_id, payload.papers))
+    collection_call(lambda: collections.reorder(request.auth, collection_id, payload.papers))
     return _full(request.auth, collection_id)
 
 
@@ -262,7 +262,7 @@ def invite(request: HttpRequest, collection_id: int, payload: InviteIn):
     ``PAPERFEED_LIMIT_INVITE``."""
     if refused := throttle.consume(request, "invite", user=request.auth):
         return refused.response(request)
-    _call(lambda: collections.invite(request.auth, collection_id, payload.username))
+    collection_call(lambda: collaborators.invite(request.auth, collection_id, payload.username))
     return Status(201, None)
 
 
@@ -275,7 +275,7 @@ def invite(request: HttpRequest, collection_id: int, payload: InviteIn):
 def answer(request: HttpRequest, collection_id: int, answer: Literal["accept", "decline", "leave"]):
     """``accept`` or ``decline`` the caller's invitation, or ``leave`` a collection they edit."""
     if answer == "accept":
-        _call(lambda: collections.accept(request.auth, collection_id))
+        collection_call(lambda: collaborators.accept(request.auth, collection_id))
     else:
-        _call(lambda: collections.decline(request.auth, collection_id))
+        collection_call(lambda: collaborators.decline(request.auth, collection_id))
     return Status(204, None)

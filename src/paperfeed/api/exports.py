@@ -18,7 +18,7 @@ from paperfeed.search import MODES, SORTS
 router = Router(tags=["Exports"])
 
 
-def _files(what: str) -> dict:
+def file_answer(what: str) -> dict:
     """The OpenAPI description of a 200 answer that is a file in one of the formats."""
     return {
         "responses": {
@@ -33,7 +33,7 @@ def _files(what: str) -> dict:
     }
 
 
-def _format(fmt: str) -> exports.Format:
+def export_format(fmt: str) -> exports.Format:
     return exports.FORMATS[params.check_choice("format", fmt, exports.FORMATS)]
 
 
@@ -41,12 +41,12 @@ def _format(fmt: str) -> exports.Format:
     "/papers/{path:paper_id}/export",
     response={400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Export a paper",
-    openapi_extra=_files("The paper"),
+    openapi_extra=file_answer("The paper"),
 )
 def export_paper(request: HttpRequest, paper_id: str, format: str = "bibtex"):  # noqa: A002
     """A paper (``2503.01234``, ``hep-th/9901001``) as ``format``: bibtex, ris, csl-json or
     markdown."""
-    fmt = _format(format)
+    fmt = export_format(format)
     arxiv_id = params.parse_paper_id("id", paper_id)
     entries = exports.load_entries([arxiv_id])
     if not entries:
@@ -58,7 +58,7 @@ def export_paper(request: HttpRequest, paper_id: str, format: str = "bibtex"):  
     "/search/export",
     response={400: ErrorOut, 422: ErrorOut, 503: ErrorOut},
     summary="Export search results",
-    openapi_extra=_files("The best results"),
+    openapi_extra=file_answer("The best results"),
 )
 def export_search(
     request: HttpRequest,
@@ -74,7 +74,7 @@ def export_search(
 ):
     """The best ``limit`` (at most 200) results of ``/api/v1/search`` with the same
     parameters, as ``format`` (bibtex, ris, csl-json, markdown)."""
-    fmt = _format(format)
+    fmt = export_format(format)
     if not q.strip():
         raise params.BadParameter("q", "give the query whose results to export")
     start = params.parse_day("since", since) if since else None

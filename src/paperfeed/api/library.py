@@ -17,8 +17,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from paperfeed.api.auth import WRITE_AUTH, optional_user
-from paperfeed.api.collections import _call
-from paperfeed.api.exports import _files, _format
+from paperfeed.api.collections import collection_call
+from paperfeed.api.exports import export_format, file_answer
 from paperfeed.api.schemas import ErrorOut
 from paperfeed.library import exports, imports, transfer
 from paperfeed.library.export_views import response
@@ -162,7 +162,9 @@ def import_into(request: HttpRequest, collection_id: int):
         return refused.response(request)
     data, filename = _input(request)
     try:
-        result = _call(lambda: transfer.import_into(request.auth, collection_id, data, filename))
+        result = collection_call(
+            lambda: transfer.import_into(request.auth, collection_id, data, filename)
+        )
     except imports.ImportFileError as exc:
         raise HttpError(400, str(exc)) from None
     return result.as_dict()
@@ -172,14 +174,14 @@ def import_into(request: HttpRequest, collection_id: int):
     "/collections/{int:collection_id}/export",
     response={400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Export a collection",
-    openapi_extra=_files("The collection's papers in order, each with its note"),
+    openapi_extra=file_answer("The collection's papers in order, each with its note"),
 )
 def export_collection(request: HttpRequest, collection_id: int, format: str = "bibtex"):  # noqa: A002
     """The collection's papers as ``format`` (bibtex, ris, csl-json, markdown), each with its
     note (BibTeX ``annote``, RIS ``N1``, CSL ``note``). Who may read the collection may export
     it: a private one is a 404 but to its owner and collaborators."""
-    fmt = _format(format)
-    collection, entries = _call(
+    fmt = export_format(format)
+    collection, entries = collection_call(
         lambda: transfer.collection_entries(optional_user(request), collection_id)
     )
     return response(exports.export(entries, fmt.name), fmt, collection.slug or "collection")
@@ -190,12 +192,12 @@ def export_collection(request: HttpRequest, collection_id: int, format: str = "b
     auth=WRITE_AUTH,
     response={400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     summary="Export your whole library",
-    openapi_extra=_files("Every paper of your collections once"),
+    openapi_extra=file_answer("Every paper of your collections once"),
 )
 def export_library(request: HttpRequest, format: str = "bibtex"):  # noqa: A002
     """Every paper of the caller's collections (owned or edited) once, "Read later" first then
     by name; a paper's notes from each collection joined, each under a ``### <collection>``
     heading."""
-    fmt = _format(format)
+    fmt = export_format(format)
     entries = transfer.library_entries(request.auth)
     return response(exports.export(entries, fmt.name), fmt, "paperfeed-library")

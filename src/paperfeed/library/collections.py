@@ -21,14 +21,12 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from paperfeed.accounts import usernames
-from paperfeed.library.models import Collection, CollectionItem, CollectionMember
+from paperfeed.library.models import Collection, CollectionItem
 from paperfeed.library.notes import render_note
 from paperfeed.papers.models import Paper
 
 MAX_COLLECTIONS = 100  # per owner
 MAX_ITEMS = 5_000  # per collection
-MAX_MEMBERS = 50  # collaborators per collection, invitations included
 MAX_NAME = 200  # characters
 MAX_DESCRIPTION = 2_000
 MAX_NOTE = 10_000  # characters of Markdown
@@ -58,7 +56,7 @@ class Rights:
 # -- who may do what ------------------------------------------------------------------------
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
@@ -69,7 +67,7 @@ def _is_member(user, collection: Collection) -> bool:
 def rights(user, collection: Collection) -> Rights:
     """What ``user`` (None or anonymous for a visitor) may do with ``collection``."""
     listed = collection.visibility != Collection.PRIVATE
-    if not _signed_in(user):
+    if not signed_in(user):
         return Rights(view=listed, edit=False, own=False)
     if collection.owner_id == user.pk:
         return Rights(view=True, edit=True, own=True)
@@ -88,7 +86,7 @@ def get_visible(user, collection_id: int) -> tuple[Collection, Rights]:
     return collection, allowed
 
 
-def _check_user(user) -> None:
+def check_user(user) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         raise Forbidden("log in to use collections")
     if not user.is_active:
@@ -96,14 +94,14 @@ def _check_user(user) -> None:
 
 
 def _editable(user, collection_id: int) -> Collection:
-    _check_user(user)
+    check_user(user)
     collection, allowed = get_visible(user, collection_id)
     if not allowed.edit:
         raise Forbidden("only the owner and the collaborators of this collection can change it")
     return collection
 
 
-def _owned(user, collection_id: int) -> Collection:
+def owned(user, collection_id: int) -> Collection:
     collection = _editable(user, collection_id)
     if collection.owner_id != user.pk:
         raise Forbidden("only the owner of this collection can do that")
@@ -122,18 +120,10 @@ def _counted(queryset: QuerySet) -> QuerySet:
 
 def collections_of(user) -> list[Collection]:
     """The collections ``user`` owns or collaborates on (accepted), "Read later" first."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return []
     mine = Q(owner=user) | Q(members__user=user, members__accepted__isnull=False)
     return list(_counted(Collection.objects.filter(mine).distinct()))
-
-
-def invitations_of(user) -> list[CollectionMember]:
-    """The invitations ``user`` has not answered yet, oldest first."""
-    if not _signed_in(user):
-        return []
-    pending = CollectionMember.objects.filter(user=user, accepted__isnull=True)
-    return list(pending.select_related("collection__owner", "invited_by"))
 
 
 def public_of(owner) -> list[Collection]:
@@ -158,13 +148,9 @@ def items_of(collection: Collection) -> list[CollectionItem]:
     )
 
 
-def members_of(collection: Collection) -> list[CollectionMember]:
-    return list(collection.members.select_related("user", "invited_by"))
-
-
 def saved_paper_ids(user, paper_ids) -> set[str]:
     """Which of ``paper_ids`` ``user`` has in any of their own collections."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return set()
     found = CollectionItem.objects.filter(collection__owner=user, paper_id__in=list(paper_ids))
     return set(found.values_list("paper_id", flat=True))
@@ -227,7 +213,7 @@ def create(
     user, name: str, *, description: str = "", visibility: str = Collection.PRIVATE
 ) -> Collection:
     """A new collection of ``user``'s."""
-    _check_user(user)
+    check_user(user)
     name = _clean_name(name)
     description = _clean_description(description)
     visibility = _clean_visibility(visibility)
@@ -244,7 +230,7 @@ def create(
 
 def read_later(user) -> Collection:
     """``user``'s "Read later", made (private) on first use."""
-    _check_user(user)
+    check_user(user)
     found = Collection.objects.filter(owner=user, is_default=True).first()
     if found is not None:
         return found
@@ -270,7 +256,7 @@ def update(
     visibility: str | None = None,
 ) -> Collection:
     """Rename, describe or change the visibility of ``user``'s own collection."""
-    collection = _owned(user, collection_id)
+    collection = owned(user, collection_id)
     if name is not None:
         collection.name = _clean_name(name)
         collection.slug = _free_slug(user, collection.name, exclude=collection.pk)
@@ -284,7 +270,7 @@ def update(
 
 def delete(user, collection_id: int) -> None:
     """Delete ``user``'s own collection with its items and collaborators."""
-    _owned(user, collection_id).delete()
+    owned(user, collection_id).delete()
 
 
 # -- items ----------------------------------------------------------------------------------
@@ -399,7 +385,7 @@ def add_many(user, collection_id: int, entries: list[tuple[str, str]], *, reserv
 
 def save(user, paper_id: str) -> tuple[CollectionItem, bool]:
     """One-click Save: the paper into ``user``'s "Read later"."""
-    _check_user(user)
+    check_user(user)
     paper = visible_paper(paper_id)
     return _add(user, read_later(user), paper)
 
@@ -499,53 +485,3 @@ def reorder(user, collection_id: int, paper_ids: list[str]) -> None:
             items[paper_id].position = n
         CollectionItem.objects.bulk_update(list(items.values()), ["position"])
     _touch(collection)
-
-
-# -- collaborators --------------------------------------------------------------------------
-
-
-def invite(user, collection_id: int, username: str) -> CollectionMember:
-    """Invite the user called ``username`` to edit ``user``'s collection."""
-    collection = _owned(user, collection_id)
-    invitee = usernames.find_active(str(username or "").strip())
-    if invitee is None:
-        raise NotFound(f"no user called {str(username)[:40]!r}")
-    if invitee.pk == user.pk:
-        raise CollectionError("you own this collection already")
-    with transaction.atomic():
-        Collection.objects.select_for_update().filter(pk=collection.pk).first()
-        if collection.members.filter(user=invitee).exists():
-            raise CollectionError(f"{invitee.get_username()} is already invited")
-        if collection.members.count() >= MAX_MEMBERS:
-            raise CollectionError(f"a collection has at most {MAX_MEMBERS} collaborators")
-        return CollectionMember.objects.create(collection=collection, user=invitee, invited_by=user)
-
-
-def _invitation(user, collection_id: int) -> CollectionMember:
-    _check_user(user)
-    member = CollectionMember.objects.filter(collection_id=collection_id, user=user).first()
-    if member is None:
-        raise NotFound(f"no invitation to collection {collection_id}")
-    return member
-
-
-def accept(user, collection_id: int) -> CollectionMember:
-    """Accept an invitation (accepting twice is one acceptance)."""
-    member = _invitation(user, collection_id)
-    if member.accepted is None:
-        member.accepted = timezone.now()
-        member.save(update_fields=["accepted"])
-    return member
-
-
-def decline(user, collection_id: int) -> None:
-    """Decline an invitation, or leave a collection one collaborates on."""
-    _invitation(user, collection_id).delete()
-
-
-def remove_member(user, collection_id: int, username: str) -> bool:
-    """The owner takes a collaborator (or an invitation) off their collection."""
-    collection = _owned(user, collection_id)
-    name = usernames.normalize(str(username or "").strip())
-    deleted, _ = collection.members.filter(user__username=name).delete()
-    return bool(deleted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from paperfeed.library import collections, shapes
+from paperfeed.library import collaborators, collections, shapes
 from paperfeed.library.models import Collection, CollectionItem, CollectionMember
 from paperfeed.papers import lists
 
@@ -35,5 +35,5 @@ def collection_page(user, collection_id: int, *, newest_first: bool = False) -> 
         if row.paper_id in cards:
             row.card = cards[row.paper_id]
             items.append(row)
-    members = collections.members_of(collection) if rights.edit else []
+    members = collaborators.members_of(collection) if rights.edit else []
     return CollectionPage(collection, rights, items, members)

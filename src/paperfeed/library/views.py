@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from paperfeed.library import collections, pages, shapes
+from paperfeed.library import collaborators, collections, pages, shapes
 from paperfeed.library.models import Collection
 from paperfeed.ops import throttle
 from paperfeed.personal.views import _next
@@ -54,7 +54,7 @@ def _back(request: HttpRequest, collection: Collection | None = None) -> str:
 
 def _mine(request: HttpRequest, *, error: str = "", name: str = "", status: int = 200):
     theirs = collections.collections_of(request.user)
-    invitations = collections.invitations_of(request.user)
+    invitations = collaborators.invitations_of(request.user)
     if _wants_json(request):
         return JsonResponse(
             {
@@ -285,7 +285,7 @@ def member_invite(request: HttpRequest, collection_id: int) -> HttpResponse:
     return _change(
         request,
         collection_id,
-        lambda: collections.invite(request.user, collection_id, username),
+        lambda: collaborators.invite(request.user, collection_id, username),
         lambda member: (
             f"Invited {member.user.get_username()}: they accept on their collections page."
         ),
@@ -299,7 +299,7 @@ def member_remove(request: HttpRequest, collection_id: int) -> HttpResponse:
     return _change(
         request,
         collection_id,
-        lambda: collections.remove_member(request.user, collection_id, username),
+        lambda: collaborators.remove_member(request.user, collection_id, username),
         lambda removed: f"Removed {username}." if removed else f"{username} was not invited.",
     )
 
@@ -311,14 +311,14 @@ def invitation_answer(request: HttpRequest, collection_id: int) -> HttpResponse:
     answer = request.POST.get("answer", "")
     try:
         if answer == "accept":
-            member = collections.accept(request.user, collection_id)
+            member = collaborators.accept(request.user, collection_id)
             messages.success(request, f"You now edit “{member.collection.name}”.")
             return redirect(shapes.collection_url(member.collection))
         if answer not in ("decline", "leave"):
             raise collections.CollectionError(
                 f"answer must be accept, decline or leave, not {answer[:10]!r}"
             )
-        collections.decline(request.user, collection_id)
+        collaborators.decline(request.user, collection_id)
     except collections.CollectionError as exc:
         return _refused(request, exc)
     messages.success(request, "Declined." if answer == "decline" else "You left the collection.")
