@@ -103,3 +103,21 @@ def test_an_account_already_gone_is_refused(alice):
     get_user_model().objects.filter(pk=alice.pk).delete()
     with pytest.raises(deletion.DeletionError, match="does not exist"):
         deletion.delete_account(alice, keep_comments=True)
+
+
+def test_an_organisation_is_never_left_without_an_owner(alice, bob):
+    from paperfeed.orgs import core as orgs
+    from paperfeed.orgs.models import Organisation
+
+    shared = orgs.create(alice, "kv-lab", "KV Lab")
+    orgs.add_member(alice, shared, "bob")
+    alone = orgs.create(alice, "alice-solo", "Alice alone")
+    with pytest.raises(deletion.DeletionError, match=r"only owner of the organisation 'KV Lab'"):
+        deletion.delete_account(alice, keep_comments=True)
+    assert get_user_model().objects.filter(pk=alice.pk).exists()  # nothing happened
+    assert Organisation.objects.filter(pk=alone.pk).exists()
+
+    orgs.add_member(alice, shared, "bob", role="owner")
+    deletion.delete_account(alice, keep_comments=True)
+    assert not Organisation.objects.filter(pk=alone.pk).exists()  # alone in it: deleted
+    assert [m.user for m in orgs.members(Organisation.objects.get(pk=shared.pk))] == [bob]

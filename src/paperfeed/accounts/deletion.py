@@ -16,6 +16,9 @@ What :func:`delete_account` does with each kind of data (docs/account.md says th
 - **digest subscriptions**: the ones linked to the account, and the one of each address the
   account *verified*, are deleted with their saved searches, send ledger and feedback (an
   unverified address may be someone else's: its subscription is left to that address's owner);
+- **organisations**: one the account is the only owner of is refused while it has other members
+  (make one of them owner first: the error names it); one the account is alone in is deleted;
+  memberships of the others go;
 - **everything else** goes with the user row (``on_delete=CASCADE``): collections the account
   owns with their items, notes and invitations (collaborators lose them), its memberships of
   other collections, follows and their alert marks, mutes, seen papers, preferences, API tokens,
@@ -40,6 +43,7 @@ from paperfeed.community.comments import DELETED_BODY, render_markdown
 from paperfeed.community.models import Comment, Submission
 from paperfeed.community.votes import remove_account_votes
 from paperfeed.digests.models import Subscriber
+from paperfeed.orgs import core as orgs
 
 
 class DeletionError(Exception):
@@ -95,6 +99,10 @@ def delete_account(user, *, keep_comments: bool) -> Deleted:
         locked = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if locked is None:
             raise DeletionError("this account does not exist (any more)")
+        try:
+            orgs.before_account_deletion(locked)
+        except orgs.OrgError as exc:
+            raise DeletionError(str(exc)) from None
         votes = remove_account_votes(user.pk)
         kept, removed = _comments(user.pk, keep_comments)
         Submission.objects.filter(user_id=user.pk, state=Submission.FAILED).delete()

@@ -334,6 +334,24 @@ def remove_member(actor, org: Organisation, username) -> None:
         row.delete()
 
 
+def before_account_deletion(user) -> None:
+    """Called inside the transaction that deletes ``user``'s account: an organisation whose only
+    owner the account is refuses it while others are members (OrgError naming it: make one of
+    them owner, or remove them, first); one the account is alone in is deleted with it."""
+    owned = Organisation.objects.select_for_update().filter(
+        memberships__user=user, memberships__role=Membership.OWNER
+    )
+    for org in owned:
+        if org.memberships.filter(role=Membership.OWNER).exclude(user=user).exists():
+            continue
+        if org.memberships.exclude(user=user).exists():
+            raise OrgError(
+                f"you are the only owner of the organisation {org.name!r} ({org.slug}): make "
+                "another member an owner, or remove its members, first"
+            )
+        org.delete()
+
+
 def leave(user, org: Organisation) -> None:
     remove_member(user, org, user.get_username())
 
