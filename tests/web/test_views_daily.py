@@ -155,8 +155,9 @@ def test_fifty_card_day_page_query_count(client, django_assert_max_num_queries):
     client.force_login(user)
     # 8 + the preferences (seen mode, order), read once, + whether carol has a profile for the
     # for-you order (personal/order.py: 3 EXISTS queries when she has none), + which papers
-    # she saved, once for the page (library_save's Save buttons)
-    with django_assert_max_num_queries(13):
+    # she saved, once for the page (library_save's Save buttons), + the organisations the papers
+    # are attached to (orgs badges) - the claimed authors are read with the authors
+    with django_assert_max_num_queries(14):
         response = client.get("/day/2025-03-18")
     assert len(ids_in(response.content.decode())) == 50
 

@@ -123,8 +123,9 @@ def test_for_you_day_page_queries_are_bounded(strong, django_assert_max_num_quer
     client.get(f"/day/{DAY}")  # warm the per-process caches of the for-you code
     # 18 whatever the day's size: session, user, the order decision (profile, preferences, the
     # member: 5), mutes, seen, the rows, order_papers' reads (the member again, followed
-    # authors' papers...), the page's papers and authors, the saved ones among them (library)
-    with django_assert_max_num_queries(19):
+    # authors' papers...), the page's papers and authors, the saved ones among them (library),
+    # their organisations' badges (orgs)
+    with django_assert_max_num_queries(20):
         response = client.get(f"/day/{DAY}")
     assert ids_in(response.content.decode())[0] == "2503.00004"
     assert len(ids_in(response.content.decode())) == 44

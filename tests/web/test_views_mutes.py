@@ -34,7 +34,8 @@ def test_day_page_budget_is_one_query_more_for_a_user_with_mutes(
     mutes.add_mute(user, "category", "math.AP")
     client.force_login(user)
     # signed in: 8 + the user's mutes and preferences + whether she has a for-you profile (3)
-    with django_assert_max_num_queries(13):
+    # + the papers she saved (library's Save buttons)
+    with django_assert_max_num_queries(14):
         html = client.get("/day/2025-03-18").content.decode()
     assert len(ids_in(html)) == 40 and "40 papers" in html
 
