@@ -1,7 +1,13 @@
-"""One progress bar for every long job (rich), with items/s, silent when not wanted."""
+"""One progress bar for every long job (rich), with items/s, silent when not wanted.
+
+On a terminal the bar is drawn in place. Elsewhere (a log file, ``| tee``, CI) a job that runs
+longer than :data:`PLAIN_EVERY` seconds prints a plain line every that many seconds and one when
+it ends, so a long step is never silent and a short one adds nothing to the output.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -16,6 +22,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.text import Text
+
+PLAIN_EVERY = 10.0
+"""Seconds between the plain progress lines printed when stderr is not a terminal."""
 
 
 class _Rate(TextColumn):
@@ -32,10 +41,15 @@ class _Rate(TextColumn):
 def progress_bar(
     description: str, *, total: int | None = None, unit: str = "items", disable: bool = False
 ) -> Iterator[Callable[[int], None]]:
-    """Yields ``advance(n)``; draws to stderr (nothing when ``disable`` or stderr is not a tty)."""
+    """Yields ``advance(n)``; draws to stderr (nothing when ``disable``; plain lines, only for a
+    job longer than :data:`PLAIN_EVERY` seconds, when stderr is not a terminal)."""
     console = Console(stderr=True)
     if disable:
         yield lambda n=1: None
+        return
+    if not console.is_terminal:
+        with _plain_lines(console, description, total, unit) as advance:
+            yield advance
         return
     columns = [TextColumn("{task.description}"), BarColumn()]
     columns += (
@@ -46,8 +60,33 @@ def progress_bar(
     columns += [_Rate(unit), TimeElapsedColumn()]
     if total:
         columns.append(TimeRemainingColumn())
-    with Progress(
-        *columns, console=console, transient=False, disable=not console.is_terminal
-    ) as bar:
+    with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)
+
+
+@contextmanager
+def _plain_lines(
+    console: Console, description: str, total: int | None, unit: str
+) -> Iterator[Callable[[int], None]]:
+    started = last = time.monotonic()
+    done = 0
+    printed = False
+
+    def line(now: float) -> None:
+        elapsed = now - started
+        count = f"{done:,}/{total:,} {unit} ({done / total:.0%})" if total else f"{done:,} {unit}"
+        rate = f", {done / elapsed:,.0f} {unit}/s" if elapsed > 0 else ""
+        console.print(f"{description}: {count} in {elapsed:,.0f} s{rate}", highlight=False)
+
+    def advance(n: int = 1) -> None:
+        nonlocal done, last, printed
+        done += n
+        now = time.monotonic()
+        if now - last >= PLAIN_EVERY:
+            line(now)
+            last, printed = now, True
+
+    yield advance
+    if printed or time.monotonic() - started >= PLAIN_EVERY:
+        line(time.monotonic())

@@ -56,8 +56,8 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild, status, wait, json, **options):
         if status:
             return self._print(index_status(), json, status=True)
-        quiet = json or not sys.stderr.isatty()
-        update = refresh.papers_changed(wait=wait, progress=not quiet, rebuild=rebuild)
+        # progress on a terminal, or plain lines in a log for a long build (not with --json)
+        update = refresh.papers_changed(wait=wait, progress=not json, rebuild=rebuild)
         if update.busy:
             self.stderr.write(self.style.WARNING(update.busy))
             sys.exit(EXIT_BUSY)
