@@ -70,7 +70,7 @@ def _plain_lines(
     console: Console, description: str, total: int | None, unit: str
 ) -> Iterator[Callable[[int], None]]:
     started = last = time.monotonic()
-    done = 0
+    done = shown = 0
     printed = False
 
     def line(now: float) -> None:
@@ -80,13 +80,13 @@ def _plain_lines(
         console.print(f"{description}: {count} in {elapsed:,.0f} s{rate}", highlight=False)
 
     def advance(n: int = 1) -> None:
-        nonlocal done, last, printed
+        nonlocal done, last, printed, shown
         done += n
         now = time.monotonic()
         if now - last >= PLAIN_EVERY:
             line(now)
-            last, printed = now, True
+            last, printed, shown = now, True, done
 
     yield advance
-    if printed or time.monotonic() - started >= PLAIN_EVERY:
+    if (printed and shown != done) or (not printed and time.monotonic() - started >= PLAIN_EVERY):
         line(time.monotonic())
