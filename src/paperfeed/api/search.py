@@ -65,7 +65,7 @@ def search(
         result, reachable, why = mine.result, mine.reachable, mine.why
     else:
         result = hybrid_search(q, limit=limit, offset=offset, sort=sort, **filters)
-        reachable = result.total
+        reachable = result.reachable
     papers = papers_for(result, user)
     for paper in papers:
         if paper.arxiv_id in why:

@@ -37,8 +37,18 @@ class Hit:
 @dataclass
 class SearchResult:
     """The shape every search mode returns (CLI, web and API share it): one page of hits, best
-    first, how many match in all, and the mode that really ran."""
+    first, how many match in all, and the mode that really ran.
+
+    ``reachable``: how many hits paging can reach; semantic and hybrid searches rank a fixed
+    number of candidates (``hybrid.SEARCH_DEPTH`` a side), so it can be below ``total`` (which is
+    then an estimate: "about N"); ``None`` (the default) means all ``total``.
+    """
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     mode: str = "lexical"
+    reachable: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.reachable is None:
+            self.reachable = self.total

@@ -355,7 +355,7 @@ def search_vectors(
         )
         exhausted = len(keys) >= len(index) or fetch >= MAX_FETCH
         if len(passing) >= k or exhausted:
-            best = sorted(passing.values(), key=lambda item: -item[1])[:k]
+            best = sorted(passing.values(), key=lambda item: (-item[1], item[0]))[:k]
             return [semantic_hit(pid, sim) for pid, sim in best]
         fetch = _next_fetch(fetch, k, len(passing))
 

@@ -81,7 +81,7 @@ def search(request):
                 result, reachable, why = mine.result, mine.reachable, mine.why
             else:
                 result = hybrid_search(query, limit=PER_PAGE, offset=offset, sort=sort, **args)
-                reachable = result.total
+                reachable = result.reachable
         except IndexMissing as exc:
             context["error"] = f"Search is not ready: {exc}"
             return render(request, "web/search.html", context, status=503)
