@@ -211,6 +211,13 @@ def test_selective_filters_search_the_semantic_side_exactly(indexed, monkeypatch
         return real(query, k, **kwargs)
 
     monkeypatch.setattr(vector_index, "search_vectors", spy)
+    # the vector table reads categories itself: the lexical index is not asked
+    result = hybrid.search("molecules protein", mode="semantic", categories=["cs.LG"])
+    assert seen == {"candidates": None, "selectivity": None}
+    assert set(ids(result)) == {"2503.00001", "2503.00002"}
+
+    # a generation written before the table: the lexical index's ids, scored exactly
+    monkeypatch.setattr(vector_index.current_index(), "table", None)
     result = hybrid.search("molecules protein", mode="semantic", categories=["cs.LG"])
     assert sorted(seen["candidates"]) == ["2503.00001", "2503.00002"]  # from the lexical index
     assert seen["selectivity"] == pytest.approx(2 / 5)

@@ -52,3 +52,12 @@ class SearchResult:
     def __post_init__(self) -> None:
         if self.reachable is None:
             self.reachable = self.total
+
+
+def why_semantic(cosine: float) -> str:
+    return f"semantically close (cosine {cosine:.2f})"
+
+
+def semantic_hit(paper_id: str, cosine: float) -> Hit:
+    """A hit found by meaning alone, with its cosine to the query."""
+    return Hit(id=paper_id, score=cosine, why=[why_semantic(cosine)], similarity=cosine)

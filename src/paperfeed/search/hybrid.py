@@ -189,14 +189,19 @@ EXACT_SEMANTIC_MAX = 4000
 
 
 def _semantic_candidates(
-    filters: vector_index.Filters, n_vectors: int, within: list[str] | None = None
+    filters: vector_index.Filters, index: vector_index.VectorIndex, within: list[str] | None = None
 ) -> tuple[list[str] | None, float | None]:
     """For a filtered search: the ids the filters let through when they are few (the lexical
     index answers the filters alone; the database checks them again), and the share of papers
-    that pass (sizes the HNSW over-fetch when they are many). ``(None, None)``: unfiltered, or
-    no lexical index to ask."""
+    that pass (sizes the HNSW over-fetch when they are many). ``(None, None)``: unfiltered, no
+    lexical index to ask, or nothing to ask it: the vector index's table reads categories and
+    dates itself (search/table_search.py), so only authors and ``has:code`` need the lexical
+    index's answer."""
     if not filters.active:
         return None, None
+    if index.table is not None and not (filters.authors or filters.has_code):
+        return None, None
+    n_vectors = len(index)
     try:
         index_l = lexical.current_index()
     except IndexMissing:
@@ -258,7 +263,7 @@ def search(
     if qvec is None:
         return _lexical(parsed, limit, offset, categories, since, until, author, sort, within)
     filters = _filters(parsed, categories, since, until, author)
-    candidates, selectivity = _semantic_candidates(filters, len(index), within)
+    candidates, selectivity = _semantic_candidates(filters, index, within)
     semantic_hits = vector_index.search_vectors(
         qvec, depth, filters=filters, index=index, candidates=candidates, selectivity=selectivity
     )

@@ -6,7 +6,10 @@ The index is derived from the ``Embedding`` table and lives under ``DATA_DIR/ind
 new key, which makes :func:`sync_vectors` a set difference: add keys the table has and the index
 lacks, remove keys the index has and the table lost (deleted papers, replaced vectors).  Each sync
 or rebuild writes a new generation and publishes it atomically, so readers never see a half-written
-file.  HNSW (Malkov & Yashunin 2018) with M = 16, ef_construction = 128, ef_search = 128.
+file.  HNSW (Malkov & Yashunin 2018) with M = 16, ef_construction = 128, ef_search = 2.5 k
+(at least 128) for k results (:func:`ef_for`).  Each generation also holds its table
+(:mod:`paperfeed.search.vector_table`): keys, float16 vectors, paper ids, days and categories,
+which filtered searches read instead of the database (:mod:`paperfeed.search.table_search`).
 
 Vectors are added on one thread: usearch 2.26's concurrent insertion leaves some nodes
 unreachable (0.35 % of 600 random vectors could not find themselves; none single-threaded).
@@ -27,10 +30,11 @@ import onnxruntime  # noqa: F401
 from usearch.index import Index
 
 from paperfeed.progress import progress_bar
-from paperfeed.search import paths
+from paperfeed.search import paths, vector_table
 from paperfeed.search.embedding_job import current_model
-from paperfeed.search.hits import Hit
+from paperfeed.search.hits import Hit, semantic_hit, why_semantic  # noqa: F401
 from paperfeed.search.models import Embedding, decode_vector
+from paperfeed.search.table_search import table_search
 from paperfeed.search.vector_filters import (
     Filters,
     cosines,
@@ -45,6 +49,18 @@ STATE_FILE = "state.json"
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 128
+EF_PER_RESULT = 2.5
+"""ef_search grows with the results asked for: ``max(EXPANSION_SEARCH, EF_PER_RESULT * k)``.
+At ef 128 a search for the top 200 (hybrid's depth) found 0.93 of the exact top 200 at 221k
+papers; recall@200 >= 0.99 needs ef >= 2.5 k (docs/benchmarks.md, "Vector recall"), while a
+top 10 (similar papers) is exact enough at 128."""
+
+
+def ef_for(k: int) -> int:
+    """The ef_search of a search for ``k`` neighbours (:data:`EF_PER_RESULT`)."""
+    return max(EXPANSION_SEARCH, int(EF_PER_RESULT * k))
+
+
 SQL_CHUNK = 900
 MAX_FETCH = 5_000
 """Most HNSW neighbours one filtered search checks against the database (each check reads a
@@ -54,17 +70,21 @@ the closest ones, which are what fusion ranks first; a selective filter is searc
 (``candidates``) and is not limited."""
 
 
-def why_semantic(cosine: float) -> str:
-    return f"semantically close (cosine {cosine:.2f})"
-
-
 class VectorIndex:
     """An HNSW cosine index whose keys are integers; ``labels`` maps keys to paper ids if given."""
 
-    def __init__(self, index: Index, *, model: str, labels: Sequence[str] | None = None):
+    def __init__(
+        self,
+        index: Index,
+        *,
+        model: str,
+        labels: Sequence[str] | None = None,
+        table: vector_table.VectorTable | None = None,
+    ):
         self.index = index
         self.model = model
         self.labels = labels
+        self.table = table  # the generation's table (vector_table.py); None: use the database
 
     @property
     def dim(self) -> int:
@@ -101,13 +121,17 @@ class VectorIndex:
         if index is None:
             raise FileNotFoundError(f"{directory / INDEX_FILE} is missing or unreadable")
         index.expansion_search = EXPANSION_SEARCH
-        return cls(index, model=state["model"])
+        table = vector_table.open_table(directory) if view else None
+        return cls(index, model=state["model"], table=table)
 
     def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Keys and cosine similarities of the ``k`` nearest vectors, best first."""
         if len(self.index) == 0 or k <= 0:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.float32)
         k = min(k, len(self.index))
+        ef = ef_for(k)
+        if self.index.expansion_search != ef:
+            self.index.expansion_search = ef
         matches = self.index.search(np.asarray(query, dtype=np.float32).reshape(-1), k, log=False)
         return np.asarray(matches.keys), 1.0 - np.asarray(matches.distances, dtype=np.float32)
 
@@ -131,10 +155,6 @@ def new_index(dim: int) -> Index:
         expansion_add=EXPANSION_ADD,
         expansion_search=EXPANSION_SEARCH,
     )
-
-
-def semantic_hit(paper_id: str, cosine: float) -> Hit:
-    return Hit(id=paper_id, score=cosine, why=[why_semantic(cosine)], similarity=cosine)
 
 
 def exact_nearest(vectors: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -170,6 +190,7 @@ def _publish(index: VectorIndex) -> Path:
     try:
         index.index.save(str(directory / INDEX_FILE))
         keys = np.asarray(index.index.keys, dtype=np.uint64)
+        vector_table.write(_table_of(index, keys), directory)
         state = {
             "model": index.model,
             "dim": index.dim,
@@ -183,6 +204,22 @@ def _publish(index: VectorIndex) -> Path:
         raise
     _CACHE.clear()
     return directory
+
+
+def _table_of(index: VectorIndex, keys: np.ndarray) -> vector_table.VectorTable:
+    """The table of the index's keys: their vectors read back from the index, their papers'
+    ids, categories and dates from the database (one query over the model's rows)."""
+    vectors = np.zeros((len(keys), index.dim), dtype=np.float16)
+    for start in range(0, len(keys), 10_000):
+        chunk = keys[start : start + 10_000]
+        vectors[start : start + len(chunk)] = np.stack(index.index.get(chunk, dtype=np.float16))
+    rows = (
+        Embedding.objects.filter(model=index.model, paper__deleted=False)
+        .values_list("id", "paper_id", "paper__categories", "paper__listed", "paper__published")
+        .order_by()
+    )
+    meta = {row[0]: row[1:] for row in rows.iterator(chunk_size=10_000)}
+    return vector_table.build(keys, vectors, meta)
 
 
 _CACHE: dict[str, tuple[Path, VectorIndex]] = {}
@@ -283,6 +320,8 @@ def sync_vectors(progress: bool = False) -> dict:
         to_add = np.setdiff1d(live, present, assume_unique=True)
         to_remove = np.setdiff1d(present, live, assume_unique=True)
         if not len(to_add) and not len(to_remove):
+            if not (directory / vector_table.META_FILE).exists():
+                _publish(index)  # a generation from before the table: write one with it
             return VectorSync(total=len(index)).as_dict()
         if len(to_remove):
             index.index.remove(to_remove)
@@ -336,6 +375,8 @@ def search_vectors(
         return []
     filters = filters or Filters()
     exclude = set(exclude)
+    if index.table is not None and (filters.active or candidates is not None):
+        return table_search(query, k, index, filters, exclude, candidates, selectivity)
     if candidates is not None:
         return exact_among(query, k, candidates, filters=filters, exclude=exclude, index=index)
     fetch = _first_fetch(k, filters.active, selectivity) + len(exclude)
