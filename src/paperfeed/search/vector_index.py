@@ -7,7 +7,7 @@ new key, which makes :func:`sync_vectors` a set difference: add keys the table h
 lacks, remove keys the index has and the table lost (deleted papers, replaced vectors).  Each sync
 or rebuild writes a new generation and publishes it atomically, so readers never see a half-written
 file.  HNSW (Malkov & Yashunin 2018) with M = 16, ef_construction = 128, ef_search = 2.5 k
-(at least 128) for k results (:func:`ef_for`).  Each generation also holds its table
+(at least 128, at most 1,024) for k results (:func:`ef_for`).  Each generation also holds its table
 (:mod:`paperfeed.search.vector_table`): keys, float16 vectors, paper ids, days and categories,
 which filtered searches read instead of the database (:mod:`paperfeed.search.table_search`).
 
@@ -56,9 +56,15 @@ papers; recall@200 >= 0.99 needs ef >= 2.5 k (docs/benchmarks.md, "Vector recall
 top 10 (similar papers) is exact enough at 128."""
 
 
+EF_MAX = 1024
+"""The most ef_search grows to: the over-fetch of a filtered search (thousands of neighbours,
+of which only those that pass matter) is not searched at 2.5 times its size (usearch searches
+with at least k anyway)."""
+
+
 def ef_for(k: int) -> int:
-    """The ef_search of a search for ``k`` neighbours (:data:`EF_PER_RESULT`)."""
-    return max(EXPANSION_SEARCH, int(EF_PER_RESULT * k))
+    """The ef_search of a search for ``k`` neighbours (:data:`EF_PER_RESULT`, :data:`EF_MAX`)."""
+    return max(EXPANSION_SEARCH, min(int(EF_PER_RESULT * k), EF_MAX))
 
 
 SQL_CHUNK = 900

@@ -24,6 +24,7 @@ vectors; one that no longer passes is still dropped by the database check.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,12 +66,16 @@ class VectorTable:
         found = (self.keys[pos] == keys) if len(self.keys) else np.zeros(len(keys), bool)
         return np.where(found, pos, -1)
 
+    @functools.cached_property
+    def _sorted_ids(self) -> np.ndarray:
+        return np.asarray(self.ids[self.id_order])
+
     def rows_of_ids(self, paper_ids) -> np.ndarray:
         """Rows of the papers ``paper_ids`` (ascending; ids without a row are left out)."""
         wanted = np.asarray(list(paper_ids), dtype=self.ids.dtype if len(self.ids) else str)
         if not len(wanted) or not len(self.ids):
             return np.zeros(0, dtype=np.int64)
-        ordered = self.ids[self.id_order]
+        ordered = self._sorted_ids
         pos = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
         hit = ordered[pos] == wanted
         return np.unique(self.id_order[pos[hit]])
