@@ -157,12 +157,67 @@ def report(repeat: int) -> None:
     index.table = table
 
 
+def table_only(repeat: int) -> None:
+    """The table's side alone, no database: a table of the 221,328 papers of both shared files
+    (vectors as bench_vector_recall.py makes them), each filter's mask and exact search timed."""
+    import gzip
+    import json
+    from types import SimpleNamespace
+
+    from bench_vector_recall import corpus
+    from paperfeed.search import vector_table  # numpy only: no Django set up
+
+    meta, key = {}, 0
+    for path in (RECENT, OLD):
+        with gzip.open(path, "rt", encoding="utf-8") as stream:
+            for line in stream:
+                record = json.loads(line)
+                day = record.get("listed") or record.get("created")
+                day = dt.date.fromisoformat(day) if day else None
+                meta[key] = (record["id"], " ".join(record["categories"]), day, None)
+                key += 1
+    vectors = corpus()[: len(meta)]
+    start = time.process_time()
+    table = vector_table.build(np.arange(len(meta), dtype=np.uint64), vectors, meta)
+    print(f"table of {len(table):,} rows built in {time.process_time() - start:.1f} s CPU")
+    rng = np.random.default_rng(0)
+    print("| filters | rows passing | mask CPU ms | exact top 250 CPU ms |")
+    print("|---|---:|---:|---:|")
+    for _, filters in FILTERED:
+        if not filters:
+            continue
+        f = SimpleNamespace(
+            categories=tuple(filters.get("categories", ())),
+            not_categories=(),
+            since=filters.get("since"),
+            until=filters.get("until"),
+        )
+        masks, exacts = [], []
+        for _ in range(repeat):
+            query = vectors[rng.integers(len(vectors))].astype(np.float32)
+            start = time.process_time()
+            mask = table.mask(f)
+            rows = np.flatnonzero(mask) if mask is not None else np.arange(len(table))
+            masks.append((time.process_time() - start) * 1000)
+            start = time.process_time()
+            if len(rows) <= 50_000:
+                vector_table.exact_rows(table, rows, query, 250)
+                exacts.append((time.process_time() - start) * 1000)
+        shown = {k: str(v) for k, v in filters.items() if k != "author"}
+        exact = f"{statistics.median(exacts):.1f}" if exacts else "(HNSW)"
+        print(f"| {shown} | {len(rows):,} | {statistics.median(masks):.1f} | {exact} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--home", type=Path, default=Path("/tmp/paperfeed-bench-filtered"))
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--table-only", action="store_true", help="No database: table timings.")
     args = parser.parse_args()
+    if args.table_only:
+        table_only(args.repeat)
+        return
     for path in (RECENT, OLD, VECTORS, IDS):
         if not path.exists():
             sys.exit(f"{path} is missing (../shared/data)")
