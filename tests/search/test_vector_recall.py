@@ -33,4 +33,4 @@ def test_recall_at_200_and_at_10_vs_exact_search():
 
 
 def test_ef_grows_with_the_results_asked_for():
-    assert ef_for(10) == 128 and ef_for(200) == 500 and ef_for(5000) == 1024
+    assert ef_for(10) == 128 and ef_for(200) == 1000 and ef_for(5000) == 1024
