@@ -1,7 +1,7 @@
 """HNSW recall held: the app's build and search parameters find >= 99 % of the exact top 200.
 
 The corpus is synthetic but shaped like paper embeddings (clustered, unit length, float16): on
-it, usearch at the old ef_search 128 found 0.955 of the exact top 200 (0.93 on the 221k shared
+it, usearch at the old ef_search 128 found 0.986 of the exact top 200 (0.941 on the 221k shared
 corpus, docs/benchmarks.md "Vector recall"), so the test fails if the search gets cheaper than
 the recall bar allows.
 """
@@ -33,4 +33,4 @@ def test_recall_at_200_and_at_10_vs_exact_search():
 
 
 def test_ef_grows_with_the_results_asked_for():
-    assert ef_for(10) == 128 and ef_for(200) == 1000 and ef_for(5000) == 1024
+    assert ef_for(10) == 128 and ef_for(200) == 800 and ef_for(5000) == 1024

@@ -6,7 +6,7 @@ The index is derived from the ``Embedding`` table and lives under ``DATA_DIR/ind
 new key, which makes :func:`sync_vectors` a set difference: add keys the table has and the index
 lacks, remove keys the index has and the table lost (deleted papers, replaced vectors).  Each sync
 or rebuild writes a new generation and publishes it atomically, so readers never see a half-written
-file.  HNSW (Malkov & Yashunin 2018) with M = 16, ef_construction = 128, ef_search = 5 k
+file.  HNSW (Malkov & Yashunin 2018) with M = 16, ef_construction = 128, ef_search = 4 k
 (at least 128, at most 1,024) for k results (:func:`ef_for`).  Each generation also holds its table
 (:mod:`paperfeed.search.vector_table`): keys, float16 vectors, paper ids, days and categories,
 which filtered searches read instead of the database (:mod:`paperfeed.search.table_search`).
@@ -49,17 +49,17 @@ STATE_FILE = "state.json"
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 128
-EF_PER_RESULT = 5.0
+EF_PER_RESULT = 4.0
 """ef_search grows with the results asked for: ``max(EXPANSION_SEARCH, EF_PER_RESULT * k)`` up
-to :data:`EF_MAX`.  At ef 128 a search for the top 200 (hybrid's depth) found 0.93 of the exact
-top 200 at 221k papers, 0.983 at ef 512 (issue 17); on 20,000 of them ef 512 reached 0.992
-(docs/benchmarks.md, "Vector recall"), so hybrid's 200 search at ef 1,000 for the 0.99 bar at
-221k; a top 10 (similar papers) is exact enough at 128."""
+to :data:`EF_MAX`.  On 221,328 vectors a search for the top 200 (hybrid's depth) found 0.941 of
+the exact top 200 at ef 128, 0.985 at 512, 0.992 at 768 and 0.994 at 1,024 (docs/benchmarks.md,
+"Vector recall"): 800 for hybrid's 200 clears the 0.99 bar at the least cost; a top 10 (similar
+papers) is exact enough at 128."""
 
 
 EF_MAX = 1024
 """The most ef_search grows to: the over-fetch of a filtered search (thousands of neighbours,
-of which only those that pass matter) is not searched at 5 times its size (usearch searches
+of which only those that pass matter) is not searched at 4 times its size (usearch searches
 with at least k anyway)."""
 
 
