@@ -103,6 +103,12 @@ class Command(BaseCommand):
             default=None,
             help="BM25 title boost (default: the lexical index's own).",
         )
+        parser.add_argument(
+            "--no-adaptive",
+            action="store_true",
+            help="One semantic weight (--weight) for every query kind, and a candidate missing "
+            "from one side takes that side's lowest score (the fusion before adaptive fusion).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the metrics as JSON.")
 
     def handle(self, *args, **options):
@@ -116,6 +122,8 @@ class Command(BaseCommand):
             weight=options["weight"],
             depth=options["depth"],
             normalise=options["normalise"],
+            kind_weights=None if options["no_adaptive"] else DEFAULT_FUSION.kind_weights,
+            fill=not options["no_adaptive"],
         )
         boosts = {"title": options["title_boost"]} if options["title_boost"] else None
         started = time.perf_counter()
