@@ -29,7 +29,7 @@ import numpy as np
 
 from paperfeed.ops.metrics import observe_search
 from paperfeed.papers.models import Paper
-from paperfeed.search import fusion, lexical, vector_index
+from paperfeed.search import cross_encoder, fusion, lexical, vector_index
 from paperfeed.search.authors import FACET_DEPTH, author_facet
 from paperfeed.search.embedding_job import current_model
 from paperfeed.search.encoders import EncoderError, load_encoder
@@ -342,7 +342,7 @@ def search(
         qvec, depth, filters=filters, index=index, candidates=candidates, selectivity=selectivity
     )
     if mode == "semantic" or index_l is None:
-        hits = _sorted(semantic_hits, sort)
+        hits = _reranked(parsed, _sorted(semantic_hits, sort), sort)
         result = SearchResult(hits[offset:wanted], len(hits), "semantic", similar_authors=fuzzy)
         return _with_facet(result, hits, facets)
     # Candidates without snippets (snippets for 500 hits cost more than the search itself);
@@ -361,7 +361,7 @@ def search(
     if sort != "relevance":
         fused = [h for h in fused if h.id in lexical_ids or (h.similarity or 0.0) >= SEMANTIC_FLOOR]
     meaning_only = sum(1 for h in fused if h.id not in lexical_ids)
-    ordered = _sorted(fused, sort)
+    ordered = _reranked(parsed, _sorted(fused, sort), sort)
     page = _explain_page(ordered[offset:wanted], lexical_hits, index_l, parsed, filter_args)
     result = SearchResult(
         page,
@@ -372,6 +372,13 @@ def search(
         kind=kind,
     )
     return _with_facet(result, ordered, facets)
+
+
+def _reranked(parsed: ParsedQuery, ranked: list[Hit], sort: str) -> list[Hit]:
+    """The best results re-ranked by the optional cross-encoder (relevance order only)."""
+    if sort != "relevance":
+        return ranked
+    return cross_encoder.rerank(semantic_text(parsed), ranked)
 
 
 def _with_facet(result: SearchResult, ranked: list[Hit], facets: bool) -> SearchResult:
