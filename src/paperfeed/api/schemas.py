@@ -227,6 +227,11 @@ class SearchHitOut(Schema):
     )
 
 
+class AuthorFacetOut(Schema):
+    name: str
+    papers: int
+
+
 class SearchOut(Schema):
     query: str
     mode: str = Field(
@@ -239,6 +244,16 @@ class SearchOut(Schema):
     offset: int
     has_next: bool
     items: list[SearchHitOut]
+    authors: list[AuthorFacetOut] = Field(
+        default_factory=list,
+        description="The author facet: the authors with the most papers among the best "
+        "results (up to 200), most first; pass one as author= to filter.",
+    )
+    similar_authors: list[str] = Field(
+        default_factory=list,
+        description="Author names (author=, author:) that matched no author exactly: the "
+        "results are the papers of similar names.",
+    )
 
 
 class SimilarHitOut(Schema):

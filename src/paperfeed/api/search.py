@@ -64,7 +64,7 @@ def search(
         mine = rerank.search_for_you(user, q, limit=limit, offset=offset, **filters)
         result, reachable, why = mine.result, mine.reachable, mine.why
     else:
-        result = hybrid_search(q, limit=limit, offset=offset, sort=sort, **filters)
+        result = hybrid_search(q, limit=limit, offset=offset, sort=sort, facets=True, **filters)
         reachable = result.reachable
     papers = papers_for(result, user)
     for paper in papers:
@@ -90,4 +90,6 @@ def search(
         "offset": offset,
         "has_next": offset + len(result.hits) < reachable,
         "items": items,
+        "authors": [{"name": name, "papers": n} for name, n in result.authors],
+        "similar_authors": result.similar_authors,
     }

@@ -25,7 +25,7 @@ from paperfeed.search.encoders import Encoder, paper_text
 from paperfeed.search.hits import Hit
 from paperfeed.search.hybrid import DEFAULT_FUSION, fuse, semantic_text
 from paperfeed.search.lexical import LexicalIndex
-from paperfeed.search.query import parse, plain_words
+from paperfeed.search.query import classify, parse, plain_words
 from paperfeed.search.vector_index import VectorIndex
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -211,9 +211,17 @@ class BeirRun:
 
 
 def lexical_rankings(
-    data: BeirData, directory: Path, depth: int, boosts: Mapping[str, float] | None = None
+    data: BeirData,
+    directory: Path,
+    depth: int,
+    boosts: Mapping[str, float] | None = None,
+    keep: list | None = None,
 ) -> dict[str, list[Hit]]:
+    """BM25's ranking of each query; ``keep``: a list the index is appended to, for later
+    scoring (the hybrid's missing-side scores)."""
     index = LexicalIndex.create(directory)
+    if keep is not None:
+        keep.append(index)
     if boosts:
         index.boosts.update(boosts)
     index.add_documents(
@@ -239,13 +247,32 @@ def lexical_rankings(
 
 
 def semantic_rankings(
-    data: BeirData, encoder: Encoder, vectors: np.ndarray, depth: int
+    data: BeirData,
+    encoder: Encoder,
+    vectors: np.ndarray,
+    depth: int,
+    keep: dict | None = None,
 ) -> dict[str, list[Hit]]:
+    """The nearest corpus vectors to each query; ``keep``: a dict that receives each query's
+    vector (for the exact cosines of lexical-only candidates)."""
     index = VectorIndex.build(vectors, model=encoder.name, labels=data.ids)
     qids = list(data.queries)
     texts = [semantic_text(parse(data.queries[q])) or data.queries[q] for q in qids]
     qvectors = encoder.encode(texts, batch_size=64)
+    if keep is not None:
+        keep.update(zip(qids, qvectors, strict=True))
     return {qid: index.search(qv, depth) for qid, qv in zip(qids, qvectors, strict=True)}
+
+
+def _cosines(vectors: np.ndarray, rows: Mapping[str, int], qvec: np.ndarray):
+    def score(ids: list[str]) -> dict[str, float]:
+        found = [i for i in ids if i in rows]
+        if not found:
+            return {}
+        sims = vectors[[rows[i] for i in found]] @ np.asarray(qvec, dtype=np.float32)
+        return dict(zip(found, map(float, sims), strict=True))
+
+    return score
 
 
 def run_beir(
@@ -269,25 +296,54 @@ def run_beir(
     depth = max(fusion.depth, 100)
     run = BeirRun(queries=len(data.queries), documents=len(data.ids))
     lexical = semantic = None
+    indexes: list[LexicalIndex] = []
+    qvectors: dict[str, np.ndarray] = {}
     with tempfile.TemporaryDirectory(prefix="paperfeed-beir-") as tmp:
         if {"lexical", "hybrid"} & set(modes):
-            lexical = lexical_rankings(data, Path(tmp) / "lexical", depth, boosts)
+            lexical = lexical_rankings(data, Path(tmp) / "lexical", depth, boosts, indexes)
         if {"semantic", "hybrid"} & set(modes):
             vectors = corpus_vectors(
                 encoder, data, cache or Path(tmp) / "vectors", progress=progress
             )
-            semantic = semantic_rankings(data, encoder, vectors, depth)
-    for mode in modes:
-        if mode == "lexical":
-            ranked = {q: [h.id for h in hits] for q, hits in lexical.items()}
-        elif mode == "semantic":
-            ranked = {q: [h.id for h in hits] for q, hits in semantic.items()}
-        elif mode == "hybrid":
-            ranked = {
-                q: [h.id for h in fuse(lexical[q], semantic[q], fusion)] for q in data.queries
-            }
-        else:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        run.rankings[mode] = ranked
-        run.metrics[mode] = mean_metrics(ranked, data.qrels)
+            semantic = semantic_rankings(data, encoder, vectors, depth, qvectors)
+        for mode in modes:
+            if mode == "lexical":
+                ranked = {q: [h.id for h in hits] for q, hits in lexical.items()}
+            elif mode == "semantic":
+                ranked = {q: [h.id for h in hits] for q, hits in semantic.items()}
+            elif mode == "hybrid":
+                rows = {doc: row for row, doc in enumerate(data.ids)}
+                ranked = {
+                    q: [
+                        h.id
+                        for h in _hybrid(
+                            data.queries[q],
+                            lexical[q],
+                            semantic[q],
+                            fusion,
+                            indexes[0],
+                            _cosines(vectors, rows, qvectors[q]),
+                        )
+                    ]
+                    for q in data.queries
+                }
+            else:
+                raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+            run.rankings[mode] = ranked
+            run.metrics[mode] = mean_metrics(ranked, data.qrels)
     return run
+
+
+def _hybrid(text, lexical_hits, semantic_hits, fusion, index: LexicalIndex, cosines) -> list[Hit]:
+    """The app's fusion of one query's two lists: its kind picks the weight, and the missing
+    side's scores come from the same BM25 (as plain words) and the exact cosines."""
+    words = parse(" ".join(plain_words(text)))
+    kind = classify(parse(text), index.name_words(words.words))
+    return fuse(
+        lexical_hits,
+        semantic_hits,
+        fusion,
+        kind=kind,
+        lexical_scores=lambda ids: index.scores_of(words, ids),
+        semantic_scores=cosines,
+    )

@@ -42,12 +42,20 @@ class SearchResult:
     ``reachable``: how many hits paging can reach; semantic and hybrid searches rank a fixed
     number of candidates (``hybrid.SEARCH_DEPTH`` a side), so it can be below ``total`` (which is
     then an estimate: "about N"); ``None`` (the default) means all ``total``.
+    ``similar_authors``: the author names that matched no author exactly, so the papers of
+    similar names are shown instead ("no exact author match; showing similar names");
+    ``authors``: the author facet, ``(name, papers)`` of the most frequent authors among the
+    best results, when asked for (``search(..., facets=True)``); ``kind``: what the query looked
+    like to the fusion (``query.classify``), None when no fusion ran.
     """
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     mode: str = "lexical"
     reachable: int | None = None
+    similar_authors: list[str] = field(default_factory=list)
+    authors: list[tuple[str, int]] = field(default_factory=list)
+    kind: str | None = None
 
     def __post_init__(self) -> None:
         if self.reachable is None:

@@ -33,6 +33,8 @@ from paperfeed.web.params import (
 )
 
 PER_PAGE = 20
+MAX_AUTHOR = 200
+"""The longest ``author`` filter the page takes."""
 MAX_PAGE = MAX_LIMIT // PER_PAGE
 SORT_LABELS = rankings.labels("search")
 
@@ -64,14 +66,19 @@ def search(request):
         page = int_param(request, "page", 1, maximum=MAX_PAGE)
         since, until = date_param(request, "since"), date_param(request, "until")
         categories = categories_param(request)
+        author = request.GET.get("author", "").strip()
+        if len(author) > MAX_AUTHOR:
+            raise BadParameter("author", f"at most {MAX_AUTHOR} characters")
     except BadParameter as exc:
         return bad_request(request, str(exc))
     if choice.offered:
         context["sorts"].append((rerank.FOR_YOU, choice.ranking.label))
     context.update(mode=mode, sort=sort, since=since, until=until, category=" ".join(categories))
+    context["author"] = author
     context.update(for_you=choice)
     if query:
         args = {"mode": mode, "categories": categories or None, "since": since, "until": until}
+        args["author"] = author or None
         offset, why = (page - 1) * PER_PAGE, {}
         try:
             if sort == rerank.FOR_YOU:
@@ -80,7 +87,9 @@ def search(request):
                 )
                 result, reachable, why = mine.result, mine.reachable, mine.why
             else:
-                result = hybrid_search(query, limit=PER_PAGE, offset=offset, sort=sort, **args)
+                result = hybrid_search(
+                    query, limit=PER_PAGE, offset=offset, sort=sort, facets=True, **args
+                )
                 reachable = result.reachable
         except IndexMissing as exc:
             context["error"] = f"Search is not ready: {exc}"
@@ -111,6 +120,8 @@ def search(request):
             papers=papers,
             total=total,
             ran_mode=result.mode,
+            author_facet=result.authors,
+            similar_authors=result.similar_authors,
             page=page,
             has_previous=page > 1,
             has_next=page < MAX_PAGE and page * PER_PAGE < reachable,

@@ -12,6 +12,7 @@ from paperfeed.progress import progress_bar
 from paperfeed.search.encoders import BACKENDS, EncoderError, load_encoder
 from paperfeed.search.evaluate import MODES, BeirError, run_beir
 from paperfeed.search.hybrid import DEFAULT_FUSION, FusionConfig
+from paperfeed.search.known_items import KnownItemError, load_known_items, run_known_items, table
 
 
 class Command(BaseCommand):
@@ -23,8 +24,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("benchmark", choices=("beir",), help="The benchmark format: beir.")
-        parser.add_argument("directory", type=Path, help="The dataset folder.")
+        parser.add_argument(
+            "benchmark",
+            choices=("beir", "known-items"),
+            help="beir: a BEIR dataset folder; known-items: a JSONL of (query, target, kind), "
+            "searched in the current PAPERFEED_HOME (MRR@10 and hit@10 per mode and kind).",
+        )
+        parser.add_argument("directory", type=Path, help="The dataset folder (or JSONL file).")
         parser.add_argument(
             "--mode",
             choices=(*MODES, "all"),
@@ -97,9 +103,17 @@ class Command(BaseCommand):
             default=None,
             help="BM25 title boost (default: the lexical index's own).",
         )
+        parser.add_argument(
+            "--no-adaptive",
+            action="store_true",
+            help="One semantic weight (--weight) for every query kind, and a candidate missing "
+            "from one side takes that side's lowest score (the fusion before adaptive fusion).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the metrics as JSON.")
 
     def handle(self, *args, **options):
+        if options["benchmark"] == "known-items":
+            return self.known_items(options)
         if not 0.0 <= options["weight"] <= 1.0:
             raise CommandError(f"--weight must be between 0 and 1, not {options['weight']}")
         modes = MODES if options["mode"] == "all" else (options["mode"],)
@@ -108,6 +122,8 @@ class Command(BaseCommand):
             weight=options["weight"],
             depth=options["depth"],
             normalise=options["normalise"],
+            kind_weights=None if options["no_adaptive"] else DEFAULT_FUSION.kind_weights,
+            fill=not options["no_adaptive"],
         )
         boosts = {"title": options["title_boost"]} if options["title_boost"] else None
         started = time.perf_counter()
@@ -153,3 +169,27 @@ class Command(BaseCommand):
                 f"hybrid: {config.method} fusion, semantic weight {config.weight}, "
                 f"depth {config.depth}, {config.normalise}"
             )
+
+    def known_items(self, options) -> None:
+        """``paperfeed eval known-items FILE``: the app's own search, every mode, per kind."""
+        modes = MODES if options["mode"] == "all" else (options["mode"],)
+        try:
+            items = load_known_items(options["directory"])
+        except KnownItemError as exc:
+            raise CommandError(str(exc)) from None
+        if options["limit_queries"]:
+            items = items[: options["limit_queries"]]
+        started = time.perf_counter()
+        run = run_known_items(items, modes=modes)
+        if options["json"]:
+            payload = {"queries": len(items), "metrics": run.metrics, "ranks": run.ranks}
+            self.stdout.write(json.dumps(payload, indent=2))
+            return
+        self.stdout.write(
+            f"{options['directory']}: {len(items)} queries, {time.perf_counter() - started:.0f} s"
+        )
+        for line in table(run):
+            self.stdout.write(line)
+        for mode, ran in run.ran.items():
+            if ran != {mode}:
+                self.stdout.write(f"note: {mode} ran as {', '.join(sorted(ran))} (index missing?)")
