@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 class Hit:
     """One matching paper.
 
-    ``why`` holds human-readable reasons ("title matches “kv cache”", "semantically close
-    (cosine 0.71)"); ``terms`` the query terms found in the paper (lexical); ``similarity`` the
+    ``why`` holds human-readable reasons ("title matches “kv”, “cache”", "similar in
+    meaning"); ``terms`` the query terms found in the paper (lexical); ``matched`` maps each field
+    that matched on terms (``title``, ``abstract``, ``authors``) to the words (or names) of that
+    field that matched, as the paper spells them, function words left out; ``similarity`` the
     cosine to the query (semantic); ``snippets`` maps a field name to an HTML-escaped excerpt in
-    which matches are wrapped in ``<mark>``.
+    which the matched content words are wrapped in ``<mark>``.
     """
 
     id: str
@@ -22,6 +24,7 @@ class Hit:
     terms: list[str] = field(default_factory=list)
     similarity: float | None = None
     snippets: dict[str, str] = field(default_factory=dict)
+    matched: dict[str, list[str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -31,7 +34,12 @@ class Hit:
             "terms": self.terms,
             "similarity": self.similarity,
             "snippets": self.snippets,
+            "matched": self.matched,
         }
+
+
+SIMILAR_IN_MEANING = "similar in meaning"
+"""The reason of a hit found by meaning (the cosine is :attr:`Hit.similarity`)."""
 
 
 @dataclass
