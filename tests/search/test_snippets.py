@@ -56,6 +56,9 @@ def test_the_attention_of_graphs_marks_attention_and_graphs_only():
     # excerpt shows that word (not a fragment full of marked function words)
     assert MARK.findall(second.snippets["abstract"]) == ["Attention"]
     assert second.why == ["abstract matches “Attention”"] and "title" not in second.snippets
+    (third,), _ = index.search("the world of", limit=1, offset=1)
+    assert third.why == ["title and abstract match only common words of the query"]
+    assert third.matched == {} and "<mark>" not in third.snippets["abstract"]
 
 
 def test_a_reason_names_separate_words_never_a_phrase_the_paper_lacks():
@@ -132,6 +135,9 @@ def test_every_reason_and_mark_is_a_content_word_of_that_field(papers, query):
                 assert not set(terms) & STOP_TERMS
         for reason in hit.why:
             found = REASON.match(reason)
+            if reason.endswith("only common words of the query"):
+                assert not hit.matched.keys() & {"title", "abstract"}
+                continue
             if found:  # "title matches “x”, “y”": each quoted word is in that field
                 field = found[1]
                 quoted = QUOTED.findall(found[2])

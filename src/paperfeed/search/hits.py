@@ -48,15 +48,29 @@ class SearchResult:
     first, how many match in all, and the mode that really ran.
 
     ``reachable``: how many hits paging can reach; semantic and hybrid searches rank a fixed
-    number of candidates (``hybrid.SEARCH_DEPTH`` a side), so it can be below ``total`` (which is
-    then an estimate: "about N"); ``None`` (the default) means all ``total``.
+    number of candidates (``hybrid.SEARCH_DEPTH`` a side), so it can be below ``total``;
+    ``None`` (the default) means all ``total``.
+
+    ``term_matches``: how many papers hold the query's terms and pass its filters, counted exactly
+    by the lexical index (None when no lexical search ran: semantic mode). ``total`` is that
+    count in lexical mode, exact; in hybrid mode it is ``term_matches`` plus the papers found
+    only by meaning among the ranked candidates, and in semantic mode the ranked candidates:
+    estimates (:attr:`count_is_estimate`), shown as "about N" (docs/search.md, "Counts").
     """
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     mode: str = "lexical"
     reachable: int | None = None
+    term_matches: int | None = None
 
     def __post_init__(self) -> None:
         if self.reachable is None:
             self.reachable = self.total
+        if self.term_matches is None and self.mode == "lexical":
+            self.term_matches = self.total
+
+    @property
+    def count_is_estimate(self) -> bool:
+        """True unless lexical: only a lexical total counts every matching paper."""
+        return self.mode != "lexical"

@@ -292,7 +292,13 @@ def search(
     meaning_only = sum(1 for h in fused if h.id not in lexical_ids)
     ordered = _sorted(fused, sort)
     page = _explain_page(ordered[offset:wanted], lexical_hits, index_l, parsed, filter_args)
-    return SearchResult(page, lexical_total + meaning_only, "hybrid", reachable=len(ordered))
+    return SearchResult(
+        page,
+        lexical_total + meaning_only,
+        "hybrid",
+        reachable=len(ordered),
+        term_matches=lexical_total,
+    )
 
 
 def _explain_page(

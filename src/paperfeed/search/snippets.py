@@ -205,11 +205,14 @@ def explain(
         matched: dict[str, list[str]] = {}
         if paper_id in parsed.ids:
             why.append(f"arXiv id {paper_id}")
+        common: list[str] = []  # fields that matched on function words alone
         for field_name in ("title", "abstract") if generators else ():
             snippet = generators[field_name].snippet_from_doc(doc)
             fragment = snippet.fragment()
-            kept = content_ranges(fragment, [(r.start, r.end) for r in snippet.highlighted()])
+            ranges = [(r.start, r.end) for r in snippet.highlighted()]
+            kept = content_ranges(fragment, ranges)
             if not kept:
+                common += [field_name] if ranges else []
                 continue
             words = list(matched_words(kept).values())
             matched[field_name] = words
@@ -221,6 +224,9 @@ def explain(
                 snippets["abstract"] = _abstract_snippet(
                     generators["abstract-shown"].snippet_from_doc(doc), fragment, kept
                 )
+        if common and not matched:
+            verb = "matches" if len(common) == 1 else "match"
+            why.append(f"{' and '.join(common)} {verb} only common words of the query")
         if "abstract" not in snippets:
             snippets["abstract"] = _plain_excerpt(doc.get_first("abstract") or "")
         authors = _matching_authors(doc.get_all("authors"), author_filters, parsed.words)
