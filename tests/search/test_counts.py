@@ -17,7 +17,7 @@ def test_hybrid_total_is_the_exact_term_matches_plus_meaning_only_hits(indexed):
     lexical = hybrid.search("molecules", mode="lexical")
     assert result.term_matches == lexical.total == 2 and not lexical.count_is_estimate
     meaning_only = [h for h in result.hits if not h.matched]
-    assert meaning_only and all(h.why == ["similar in meaning"] for h in meaning_only)
+    assert meaning_only and all(h.why[0].endswith("in meaning") for h in meaning_only)
     assert result.total == result.term_matches + len(meaning_only)
 
 

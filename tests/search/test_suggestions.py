@@ -114,8 +114,8 @@ def test_a_generation_without_a_vocabulary_gets_one_on_the_next_sync(corpus):
 def test_spelling_corrects_words_no_paper_holds(corpus):
     index = lexical.current_index()
     assert corrections_for("tranformers atention", index) == {
-        "tranformers": "transformers",
-        "atention": "attention",
+        "tranformers": ("transformers", 0),  # (the correction, papers holding the word)
+        "atention": ("attention", 0),
     }
     # known words (also by their stem: "graph" is held as "graphs"), function words, short
     # words, field names and author names are left alone
@@ -124,6 +124,7 @@ def test_spelling_corrects_words_no_paper_holds(corpus):
     assert result.total == 0
     found = suggest("tranformers atention", result, mode="hybrid")
     assert found.spelling.query == "transformers attention"
+    assert found.spelling.held_by == {"tranformers": 0, "atention": 0}
     assert found.spelling.count == 2 and not found.spelling.count_is_estimate
     assert found.relaxations == ()  # no filter to drop
 
@@ -155,3 +156,24 @@ def test_each_filter_is_dropped_alone_with_its_count(corpus):
         ("cat:cs.CL", "attention", 2)
     ]
     assert not found.relaxations[0].count_is_estimate
+
+
+@pytest.mark.django_db
+def test_a_rare_word_is_corrected_only_to_a_far_more_common_one(data_home, settings):
+    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"
+    many = [
+        record("2025-03-18", arxiv_id=f"2503.{n:05d}", title=f"Transformers, part {n}")
+        for n in range(1, 21)
+    ]
+    store(
+        *many,
+        record("2025-03-19", arxiv_id="2503.00100", title="Tranformers and difusion"),
+        record("2025-03-19", arxiv_id="2503.00101", title="Diffusion models"),
+    )
+    sync_indexes(progress=False)
+    index = lexical.current_index()
+    # in one paper, but 20 hold "transformers"; "diffusion" is in only one: no correction
+    assert corrections_for("tranformers difusion", index) == {"tranformers": ("transformers", 1)}
+    found = suggest("tranformers", hybrid.search("tranformers"), mode="hybrid")
+    assert found.spelling.held_by == {"tranformers": 1} and found.spelling.count == 20
+    assert corrections_for("transformers", index) == {}  # a common word is never checked

@@ -104,6 +104,7 @@ def test_the_api_has_the_count_its_exactness_and_the_suggestions(client, corpus)
     assert body["suggestions"]["spelling"] == {
         "query": "transformers",
         "corrections": {"tranformers": "transformers"},
+        "held_by": {"tranformers": 0},
         "count": 1,
         "count_is_estimate": False,
     }

@@ -238,7 +238,10 @@ class SearchHitOut(Schema):
 
 class SpellingOut(Schema):
     query: str = Field(description="The query with the corrections made.")
-    corrections: dict[str, str] = Field(description="Each word no paper holds -> its correction.")
+    corrections: dict[str, str] = Field(description="Each rare word -> its correction.")
+    held_by: dict[str, int] = Field(
+        description="Each corrected word -> papers holding it (0: none)."
+    )
     count: int
     count_is_estimate: bool
 

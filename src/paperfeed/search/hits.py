@@ -38,8 +38,13 @@ class Hit:
         }
 
 
+SEMANTIC_FLOOR = 0.35
+"""The cosine from which a paper is called "similar in meaning": a hit that also matched on terms
+gives that reason only from here, a meaning-only hit below it reads "loosely related in
+meaning"; hybrid search lists meaning-only papers from here when sorting by date or upvotes."""
 SIMILAR_IN_MEANING = "similar in meaning"
-"""The reason of a hit found by meaning (the cosine is :attr:`Hit.similarity`)."""
+LOOSELY_RELATED = "loosely related in meaning"
+"""The reasons of a hit found by meaning (the cosine itself is :attr:`Hit.similarity`)."""
 
 
 @dataclass

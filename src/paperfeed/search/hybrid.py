@@ -32,7 +32,7 @@ from paperfeed.papers.models import Paper
 from paperfeed.search import fusion, lexical, vector_index
 from paperfeed.search.embedding_job import current_model
 from paperfeed.search.encoders import EncoderError, load_encoder
-from paperfeed.search.hits import SIMILAR_IN_MEANING, Hit, SearchResult
+from paperfeed.search.hits import SEMANTIC_FLOOR, SIMILAR_IN_MEANING, Hit, SearchResult
 from paperfeed.search.lexical import MAX_LIMIT, IndexMissing, check_sort_and_page
 from paperfeed.search.query import ParsedQuery, parse
 from paperfeed.search.vector_filters import ids_with_code
@@ -40,8 +40,8 @@ from paperfeed.search.vector_filters import ids_with_code
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "lexical", "semantic")
-SEMANTIC_FLOOR = 0.35
-"""Minimum cosine for a meaning-only candidate to be listed when sorting by date or upvotes."""
+# SEMANTIC_FLOOR (hits.py): the minimum cosine for a meaning-only candidate to be listed when
+# sorting by date or upvotes, and for a hit that matched on terms to say "similar in meaning" too.
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def _merge(lexical_hit: Hit | None, semantic_hit: Hit | None, score: float) -> H
         matched=dict(base.matched),
     )
     if lexical_hit and semantic_hit:
-        merged.why.extend(semantic_hit.why)
+        if (semantic_hit.similarity or 0.0) >= SEMANTIC_FLOOR:  # else matched on terms alone
+            merged.why.extend(semantic_hit.why)
         merged.similarity = semantic_hit.similarity
     return merged
 

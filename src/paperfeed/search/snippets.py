@@ -136,24 +136,31 @@ def _plain_excerpt(text: str, limit: int = ABSTRACT_SNIPPET_CHARS) -> str:
     return html.escape(text[: cut if cut > limit // 2 else limit]) + " …"
 
 
-def _abstract_snippet(shown: tantivy.Snippet, whole: str, kept: list) -> str:
-    """The abstract's excerpt with its content words marked: tantivy's best fragment of
-    :data:`ABSTRACT_SNIPPET_CHARS`, or, when that fragment holds only function words, the text
-    from the first content word of the whole abstract (``whole``, matched as ``kept``)."""
-    fragment = shown.fragment()
-    ranges = content_ranges(fragment, [(r.start, r.end) for r in shown.highlighted()])
-    if ranges:
-        return highlight(fragment, [(a, b) for a, b, _, _ in ranges])
-    data = whole.encode("utf-8")
-    first = kept[0][0]
-    tail = data[first:].decode("utf-8", "replace")
-    text = tail
-    if len(tail) > ABSTRACT_SNIPPET_CHARS:
-        cut = tail.rfind(" ", 0, ABSTRACT_SNIPPET_CHARS)
-        text = tail[: cut if cut > ABSTRACT_SNIPPET_CHARS // 2 else ABSTRACT_SNIPPET_CHARS]
-    end = len(text.encode("utf-8"))
-    marks = [(a - first, b - first) for a, b, _, _ in kept if b - first <= end]
-    return "… " + highlight(text, marks) + (" …" if len(tail) > len(text) else "")
+def best_window(text: str, kept: list[tuple[int, int, str, str]], chars: int) -> str:
+    """An excerpt of about ``chars`` bytes of ``text`` with its content words marked: the window
+    holding the most distinct matched terms (``kept``, byte ranges; the earliest on a tie), from
+    a little before its first match, cut at spaces, "…" where text was left out.
+
+    >>> best_window("aa bb cc dd ee ff", [(3, 5, "bb", "bb"), (12, 14, "ee", "ee")], 8)
+    'aa <mark>bb</mark> …'
+    """
+    data = text.encode("utf-8")
+    best, best_score = 0, -1
+    for i, (start, *_rest) in enumerate(kept):
+        terms = {t for s, e, _w, t in kept[i:] if e - start <= chars}
+        if len(terms) > best_score:
+            best, best_score = i, len(terms)
+    first = kept[best][0]
+    begin = data.rfind(b" ", 0, max(0, first - chars // 6)) + 1 if first > chars // 6 else 0
+    end = len(data)
+    if end - begin > chars:
+        cut = data.rfind(b" ", begin, begin + chars)
+        end = cut if cut > max(first, begin + chars // 2) else begin + chars
+    while end < len(data) and (data[end] & 0xC0) == 0x80:  # never inside a UTF-8 character
+        end += 1
+    marks = [(s - begin, e - begin) for s, e, _w, _t in kept if s >= begin and e <= end]
+    body = highlight(data[begin:end].decode("utf-8", "replace"), marks)
+    return ("… " if begin else "") + body.strip() + (" …" if end < len(data) else "")
 
 
 def _matching_authors(names: list[str], filters: list[str], words: tuple[str, ...]) -> list[str]:
@@ -188,11 +195,8 @@ def explain(
         for field_name, chars in (
             ("title", TITLE_SNIPPET_CHARS),
             ("abstract", WHOLE_FIELD_CHARS),
-            ("abstract-shown", ABSTRACT_SNIPPET_CHARS),
         ):
-            generator = tantivy.SnippetGenerator.create(
-                searcher, text_query, schema, field_name.removesuffix("-shown")
-            )
+            generator = tantivy.SnippetGenerator.create(searcher, text_query, schema, field_name)
             generator.set_max_num_chars(chars)
             generators[field_name] = generator
     hits = []
@@ -221,9 +225,7 @@ def explain(
             if field_name == "title":
                 snippets["title"] = highlight(fragment, [(a, b) for a, b, _, _ in kept])
             else:
-                snippets["abstract"] = _abstract_snippet(
-                    generators["abstract-shown"].snippet_from_doc(doc), fragment, kept
-                )
+                snippets["abstract"] = best_window(fragment, kept, ABSTRACT_SNIPPET_CHARS)
         if common and not matched:
             verb = "matches" if len(common) == 1 else "match"
             why.append(f"{' and '.join(common)} {verb} only common words of the query")

@@ -1,12 +1,16 @@
 """What to try when a search finds little or nothing: spelling from the corpus vocabulary, and the
 filters whose removal would give results (with how many).
 
-Spelling: a query word is *unknown* when no indexed paper holds its term in the title, the
-abstract or an author's name (``LexicalIndex.doc_freq``, exact and live). For each unknown
+Spelling: a query word is *suspect* when at most :data:`RARE` indexed papers hold its term in the
+title, the abstract or an author's name (counted live by the index: a 75,000-paper corpus holds
+"tranformer" and "difusion" a few times, so "no paper" alone misses most typos). For each suspect
 content word the closest vocabulary words (:mod:`paperfeed.search.vocabulary`) are found with
-rapidfuzz's Levenshtein distance (Levenshtein 1966; at most 1 edit for words of up to 4 letters,
-2 for longer ones), ranked by distance, then by document frequency; the first one the live index
-still holds is the correction. The corrected query is offered only when it finds papers.
+rapidfuzz's optimal-string-alignment distance (Levenshtein 1966 plus adjacent transpositions,
+Damerau 1964: "protien" is one edit from "protein"; at most 1 edit for words of up to 4 letters,
+2 for longer ones); a candidate must be in :data:`RATIO` times as many papers as the word (any
+paper at all for a word no paper holds), and they are ranked by distance, then by document
+frequency; the first one the live index still holds is the correction. The corrected query is
+offered only when it finds papers.
 
 Dropping a filter: each filter typed into the query (``author:``, ``cat:``, ``-cat:``,
 ``has:code``) and each filter given beside it (category, since, until, author) is taken away
@@ -23,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from paperfeed.search import lexical, vocabulary
 from paperfeed.search.analyzers import name_parts, text_terms
@@ -38,7 +42,11 @@ from paperfeed.search.query import (
 from paperfeed.search.snippets import FUNCTION_WORDS
 
 CANDIDATES = 25
-"""Vocabulary words within the edit distance looked at per unknown word (the most alike first)."""
+"""Vocabulary words within the edit distance looked at per suspect word (the most alike first)."""
+RARE = 3
+"""A query word held by at most this many papers is checked for a likelier spelling."""
+RATIO = 20
+"""A correction must be in this many times as many papers as the word it replaces."""
 MAX_RELAXATIONS = 6
 
 
@@ -48,6 +56,8 @@ class Spelling:
 
     query: str
     corrections: dict[str, str]
+    held_by: dict[str, int]
+    """How many papers hold each corrected word (0: none)."""
     count: int
     count_is_estimate: bool
 
@@ -82,39 +92,49 @@ def max_distance(word: str) -> int:
     return 1 if len(word) <= 4 else 2
 
 
-def is_known(index: lexical.LexicalIndex, word: str) -> bool:
-    """Whether some indexed paper holds ``word``'s term in its title, abstract or authors."""
-    for term in text_terms(word):
-        if index.doc_freq("abstract", term) or index.doc_freq("title", term):
-            return True
-    return any(index.doc_freq("authors", part) for part in name_parts(word))
+def papers_holding(index: lexical.LexicalIndex, word: str, *, at_most: int = RARE) -> int:
+    """How many papers hold ``word`` in the title, abstract or authors; exact up to
+    ``at_most`` (a larger count is reported as ``at_most + 1``: the exact count costs more)."""
+    frequencies = [
+        *(index.doc_freq(f, t) for t in text_terms(word) for f in ("title", "abstract")),
+        *(index.doc_freq("authors", part) for part in name_parts(word)),
+    ]
+    if sum(frequencies) == 0:
+        return 0
+    if max(frequencies) > at_most:
+        return at_most + 1
+    return index.search(word, limit=0)[1]  # a paper may hold it in several fields: count once
 
 
-def closest(word: str, words: list[str], counts: Counter) -> list[str]:
-    """The words of ``words`` within :func:`max_distance` edits of ``word`` (itself excluded),
-    nearest first, then most frequent (``counts``), then alphabetically.
+def closest(word: str, words: list[str], counts: Counter, *, least: int = 1) -> list[str]:
+    """The words of ``words`` within :func:`max_distance` edits of ``word`` (itself excluded) that
+    are in at least ``least`` papers (``counts``), nearest first, then most frequent, then
+    alphabetically.
 
     >>> closest("tranformer", ["transformer", "transformers", "former"], Counter(transformers=9))
-    ['transformer', 'transformers']
+    ['transformers']
+    >>> closest("protien", ["proven", "protein"], Counter(protein=5, proven=50))
+    ['protein', 'proven']
     """
     found = process.extract(
         word,
         words,
-        scorer=Levenshtein.distance,
+        scorer=OSA.distance,
         score_cutoff=max_distance(word),
         limit=CANDIDATES,
     )
     ranked = sorted((distance, -counts[other], other) for other, distance, _ in found)
-    return [other for _, _, other in ranked if other != word]
+    return [other for _, count, other in ranked if other != word and -count >= least]
 
 
 @functools.lru_cache(maxsize=2)
-def _load(path: Path, stamp: int) -> tuple[list[str], Counter]:
+def _load(path: Path, stamp: int) -> tuple[list[str], list[str], Counter]:
     counts = vocabulary.read(path)
-    return list(counts), counts
+    common = [word for word, count in counts.items() if count >= RATIO]
+    return common, list(counts), counts
 
 
-def _vocabulary(index: lexical.LexicalIndex) -> tuple[list[str], Counter] | None:
+def _vocabulary(index: lexical.LexicalIndex) -> tuple[list[str], list[str], Counter] | None:
     if index.path is None:
         return None
     try:
@@ -124,25 +144,38 @@ def _vocabulary(index: lexical.LexicalIndex) -> tuple[list[str], Counter] | None
     return _load(index.path, stamp)
 
 
-def corrections_for(query: str, index: lexical.LexicalIndex) -> dict[str, str]:
-    """``{unknown word: correction}`` for the query's content words no paper holds."""
+def _suspect(word: str) -> bool:
+    return (
+        len(word) >= vocabulary.MIN_LENGTH
+        and word.isascii()
+        and word.isalpha()
+        and word not in FUNCTION_WORDS
+        and word not in FIELD_ALIASES
+    )
+
+
+def corrections_for(query: str, index: lexical.LexicalIndex) -> dict[str, tuple[str, int]]:
+    """``{word: (correction, papers holding the word)}`` for the query's rare content words."""
     loaded = _vocabulary(index)
     if loaded is None:
         return {}
-    words, counts = loaded
-    found: dict[str, str] = {}
+    common, words, counts = loaded
+    found: dict[str, tuple[str, int]] = {}
     for word in dict.fromkeys(parse(query).words):
-        if (
-            len(word) < vocabulary.MIN_LENGTH
-            or not word.isalpha()
-            or word in FUNCTION_WORDS
-            or word in FIELD_ALIASES
-            or is_known(index, word)
-        ):
+        if not _suspect(word):
             continue
-        for other in closest(word, words, counts):
-            if is_known(index, other):
-                found[word] = other
+        held = papers_holding(index, word)
+        if held > RARE:
+            continue
+        least = max(1, RATIO * held)
+        # the words in RATIO+ papers first (a fraction of the vocabulary), all of them for a word
+        # no paper holds (in a small corpus every word is rare)
+        choices = closest(word, common, counts, least=least) or (
+            closest(word, words, counts, least=least) if held == 0 else []
+        )
+        for other in choices:
+            if papers_holding(index, other, at_most=0):
+                found[word] = (other, held)
                 break
     return found
 
@@ -180,10 +213,16 @@ def suggest(
         index = None
     fixes = corrections_for(query, index) if index is not None else {}
     if fixes:
-        fixed = corrected(query, fixes)
+        fixed = corrected(query, {word: other for word, (other, _) in fixes.items()})
         found = search(fixed, mode=mode, limit=0, **filters)
         if found.total:
-            spelling = Spelling(fixed, fixes, found.total, found.count_is_estimate)
+            spelling = Spelling(
+                fixed,
+                {word: other for word, (other, _) in fixes.items()},
+                {word: held for word, (_, held) in fixes.items()},
+                found.total,
+                found.count_is_estimate,
+            )
     relaxations = []
     if result.total == 0:
         for label, text, param, change in _filters_to_drop(query, filters):

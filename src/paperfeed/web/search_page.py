@@ -94,6 +94,19 @@ def count_detail(result: SearchResult) -> str:
     return f"{held}, {meaning:,} more {'is' if meaning == 1 else 'are'} similar in meaning"
 
 
+def rare_text(held_by: dict[str, int]) -> str:
+    """Why a correction is offered: ``No paper holds “atention”; “tranformer” is in only 3
+    papers``."""
+    none = [word for word, held in held_by.items() if not held]
+    parts = ["No paper holds " + ", ".join(f"“{word}”" for word in none)] if none else []
+    parts += [
+        f"“{word}” is in only {held} paper{'' if held == 1 else 's'}"
+        for word, held in held_by.items()
+        if held
+    ]
+    return "; ".join(parts)
+
+
 def _href(request, **changes) -> str:
     """This search's URL with ``changes`` (None: the parameter removed), back on page 1."""
     params = request.GET.copy()
@@ -114,7 +127,7 @@ def _suggestions(request, query, result, mode, categories, since, until) -> dict
         fixed = found.spelling
         spelling = {
             "query": fixed.query,
-            "unknown": list(fixed.corrections),
+            "rare": rare_text(fixed.held_by),
             "href": _href(request, q=fixed.query),
             "count": results_text(fixed.count, estimate=fixed.count_is_estimate),
         }
