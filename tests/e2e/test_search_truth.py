@@ -83,7 +83,7 @@ def test_results_count_mark_and_explain_truthfully(browser, live_server, corpus,
         expect(count).to_contain_text(
             re.compile(r"About \d+ results for “the attention of graphs”")
         )
-        expect(count).to_contain_text(re.compile(r"\d+ hold your words, \d+ more are similar"))
+        expect(count).to_contain_text(re.compile(r"\d+ hold your words, \d+ more found by meaning"))
         cards = page.locator("#results .card")
         expect(cards.filter(has_text="Graph attention networks for molecules")).to_have_count(1)
         marked = page.locator("#results mark").all_inner_texts()

@@ -21,9 +21,9 @@ def test_count_text_says_how_exact_the_number_is():
     assert count_text(SearchResult([], 1234, "lexical")) == "1,234 results"
     hybrid = SearchResult([], 212, "hybrid", reachable=212, term_matches=12)
     assert count_text(hybrid) == "about 212 results"
-    assert count_detail(hybrid) == "12 hold your words, 200 more are similar in meaning"
+    assert count_detail(hybrid) == "12 hold your words, 200 more found by meaning"
     none = SearchResult([], 200, "hybrid", term_matches=0)
-    assert count_detail(none) == "none hold your words, 200 more are similar in meaning"
+    assert count_detail(none) == "none hold your words, 200 more found by meaning"
     assert count_text(SearchResult([], 200, "semantic")) == "the 200 papers closest in meaning"
     assert count_detail(SearchResult([], 3, "lexical")) == ""
 

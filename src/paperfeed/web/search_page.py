@@ -66,7 +66,7 @@ def _mark_snippets(papers) -> None:
 def count_text(result: SearchResult) -> str:
     """How many papers the search found, in words that say how exact the number is.
 
-    Lexical: ``12 results`` (tantivy counts every match). Hybrid: ``about 212 results`` — the
+    Lexical: ``12 results`` (tantivy counts every match). Hybrid: ``about 212 results``: the
     papers holding the words (exact) plus those found only by meaning among the ranked
     candidates. Semantic: ``the 200 papers closest in meaning`` (every paper is somewhat close;
     only the ranked candidates are counted).
@@ -83,15 +83,15 @@ def results_text(count: int, *, estimate: bool) -> str:
 
 
 def count_detail(result: SearchResult) -> str:
-    """For hybrid results: how the estimate is made up (``10 hold your words, 200 more are
-    similar in meaning``); empty otherwise."""
+    """For hybrid results: how the estimate is made up (``10 hold your words, 200 more found by
+    meaning``: "found by", not "similar": some may be only loosely related); empty otherwise."""
     if not result.count_is_estimate or result.term_matches is None:
         return ""
     words, meaning = result.term_matches, result.total - result.term_matches
     held = (
         f"{words:,} hold{'s' if words == 1 else ''} your words" if words else "none hold your words"
     )
-    return f"{held}, {meaning:,} more {'is' if meaning == 1 else 'are'} similar in meaning"
+    return f"{held}, {meaning:,} more found by meaning"
 
 
 def rare_text(held_by: dict[str, int]) -> str:
