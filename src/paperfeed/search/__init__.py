@@ -4,7 +4,8 @@
 query (hybrid, lexical or semantic; :data:`MODES`, :data:`SORTS`, at most :data:`MAX_LIMIT` hits)
 with a :class:`SearchResult` of :class:`Hit` objects; ``similar(paper_id, limit)`` the papers
 nearest in meaning; ``papers_for(result, user)`` turns a result into the page's papers, each with
-its hit. :class:`IndexMissing`: no index was built yet. The modules behind them are
+its hit; ``suggest(query, result, mode=, ...)`` the spelling corrections and the filters to
+drop (:mod:`~paperfeed.search.suggestions`). :class:`IndexMissing`: no index was built yet. The modules behind them are
 :mod:`~paperfeed.search.hybrid` (the query call), :mod:`~paperfeed.search.hits` (the result
 types) and :mod:`~paperfeed.search.results` (hydration); the indexes, the encoder and the
 embedding job live in the other modules of this package.
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from paperfeed.search.hybrid import MODES, SEMANTIC_FLOOR, search, similar
     from paperfeed.search.lexical import MAX_LIMIT, SORTS, IndexMissing
     from paperfeed.search.results import papers_for
+    from paperfeed.search.suggestions import suggest
 
 __all__ = [
     "MAX_LIMIT",
@@ -36,6 +38,7 @@ __all__ = [
     "papers_for",
     "search",
     "similar",
+    "suggest",
 ]
 
 _HOME = {
@@ -49,6 +52,7 @@ _HOME = {
     "SORTS": "lexical",
     "IndexMissing": "lexical",
     "papers_for": "results",
+    "suggest": "suggestions",
 }
 """Each exported name -> the module of this package that defines it."""
 
@@ -58,11 +62,16 @@ def __getattr__(name: str):
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Deferred to first use (see the module docstring): Django imports this package early.
-    from paperfeed.search import hits, hybrid, lexical, results
+    from paperfeed.search import hits, hybrid, lexical, results, suggestions
 
-    value = getattr(
-        {"hits": hits, "hybrid": hybrid, "lexical": lexical, "results": results}[home], name
-    )
+    modules = {
+        "hits": hits,
+        "hybrid": hybrid,
+        "lexical": lexical,
+        "results": results,
+        "suggestions": suggestions,
+    }
+    value = getattr(modules[home], name)
     globals()[name] = value
     return value
 
