@@ -122,3 +122,19 @@ def test_the_api_has_the_count_its_exactness_and_the_suggestions(client, corpus)
     top = body["items"][0]
     assert top["matched"] == {"title": ["attention", "graphs"], "abstract": ["attention", "graph"]}
     assert "<mark>the</mark>" not in top["snippets"]["title"]
+
+
+def test_the_api_offers_dropping_its_author_parameter_and_typed_filters(client, corpus):
+    body = client.get("/api/v1/search?q=attention+cat:cs.CV&author=Hopper").json()
+    assert body["count"] == 0
+    drops = [
+        (d["label"], d["query"], d["param"], d["count"])
+        for d in body["suggestions"]["drop_filters"]
+    ]
+    assert drops == [
+        ("cat:cs.CV", "attention", None, 0),  # the author filter still applies: no Hopper here
+        ("author Hopper", "attention cat:cs.CV", "author", 0),
+    ]
+    body = client.get("/api/v1/search?q=attention&author=Hopper").json()
+    drops = [(d["label"], d["param"], d["count"]) for d in body["suggestions"]["drop_filters"]]
+    assert drops == [("author Hopper", "author", 2)]
