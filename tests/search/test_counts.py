@@ -30,3 +30,18 @@ def test_semantic_counts_ranked_candidates_and_has_no_term_matches(indexed):  # 
 def test_a_lexical_result_knows_its_count_is_exact():
     result = SearchResult([], 7, "lexical")
     assert result.term_matches == 7 and not result.count_is_estimate
+
+
+def test_the_cli_says_about_for_an_estimate():
+    import io
+
+    from paperfeed.search.management.commands.search import Command
+
+    row = {"id": "x", "title": "T", "day": None, "categories": [], "authors": []}
+    row.update(why=[], snippets={})
+    out = io.StringIO()
+    Command(stdout=out)._print([row], 212, 0, "hybrid", estimate=True)
+    assert out.getvalue().startswith("1-1 of about 212 (hybrid)")
+    out = io.StringIO()
+    Command(stdout=out)._print([row], 12, 0, "lexical")
+    assert out.getvalue().startswith("1-1 of 12 (lexical)")

@@ -177,3 +177,12 @@ def test_a_rare_word_is_corrected_only_to_a_far_more_common_one(data_home, setti
     found = suggest("tranformers", hybrid.search("tranformers"), mode="hybrid")
     assert found.spelling.held_by == {"tranformers": 1} and found.spelling.count == 20
     assert corrections_for("transformers", index) == {}  # a common word is never checked
+
+
+@pytest.mark.django_db
+def test_an_empty_query_gets_no_suggestions(corpus):
+    result = hybrid.search("  ", categories=["cs.CL"])
+    assert suggest("  ", result, mode="hybrid", categories=["cs.CL"]).as_dict() == {
+        "spelling": None,
+        "drop_filters": [],
+    }

@@ -122,3 +122,32 @@ def test_the_api_has_the_count_its_exactness_and_the_suggestions(client, corpus)
     top = body["items"][0]
     assert top["matched"] == {"title": ["attention", "graphs"], "abstract": ["attention", "graph"]}
     assert "<mark>the</mark>" not in top["snippets"]["title"]
+
+
+def test_the_api_offers_dropping_its_author_parameter_and_typed_filters(client, corpus):
+    body = client.get("/api/v1/search?q=attention+cat:cs.CV&author=Hopper").json()
+    assert body["count"] == 0
+    drops = [
+        (d["label"], d["query"], d["param"], d["count"])
+        for d in body["suggestions"]["drop_filters"]
+    ]
+    assert drops == [
+        ("cat:cs.CV", "attention", None, 0),  # the author filter still applies: no Hopper here
+        ("author Hopper", "attention cat:cs.CV", "author", 0),
+    ]
+    body = client.get("/api/v1/search?q=attention&author=Hopper").json()
+    drops = [(d["label"], d["param"], d["count"]) for d in body["suggestions"]["drop_filters"]]
+    assert drops == [("author Hopper", "author", 2)]
+
+
+def test_a_page_whose_results_are_all_muted_says_so_not_that_results_ended(client, corpus):
+    from paperfeed.personal import mutes
+
+    from .conftest import make_user
+
+    bea = make_user("bea")
+    mutes.add_mute(bea, "category", "q-bio.BM")
+    client.force_login(bea)
+    html = client.get("/search", {"q": "folding", "mode": "lexical"}).content.decode()
+    assert "1 on this page hidden by your" in html and 'class="no-results"' not in html
+    assert "the results end before it" not in html

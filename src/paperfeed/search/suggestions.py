@@ -205,6 +205,8 @@ def suggest(
     """Spelling for any query with unknown words; the filters to drop when ``result`` is empty."""
     from paperfeed.search.hybrid import search  # the one search function (imports this package)
 
+    if parse(query).is_empty:
+        return Suggestions()  # nothing was asked: nothing to suggest
     filters = {"categories": categories or None, "since": since, "until": until, "author": author}
     spelling = None
     try:
