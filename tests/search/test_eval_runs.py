@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperfeed.search.encoders import HashingEncoder
@@ -35,7 +35,7 @@ RANKINGS = st.dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(RANKINGS, TOKEN)
 def test_a_run_file_reads_back_as_written(rankings, tag):
     out = io.StringIO()
@@ -82,6 +82,7 @@ def test_bad_run_file_lines_name_the_line():
         read("q Q0 d 1 inf t\n")
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(TOKEN, st.lists(st.tuples(TOKEN, SCORE), max_size=10))
 def test_without_self_drops_exactly_the_query_document(query, ranking):
     kept = without_self(query, ranking)

@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperfeed.ingest.jsonl import parse as parse_jsonl
@@ -132,6 +132,7 @@ DAYS = st.dictionaries(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     st.lists(st.floats(0.0, 1.0), max_size=8),
     DAYS,
