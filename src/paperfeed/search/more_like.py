@@ -9,7 +9,7 @@ alone, not fused with BM25 over the example's words, decided by measurement
 queries, benchmarks/bench_query_by_example.py) fusing BM25 in (search's default fusion) scores
 nDCG@10 0.641 against 0.615 for the embedding alone, a difference within noise (21 queries
 better, 18 worse, 19 equal; sign test p = 0.75), while BM25 over a whole abstract made a paper's
-list about 10x slower on the 74,728 papers of 2025–26 (about 200 ms against 13–20 ms).
+list about 7x slower on the 74,728 papers of 2025–26 (median 174–206 ms against 27 ms).
 
 What is left out: the example itself — the paper (arXiv ids carry no version, so its other
 versions are the same paper), or for a pasted text any of the nearest :data:`SELF_CHECK` papers
