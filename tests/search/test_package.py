@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import paperfeed.search
-from paperfeed.search import hits, hybrid, lexical, results, suggestions
+from paperfeed.search import hits, hybrid, lexical, more_like, results, suggestions
 from tests.conftest import cli_env
 
 HEAVY = ("torch", "sentence_transformers", "transformers")
@@ -21,6 +21,7 @@ def test_every_name_is_its_home_modules_own():
         "hits": hits,
         "hybrid": hybrid,
         "lexical": lexical,
+        "more_like": more_like,
         "results": results,
         "suggestions": suggestions,
     }

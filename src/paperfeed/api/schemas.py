@@ -311,7 +311,22 @@ class SimilarHitOut(Schema):
 
 
 class SimilarOut(Schema):
-    id: str
+    id: str = Field(description="The paper the others are like (left out of them).")
+    sort: str = Field("relevance", description="relevance or recency")
+    total: int = Field(0, description="How many similar papers paging reaches (at most 100).")
+    limit: int = 10
+    offset: int = 0
+    has_next: bool = False
+    items: list[SimilarHitOut]
+
+
+class SimilarTextOut(Schema):
+    text: str = Field(description="The pasted text, stripped.")
+    sort: str = Field(description="relevance or recency")
+    total: int = Field(description="How many similar papers paging reaches (at most 100).")
+    limit: int
+    offset: int
+    has_next: bool
     items: list[SimilarHitOut]
 
 
