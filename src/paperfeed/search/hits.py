@@ -42,12 +42,14 @@ class SearchResult:
     ``reachable``: how many hits paging can reach; semantic and hybrid searches rank a fixed
     number of candidates (``hybrid.SEARCH_DEPTH`` a side), so it can be below ``total`` (which is
     then an estimate: "about N"); ``None`` (the default) means all ``total``.
+    ``note``: why the mode asked for did not run, when the reason is not obvious (no query model).
     """
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     mode: str = "lexical"
     reachable: int | None = None
+    note: str | None = None
 
     def __post_init__(self) -> None:
         if self.reachable is None:

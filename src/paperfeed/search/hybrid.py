@@ -31,10 +31,11 @@ from paperfeed.ops.metrics import observe_search
 from paperfeed.papers.models import Paper
 from paperfeed.search import fusion, lexical, vector_index
 from paperfeed.search.embedding_job import current_model
-from paperfeed.search.encoders import EncoderError, load_encoder
+from paperfeed.search.encoders import EncoderError
 from paperfeed.search.hits import Hit, SearchResult
 from paperfeed.search.lexical import MAX_LIMIT, IndexMissing, check_sort_and_page
 from paperfeed.search.query import ParsedQuery, parse
+from paperfeed.search.query_encoder import load_query_encoder
 from paperfeed.search.vector_filters import ids_with_code
 
 log = logging.getLogger(__name__)
@@ -128,16 +129,26 @@ def semantic_text(parsed: ParsedQuery) -> str:
 
 
 def embed_query(text: str) -> np.ndarray | None:
-    """The query's vector with the configured model, None if the model is unavailable.
+    """The query's vector with the configured model, None if the model is unavailable."""
+    return query_vector(text)[0]
 
-    The model is loaded once per process; the last :data:`QUERY_CACHE_SIZE` query vectors are
-    kept, so paging through results embeds the query once.
+
+def query_vector(text: str) -> tuple[np.ndarray | None, str | None]:
+    """The query's vector, or None and why semantic search is off (no exported query model).
+
+    Encoded by :mod:`paperfeed.search.query_encoder` (ONNX Runtime, never torch), loaded once per
+    process; the last :data:`QUERY_CACHE_SIZE` query vectors are kept, so paging through results
+    embeds the query once.
     """
     try:
-        return _embed_cached(current_model(), text)
+        return _embed_cached(current_model(), text), None
     except EncoderError as exc:
         log.warning("semantic search unavailable: %s", exc)
-        return None
+        return None, SEMANTIC_OFF
+
+
+SEMANTIC_OFF = "semantic search is off: this server has no query model yet (run `paperfeed embed`)"
+"""What a search that fell back to lexical says (the log names the files and the command)."""
 
 
 QUERY_CACHE_SIZE = 512
@@ -145,7 +156,7 @@ QUERY_CACHE_SIZE = 512
 
 @functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
 def _embed_cached(model: str, text: str) -> np.ndarray:
-    vector = load_encoder(model).encode([text], batch_size=1)[0]
+    vector = load_query_encoder(model).encode([text], batch_size=1)[0]
     vector.setflags(write=False)
     return vector
 
@@ -254,9 +265,10 @@ def search(
         )
         index = None
     meaning = semantic_text(parsed)  # empty when the query only excludes or filters
-    qvec = embed_query(meaning) if index is not None and meaning else None
+    qvec, why_not = query_vector(meaning) if index is not None and meaning else (None, None)
     if qvec is None:
-        return _lexical(parsed, limit, offset, categories, since, until, author, sort, within)
+        result = _lexical(parsed, limit, offset, categories, since, until, author, sort, within)
+        return replace(result, note=why_not) if why_not else result
     filters = _filters(parsed, categories, since, until, author)
     candidates, selectivity = _semantic_candidates(filters, len(index), within)
     semantic_hits = vector_index.search_vectors(

@@ -111,6 +111,7 @@ def search(request):
             papers=papers,
             total=total,
             ran_mode=result.mode,
+            mode_note=result.note,
             page=page,
             has_previous=page > 1,
             has_next=page < MAX_PAGE and page * PER_PAGE < reachable,
