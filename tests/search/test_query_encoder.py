@@ -268,3 +268,18 @@ def test_warm_up_opens_the_indexes_and_the_encoder_so_the_first_search_loads_not
     monkeypatch.setattr(vector_index.VectorIndex, "open", loads)
     monkeypatch.setattr(lexical.LexicalIndex, "open", loads)
     assert hybrid.search("graph neural networks").mode == "hybrid"
+
+
+def test_the_served_app_preloads_the_query_encoder_templates_and_urls(monkeypatch, settings):
+    import importlib
+
+    from paperfeed.web import warmup
+
+    settings.PAPERFEED_EMBEDDING_MODEL = "hashing:16"
+    monkeypatch.setattr(warmup, "_preloaded", False)
+    import paperfeed.web.serve_app as serve_app
+
+    importlib.reload(serve_app)
+    assert warmup._preloaded
+    assert warmup.compile_templates() >= 50  # every page's template, in the cached loader
+    assert "web/search.html" in warmup.template_names()

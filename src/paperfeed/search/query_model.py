@@ -130,5 +130,5 @@ def describe(report: Report) -> str:
     done = "exported and checked" if report.exported else "up to date"
     return (
         f"query model for the web ({report.directory}): {done}, "
-        f"cosine to sentence-transformers ≥ {report.min_cosine:.6f}"
+        f"cosine to sentence-transformers ≥ {report.min_cosine:.7f}"
     )
