@@ -143,8 +143,13 @@ def query_vector(text: str) -> tuple[np.ndarray | None, str | None]:
     try:
         return _embed_cached(current_model(), text), None
     except EncoderError as exc:
-        log.warning("semantic search unavailable: %s", exc)
+        if str(exc) not in _LOGGED:  # once per process and reason, not once per search
+            _LOGGED.add(str(exc))
+            log.warning("semantic search unavailable: %s", exc)
         return None, SEMANTIC_OFF
+
+
+_LOGGED: set[str] = set()
 
 
 SEMANTIC_OFF = "semantic search is off: this server has no query model yet (run `paperfeed embed`)"
