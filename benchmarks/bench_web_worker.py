@@ -123,7 +123,12 @@ def serve(src: str, home: str, port: int, searches: int) -> dict:
         up = time.perf_counter() - started
         workers = children(process.pid)
         cpu_start = {pid: cpu_seconds(pid) for pid in workers}
-        first = fetch(search_url(base, "sparse attention for long documents"))
+        first_error = None
+        try:
+            first = fetch(search_url(base, "sparse attention for long documents"))
+        except OSError as exc:  # e.g. the worker killed by gunicorn's --timeout (60 s)
+            first_error = f"{type(exc).__name__} after {time.perf_counter() - started - up:.1f} s"
+            first = fetch(search_url(base, "sparse attention for long documents"))
         cpu_before = {pid: cpu_seconds(pid) for pid in workers}
         first_cpu = sum(cpu_before[pid] - cpu_start[pid] for pid in workers)
         times: list[float] = []
@@ -141,6 +146,7 @@ def serve(src: str, home: str, port: int, searches: int) -> dict:
         return {
             "start_s": round(up, 2),
             "first_search_s": round(first, 3),
+            "first_search_error": first_error,
             "first_search_cpu_s": round(first_cpu, 2),
             "search_median_s": round(statistics.median(times), 4),
             "worker_cpu_ms_per_search": round(1000 * cpu / len(times), 1),
