@@ -38,8 +38,8 @@ TEXTS = [
         "The dominant sequence transduction models are based on complex recurrent or "
         "convolutional neural networks that include an encoder and a decoder.",
     ),
-    # past 256 tokens: both sides must cut at the same place (the shipped tokenizer.json cuts at
-    # 128 and pads: read as it is, this text drifts)
+    # past 256 tokens: both sides must cut at the same place (the shipped tokenizer.json's own
+    # settings cut at 128 and pad; sentence-transformers cuts at 256)
     " ".join(
         f"Sentence {i} about diffusion models, data augmentation and robustness." for i in range(60)
     ),
