@@ -6,6 +6,7 @@ file lock shared by xdist workers; every test links its home's model directory t
 
 import fcntl
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -49,7 +50,8 @@ TEXTS = [
 @pytest.fixture(scope="session")
 def exported(tmp_path_factory) -> Path:
     """The default model exported and checked once per session (all xdist workers share it)."""
-    root = tmp_path_factory.getbasetemp().parent / "query-model"
+    base = tmp_path_factory.getbasetemp()  # under xdist a worker's; its parent is the run's
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "query-model"
     root.mkdir(parents=True, exist_ok=True)
     directory = root / "all-MiniLM-L6-v2"
     with (root / "lock").open("w") as lock:
