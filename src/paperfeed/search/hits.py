@@ -67,6 +67,7 @@ class SearchResult:
     ``authors``: the author facet, ``(name, papers)`` of the most frequent authors among the
     best results, when asked for (``search(..., facets=True)``); ``kind``: what the query looked
     like to the fusion (``query.classify``), None when no fusion ran.
+    ``note``: why the mode asked for did not run, when the reason is not obvious (no query model).
     """
 
     hits: list[Hit] = field(default_factory=list)
@@ -77,6 +78,7 @@ class SearchResult:
     authors: list[tuple[str, int]] = field(default_factory=list)
     kind: str | None = None
     term_matches: int | None = None
+    note: str | None = None
 
     def __post_init__(self) -> None:
         if self.reachable is None:

@@ -32,10 +32,11 @@ from paperfeed.papers.models import Paper
 from paperfeed.search import cross_encoder, fusion, lexical, vector_index
 from paperfeed.search.authors import FACET_DEPTH, author_facet
 from paperfeed.search.embedding_job import current_model
-from paperfeed.search.encoders import EncoderError, load_encoder
+from paperfeed.search.encoders import EncoderError
 from paperfeed.search.hits import SEMANTIC_FLOOR, SIMILAR_IN_MEANING, Hit, SearchResult
 from paperfeed.search.lexical import MAX_LIMIT, IndexMissing, check_sort_and_page
 from paperfeed.search.query import ParsedQuery, classify, parse
+from paperfeed.search.query_encoder import load_query_encoder
 from paperfeed.search.vector_filters import ids_with_code
 
 log = logging.getLogger(__name__)
@@ -189,16 +190,31 @@ def semantic_text(parsed: ParsedQuery, names: Collection[str] = ()) -> str:
 
 
 def embed_query(text: str) -> np.ndarray | None:
-    """The query's vector with the configured model, None if the model is unavailable.
+    """The query's vector with the configured model, None if the model is unavailable."""
+    return query_vector(text)[0]
 
-    The model is loaded once per process; the last :data:`QUERY_CACHE_SIZE` query vectors are
-    kept, so paging through results embeds the query once.
+
+def query_vector(text: str) -> tuple[np.ndarray | None, str | None]:
+    """The query's vector, or None and why semantic search is off (no exported query model).
+
+    Encoded by :mod:`paperfeed.search.query_encoder` (ONNX Runtime, never torch), loaded once per
+    process; the last :data:`QUERY_CACHE_SIZE` query vectors are kept, so paging through results
+    embeds the query once.
     """
     try:
-        return _embed_cached(current_model(), text)
+        return _embed_cached(current_model(), text), None
     except EncoderError as exc:
-        log.warning("semantic search unavailable: %s", exc)
-        return None
+        if str(exc) not in _LOGGED:  # once per process and reason, not once per search
+            _LOGGED.add(str(exc))
+            log.warning("semantic search unavailable: %s", exc)
+        return None, SEMANTIC_OFF
+
+
+_LOGGED: set[str] = set()
+
+
+SEMANTIC_OFF = "semantic search is off: this server has no query model yet (run `paperfeed embed`)"
+"""What a search that fell back to lexical says (the log names the files and the command)."""
 
 
 QUERY_CACHE_SIZE = 512
@@ -206,7 +222,7 @@ QUERY_CACHE_SIZE = 512
 
 @functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
 def _embed_cached(model: str, text: str) -> np.ndarray:
-    vector = load_encoder(model).encode([text], batch_size=1)[0]
+    vector = load_query_encoder(model).encode([text], batch_size=1)[0]
     vector.setflags(write=False)
     return vector
 
@@ -339,9 +355,10 @@ def search(
         index = None
     name_words = index_l.name_words(parsed.words) if index_l is not None else []
     meaning = semantic_text(parsed, name_words)  # empty when the query only excludes or filters
-    qvec = embed_query(meaning) if index is not None and meaning else None
+    qvec, why_not = query_vector(meaning) if index is not None and meaning else (None, None)
     if qvec is None:
-        return _lexical(parsed, limit, offset, sort, filter_args, facets)
+        result = _lexical(parsed, limit, offset, sort, filter_args, facets)
+        return replace(result, note=why_not) if why_not else result
     filters = _filters(parsed, categories, since, until, author)
     candidates, selectivity = _semantic_candidates(filters, len(index), within, fuzzy)
     semantic_hits = vector_index.search_vectors(

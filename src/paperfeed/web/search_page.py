@@ -220,6 +220,7 @@ def search(request):
             ran_mode=result.mode,
             author_facet=result.authors,
             similar_authors=result.similar_authors,
+            mode_note=result.note,
             page=page,
             has_previous=page > 1,
             has_next=page < MAX_PAGE and page * PER_PAGE < reachable,
