@@ -104,7 +104,7 @@ def build_store(home: Path, database_url: str) -> None:
     """Papers, vectors, votes and signals, once per home (and database)."""
     from paperfeed.ingest.files import ingest_file
     from paperfeed.papers.maintenance import update_statistics
-    from paperfeed.search import embedding_job
+    from paperfeed.search import embedding_job, query_model
 
     ready = home / ".bench-ready"
     if ready.exists() and ready.read_text().strip() == (database_url or "sqlite"):
@@ -117,6 +117,8 @@ def build_store(home: Path, database_url: str) -> None:
         step("import the shared vectors", embedding_job.import_vectors, VECTORS, IDS)
     step("votes and signals", add_community, np.random.default_rng(7))
     step("planner statistics", update_statistics)
+    # the web's query encoder (ONNX, no torch), which saved searches are embedded with
+    step("query model", query_model.ensure_for_vectors, embedding_job.current_model())
     ready.write_text((database_url or "sqlite") + "\n")
 
 

@@ -142,9 +142,10 @@ def latency(
 
 
 def embed_latency(queries: list[str]) -> float:
-    from paperfeed.search.encoders import load_encoder
+    from paperfeed.search.embedding_job import current_model
+    from paperfeed.search.query_encoder import load_query_encoder
 
-    encoder = load_encoder()
+    encoder = load_query_encoder(current_model())  # what a search uses
     times = []
     for query in queries:
         start = time.perf_counter()
@@ -214,7 +215,7 @@ def main() -> None:
         f"{len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}"
     )
     setup(args.home)
-    from paperfeed.search import embedding_job
+    from paperfeed.search import embedding_job, query_model
     from paperfeed.search.sync import sync_indexes
     from paperfeed.search.vector_index import rebuild_vectors
 
@@ -227,6 +228,8 @@ def main() -> None:
         timed("import shared vectors", embedding_job.import_vectors, VECTORS, IDS)
     timed("sync indexes (lexical + vectors)", sync_indexes, progress=False)
     timed("rebuild vector index from the database", rebuild_vectors)
+    # the web's query encoder (ONNX, no torch) as `paperfeed index` exports it; searches use it
+    timed("query model", query_model.ensure_for_vectors, embedding_job.current_model())
     report("74,728 papers, real vectors", args.repeat, rng)
     if args.skip_all:
         return

@@ -90,6 +90,18 @@ SETTINGS: tuple[Setting, ...] = (
         "all-MiniLM-L6-v2",
         "sentence-transformers model name or path used for semantic search.",
     ),
+    Setting(
+        "PAPERFEED_RERANK_MODEL",
+        "",
+        "Path of a sentence-transformers CrossEncoder directory that re-ranks the best "
+        "PAPERFEED_RERANK_DEPTH results of a relevance-ordered hybrid or semantic search "
+        "(empty: off, the default). Loaded from the path only, never downloaded.",
+    ),
+    Setting(
+        "PAPERFEED_RERANK_DEPTH",
+        "50",
+        "How many of the best results the cross-encoder re-ranks (PAPERFEED_RERANK_MODEL).",
+    ),
     Setting("PAPERFEED_ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai", "arXiv OAI-PMH endpoint."),
     Setting(
         "PAPERFEED_ARXIV_API_URL", "https://export.arxiv.org/api/query", "arXiv query API endpoint."

@@ -1,13 +1,15 @@
 """The tantivy index on its own: query features, filters, sorts, snippets, robustness."""
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperfeed.search.lexical import LexicalIndex, day_number
-from paperfeed.search.snippets import _quote, highlight
+from paperfeed.search.query import parse
+from paperfeed.search.snippets import content_ranges, field_reason, highlight
 
 PAPERS = [
     {
@@ -96,15 +98,45 @@ def test_title_field(index):
     assert "2503.00002" not in ids(index, "title:kv")
 
 
-def test_author_prefix_phrase_fuzzy_and_accents(index):
+def test_author_exact_first_then_similar_names(index):
+    # a whole name part is exact: Smith is not Smithson
+    assert ids(index, "author:smith") == ["2503.00003"]
+    assert ids(index, 'author:"Bob Smith"') == ["2503.00003"]
+    assert ids(index, "author:jurgen") == ["2503.00002"]  # accent folded
+    assert ids(index, "cache", author="Vaswani") == ["2503.00001"]
+    assert index.fuzzy_authors(["smith", "Vaswani", "vasw", "schmidhubr"]) == ["vasw", "schmidhubr"]
+    # no exact match: the fallback, by prefix or one edit away
     assert ids(index, "author:vasw") == ["2503.00001"]
     assert ids(index, 'author:"yann lec"') == ["2503.00001"]
-    assert ids(index, "author:schmidhubr") == ["2503.00002"]  # one edit away
-    assert ids(index, "author:jurgen") == ["2503.00002"]  # accent folded
-    assert set(ids(index, "author:smith")) == {"2503.00003", "2503.00005"}  # prefix
-    assert ids(index, "cache", author="Vaswani") == ["2503.00001"]
+    assert ids(index, "author:schmidhubr") == ["2503.00002"]
     hits, _ = index.search("author:vasw")
     assert hits[0].why == ["author Ashish Vaswani"]
+
+
+def test_author_initials(index):
+    assert ids(index, 'author:"B. Smith"') == ["2503.00003"]
+    assert ids(index, 'author:"M Curie"') == ["2503.00003"]
+    assert ids(index, 'author:"J. Schmidhuber"') == ["2503.00002"]
+    assert ids(index, 'author:"A. Vaswani"') == ["2503.00001"]
+    assert ids(index, 'author:"Ashish Vaswani"') == ["2503.00001"]
+    assert index.fuzzy_authors(["X. Curie", "B. Smith"]) == ["X. Curie"]
+    assert ids(index, 'author:"X. Curie"') == []  # the fallback does not drop the initial
+
+
+def test_name_words_are_author_names_not_topic_words(index):
+    # "smith" names two papers' authors and no abstract; "cache" is text; "yann" a name;
+    # "molecules" is no author
+    assert index.name_words(["smith", "cache", "yann", "molecules", "of", "a"]) == ["smith", "yann"]
+
+
+def test_scores_of_gives_the_search_score_of_any_paper(index):
+    hits, _ = index.search("cache compression", limit=10, snippets=False)
+    full = {h.id: h.score for h in hits}
+    some = ["2503.00002", "2503.00003", "cs/9809007"]
+    scores = index.scores_of(parse("cache compression"), some)
+    assert scores == pytest.approx({i: full[i] for i in some if i in full})
+    assert "2503.00003" not in scores  # matches no term
+    assert index.scores_of(parse("cache"), []) == {}
 
 
 def test_category_filters(index):
@@ -170,7 +202,7 @@ def test_snippets_are_escaped_and_highlighted(index):
     assert title_hit.snippets["title"] == (
         "<mark>KV</mark> <mark>Cache</mark> Compression for Long-Context LLMs"
     )
-    assert title_hit.why[0] == "title matches “KV Cache”"
+    assert title_hit.why[0] == "title matches “KV”, “Cache”"  # each word on its own
 
 
 def test_highlight_uses_byte_offsets_and_escapes():
@@ -328,8 +360,14 @@ def test_day_number():
 
 
 def test_reasons_name_content_words_not_function_words():
-    assert _quote(["Learning", "to", "Grasp", "from", "Videos"]) == "“Learning Grasp Videos”"
-    assert _quote(["of", "the"]) == "“of the”"  # nothing else matched: say what did
+    text = "Learning to Grasp from Videos"
+    ranges = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+    kept = content_ranges(text, ranges)
+    assert [word for *_, word, _term in kept] == ["Learning", "Grasp", "Videos"]
+    assert field_reason("title", ["Learning", "Grasp", "Videos"]) == (
+        "title matches “Learning”, “Grasp”, “Videos”"
+    )
+    assert content_ranges("of the was", [(0, 2), (3, 6), (7, 10)]) == []  # nothing to show
 
 
 def test_filtered_ids_answer_the_filters_alone(index):
@@ -344,10 +382,11 @@ def test_filtered_ids_answer_the_filters_alone(index):
         "2503.00002",
         "2503.00003",
     }
-    # every word starts a word of some author's name, accents folded: a superset of the DB's
-    assert passing(authors=["smith"]) == {"2503.00003", "2503.00005"}
-    assert passing(authors=["jürg schmid"]) == {"2503.00002"}
-    assert passing(authors=["lecun ashish"]) == {"2503.00001"}
+    # names as the search matches them: exact and initials-aware, or similar names when asked
+    assert passing(authors=["smith"]) == {"2503.00003"}
+    assert passing(authors=["smith"], fuzzy_authors=["smith"]) == {"2503.00003", "2503.00005"}
+    assert passing(authors=["J. Schmidhuber"]) == {"2503.00002"}
+    assert passing(authors=["jürgen schmid"], fuzzy_authors=["jürgen schmid"]) == {"2503.00002"}
     assert passing(categories=["cs.CV"]) == set()
     assert passing(not_categories=["cs"]) == {"2503.00005"}
 

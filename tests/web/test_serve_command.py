@@ -108,4 +108,6 @@ def test_serve_runs_the_buffering_worker_and_says_when_it_faces_the_network(monk
     argv = execs[-1]
     assert argv[argv.index("--worker-class") + 1] == "paperfeed.web.server.BufferingThreadWorker"
     assert argv[argv.index("--threads") + 1] == "1"
+    # the app, the query encoder and the templates loaded once before the fork (warmup.preload)
+    assert "paperfeed.web.serve_app:application" in argv and "--preload" in argv
     assert serve.os.environ[server.READ_TIMEOUT_ENV] == "7.0"

@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from paperfeed.community import feed_entry
 from paperfeed.digests import alerts_send, send
 from paperfeed.ingest import harvest
-from paperfeed.search import embedding_job, refresh
+from paperfeed.search import embedding_job, query_model, refresh
 from paperfeed.search.paths import IndexBusy
 from paperfeed.signals import fetching
 from paperfeed.signals.http import RateLimited
@@ -138,6 +138,7 @@ def embed_new_papers() -> dict:
     update the indexes."""
     run = embedding_job.embed_pending()
     update = refresh.papers_changed(wait=INDEX_BUSY_WAIT)
+    query_model.ensure_for_vectors(run.model)  # the web's query encoder (search/query_model.py)
     return {"model": run.model, "embedded": run.embedded, "indexes": update.as_dict()}
 
 

@@ -134,6 +134,23 @@ def check_embeddings() -> list[Check]:
     return [Check("embeddings", OK, f"every paper has a vector of {model}")]
 
 
+def check_query_model() -> list[Check]:
+    """Web processes encode queries with the ONNX file the batch commands export: without it
+    searches answer lexically (search/query_encoder.py)."""
+    from paperfeed.search.models import Embedding
+    from paperfeed.search.query_encoder import files_problem
+
+    model = settings.PAPERFEED_EMBEDDING_MODEL
+    if model.startswith("hashing:"):
+        return [Check("query model", OK, f"{model} (test encoder, no model files)")]
+    problem = files_problem(model)
+    if problem is None:
+        return [Check("query model", OK, f"{model} exported to ONNX and checked")]
+    if not Embedding.objects.filter(model=model).exists():
+        return [Check("query model", OK, "no vectors yet, so no semantic search to serve")]
+    return [Check("query model", WARN, f"searches answer lexically: {problem}")]
+
+
 def check_smtp(timeout: float = SMTP_TIMEOUT) -> list[Check]:
     backend = settings.EMAIL_BACKEND
     if backend.endswith("console.EmailBackend"):
@@ -293,11 +310,12 @@ CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_database,
     check_index,
     check_embeddings,
+    check_query_model,
     check_smtp,
     check_data_dir,
     check_signals,
 )
-NEEDS_DATABASE = {check_index, check_embeddings, check_signals}
+NEEDS_DATABASE = {check_index, check_embeddings, check_query_model, check_signals}
 
 
 def run_checks() -> list[Check]:

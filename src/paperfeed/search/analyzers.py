@@ -36,8 +36,15 @@ def name_analyzer() -> tantivy.TextAnalyzer:
 
 
 NAMES = name_analyzer()
+TEXT = text_analyzer()
 
 
 def name_parts(name: str) -> list[str]:
     """The index terms of a name, in order: ``"Jürgen Schmidhuber"`` -> ``["jurgen", "schmidhuber"]``."""
     return NAMES.analyze(name)
+
+
+def text_terms(text: str) -> list[str]:
+    """The index terms of title or abstract text: ``"Graphs of Attention"`` -> ``["graph", "of",
+    "attent"]`` (what the index stores, so two words match when their terms are equal)."""
+    return TEXT.analyze(text)

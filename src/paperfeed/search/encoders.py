@@ -14,6 +14,10 @@ array (n, dim)`` whose rows are L2-normalised, so cosine similarity is a dot pro
 * :class:`HashingEncoder` is a deterministic bag-of-words encoder (feature hashing,
   Weinberger et al. 2009) for tests and machines without a model: names ``hashing:DIM``.
 
+These are the batch side's encoders (``paperfeed embed``, ``paperfeed eval``): web processes
+encode queries with :mod:`paperfeed.search.query_encoder` (ONNX Runtime + tokenizers, no torch),
+whose files :mod:`paperfeed.search.query_model` exports from the model loaded here.
+
 The text embedded for a paper is :func:`paper_text`: ``title + ". " + abstract`` with runs of
 white space collapsed, the same text as the shared precomputed vectors.
 """

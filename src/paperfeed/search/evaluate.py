@@ -5,6 +5,9 @@ A BEIR folder holds ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.j
 :func:`run_beir` indexes the corpus in a temporary directory with the same code the app uses
 (:class:`~paperfeed.search.lexical.LexicalIndex`, the embedding model, :func:`hybrid.fuse`),
 runs every test query, and scores the rankings with the metric functions below.
+``exclude_self`` drops each query's own document (same id) from both sides' candidates before
+fusion, for query-by-example evaluation (:mod:`paperfeed.search.runs`, which also writes the
+rankings as TREC run files and the metrics per query).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from paperfeed.search.encoders import Encoder, paper_text
 from paperfeed.search.hits import Hit
 from paperfeed.search.hybrid import DEFAULT_FUSION, fuse, semantic_text
 from paperfeed.search.lexical import LexicalIndex
-from paperfeed.search.query import parse, plain_words
+from paperfeed.search.query import classify, parse, plain_words
+from paperfeed.search.runs import is_self
 from paperfeed.search.vector_index import VectorIndex
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -202,18 +206,29 @@ def corpus_vectors(
 
 @dataclass
 class BeirRun:
-    """Rankings per mode (query id -> corpus ids, best first) and their metrics."""
+    """Rankings per mode (query id -> corpus ids, best first), their scores (query id ->
+    (corpus id, score) pairs, the same order: what a TREC run file holds) and their metrics."""
 
     rankings: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    scored: dict[str, dict[str, list[tuple[str, float]]]] = field(default_factory=dict)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     queries: int = 0
     documents: int = 0
+    qrels: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def lexical_rankings(
-    data: BeirData, directory: Path, depth: int, boosts: Mapping[str, float] | None = None
+    data: BeirData,
+    directory: Path,
+    depth: int,
+    boosts: Mapping[str, float] | None = None,
+    keep: list | None = None,
 ) -> dict[str, list[Hit]]:
+    """BM25's ranking of each query; ``keep``: a list the index is appended to, for later
+    scoring (the hybrid's missing-side scores)."""
     index = LexicalIndex.create(directory)
+    if keep is not None:
+        keep.append(index)
     if boosts:
         index.boosts.update(boosts)
     index.add_documents(
@@ -239,13 +254,38 @@ def lexical_rankings(
 
 
 def semantic_rankings(
-    data: BeirData, encoder: Encoder, vectors: np.ndarray, depth: int
+    data: BeirData,
+    encoder: Encoder,
+    vectors: np.ndarray,
+    depth: int,
+    keep: dict | None = None,
 ) -> dict[str, list[Hit]]:
+    """The nearest corpus vectors to each query; ``keep``: a dict that receives each query's
+    vector (for the exact cosines of lexical-only candidates)."""
     index = VectorIndex.build(vectors, model=encoder.name, labels=data.ids)
     qids = list(data.queries)
     texts = [semantic_text(parse(data.queries[q])) or data.queries[q] for q in qids]
     qvectors = encoder.encode(texts, batch_size=64)
+    if keep is not None:
+        keep.update(zip(qids, qvectors, strict=True))
     return {qid: index.search(qv, depth) for qid, qv in zip(qids, qvectors, strict=True)}
+
+
+def _cosines(vectors: np.ndarray, rows: Mapping[str, int], qvec: np.ndarray):
+    def score(ids: list[str]) -> dict[str, float]:
+        found = [i for i in ids if i in rows]
+        if not found:
+            return {}
+        sims = vectors[[rows[i] for i in found]] @ np.asarray(qvec, dtype=np.float32)
+        return dict(zip(found, map(float, sims), strict=True))
+
+    return score
+
+
+def _without_self(hits_of: dict[str, list[Hit]] | None) -> dict[str, list[Hit]] | None:
+    if hits_of is None:
+        return None
+    return {qid: [h for h in hits if not is_self(qid, h.id)] for qid, hits in hits_of.items()}
 
 
 def run_beir(
@@ -258,8 +298,12 @@ def run_beir(
     fusion=None,
     boosts: Mapping[str, float] | None = None,
     progress: Callable[[int], None] | None = None,
+    exclude_self: bool = False,
 ) -> BeirRun:
-    """Index the corpus in a temporary directory, run the queries, score each mode."""
+    """Index the corpus in a temporary directory, run the queries, score each mode.
+
+    ``exclude_self``: each query's own document (the corpus document whose id is the query's)
+    is dropped from the lexical and semantic candidates, so from every mode's ranking."""
     fusion = fusion or DEFAULT_FUSION
     data = load_beir(directory)
     if limit_queries:
@@ -267,27 +311,57 @@ def run_beir(
         data.queries = {q: data.queries[q] for q in keep}
         data.qrels = {q: data.qrels[q] for q in keep}
     depth = max(fusion.depth, 100)
-    run = BeirRun(queries=len(data.queries), documents=len(data.ids))
+    run = BeirRun(queries=len(data.queries), documents=len(data.ids), qrels=data.qrels)
     lexical = semantic = None
+    indexes: list[LexicalIndex] = []
+    qvectors: dict[str, np.ndarray] = {}
     with tempfile.TemporaryDirectory(prefix="paperfeed-beir-") as tmp:
         if {"lexical", "hybrid"} & set(modes):
-            lexical = lexical_rankings(data, Path(tmp) / "lexical", depth, boosts)
+            lexical = lexical_rankings(data, Path(tmp) / "lexical", depth, boosts, indexes)
         if {"semantic", "hybrid"} & set(modes):
             vectors = corpus_vectors(
                 encoder, data, cache or Path(tmp) / "vectors", progress=progress
             )
-            semantic = semantic_rankings(data, encoder, vectors, depth)
-    for mode in modes:
-        if mode == "lexical":
-            ranked = {q: [h.id for h in hits] for q, hits in lexical.items()}
-        elif mode == "semantic":
-            ranked = {q: [h.id for h in hits] for q, hits in semantic.items()}
-        elif mode == "hybrid":
-            ranked = {
-                q: [h.id for h in fuse(lexical[q], semantic[q], fusion)] for q in data.queries
-            }
-        else:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        run.rankings[mode] = ranked
-        run.metrics[mode] = mean_metrics(ranked, data.qrels)
+            semantic = semantic_rankings(data, encoder, vectors, depth, qvectors)
+        if exclude_self:
+            lexical, semantic = _without_self(lexical), _without_self(semantic)
+        for mode in modes:
+            if mode == "lexical":
+                hits_of = lexical
+            elif mode == "semantic":
+                hits_of = semantic
+            elif mode == "hybrid":
+                rows = {doc: row for row, doc in enumerate(data.ids)}
+                hits_of = {
+                    q: _hybrid(
+                        data.queries[q],
+                        lexical[q],
+                        semantic[q],
+                        fusion,
+                        indexes[0],
+                        _cosines(vectors, rows, qvectors[q]),
+                    )
+                    for q in data.queries
+                }
+            else:
+                raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+            run.scored[mode] = {q: [(h.id, h.score) for h in hits] for q, hits in hits_of.items()}
+            ranked = {q: [h.id for h in hits] for q, hits in hits_of.items()}
+            run.rankings[mode] = ranked
+            run.metrics[mode] = mean_metrics(ranked, data.qrels)
     return run
+
+
+def _hybrid(text, lexical_hits, semantic_hits, fusion, index: LexicalIndex, cosines) -> list[Hit]:
+    """The app's fusion of one query's two lists: its kind picks the weight, and the missing
+    side's scores come from the same BM25 (as plain words) and the exact cosines."""
+    words = parse(" ".join(plain_words(text)))
+    kind = classify(parse(text), index.name_words(words.words))
+    return fuse(
+        lexical_hits,
+        semantic_hits,
+        fusion,
+        kind=kind,
+        lexical_scores=lambda ids: index.scores_of(words, ids),
+        semantic_scores=cosines,
+    )

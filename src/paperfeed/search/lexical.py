@@ -28,11 +28,12 @@ from paperfeed.search.analyzers import (
     NAME_ANALYZER,
     TEXT_ANALYZER,
     name_analyzer,
-    name_parts,
     text_analyzer,
+    text_terms,
 )
+from paperfeed.search.authors import author_query
 from paperfeed.search.hits import Hit, SearchResult
-from paperfeed.search.query import ParsedQuery, normalise_category, parse
+from paperfeed.search.query import FUNCTION_WORDS, ParsedQuery, normalise_category, parse
 from paperfeed.search.snippets import explain
 
 KIND = "lexical"
@@ -195,6 +196,10 @@ class LexicalIndex:
     def num_docs(self) -> int:
         return self._index.searcher().num_docs
 
+    def doc_freq(self, field_name: str, term: str) -> int:
+        """How many papers hold the index term ``term`` in ``field_name`` (analysed already)."""
+        return self._index.searcher().doc_freq(field_name, term)
+
     def all_ids(self) -> set[str]:
         """Every paper id in the index (reads each stored document: for reconciliation only)."""
         searcher = self._index.searcher()
@@ -212,15 +217,17 @@ class LexicalIndex:
         since: dt.date | None = None,
         until: dt.date | None = None,
         within: Collection[str] | None = None,
+        fuzzy_authors: Collection[str] = (),
         limit: int,
     ) -> tuple[list[str] | None, int]:
         """The ids of the papers these filters alone let through, and how many there are.
 
         The ids are None when more than ``limit`` pass (only the count is taken then, which is
         cheap; reading ids is not) or when a category cannot be named (count 0: unknown).
-        ``categories``: any of them; ``authors``: every word of each name starts a word of some
-        author's name, accents and case folded: a superset of what the database's author filter
-        keeps (:func:`paperfeed.search.vector_filters.filter_papers`), which checks the result.
+        ``categories``: any of them; ``authors``: as the search matches them (:meth:`_author_query`:
+        exact and initials-aware, or similar names for those in ``fuzzy_authors``), a subset of
+        what the database's author filter keeps (:func:`paperfeed.search.vector_filters.filter_papers`),
+        which checks the result.
         """
         categories = list(categories)
         if any(normalise_category(c) is None for c in categories):
@@ -230,11 +237,9 @@ class LexicalIndex:
         if wanted is not None:
             clauses.append((tantivy.Occur.Must, wanted))
         for name in authors:
-            for word in (token for token in name_parts(name) if token):
-                prefix = tantivy.Query.fuzzy_term_query(
-                    self.schema, "authors", word, distance=0, prefix=True
-                )
-                clauses.append((tantivy.Occur.Must, prefix))
+            by_name = self._author_query(name, fuzzy=name in fuzzy_authors)
+            if by_name is not None:
+                clauses.append((tantivy.Occur.Must, by_name))
         if since or until:
             clauses.append((tantivy.Occur.Must, self._day_range(since, until)))
         if within is not None:
@@ -280,6 +285,7 @@ class LexicalIndex:
         sort: str = "relevance",
         snippets: bool = True,
         within: Collection[str] | None = None,
+        fuzzy_authors: Collection[str] | None = None,
     ) -> tuple[list[Hit], int]:
         """Papers matching ``query`` best first, and how many match in all.
 
@@ -287,16 +293,20 @@ class LexicalIndex:
         inclusive bounds on the paper's day; ``author``: a name or name prefix; ``within``: only
         these paper ids (what the database knows and the index does not: ``has:code``); ``sort``:
         ``relevance`` (BM25; newest first when the query has no words), ``newest`` or
-        ``upvotes`` (then ``Hit.score`` is the sort key: YYYYMMDD or the upvote count).
+        ``upvotes`` (then ``Hit.score`` is the sort key: YYYYMMDD or the upvote count);
+        ``fuzzy_authors``: the author names (of ``parsed.authors`` and ``author``) matched as
+        similar names rather than exactly; None: those :meth:`fuzzy_authors` finds.
         """
         check_sort_and_page(sort, limit, offset)
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
         if parsed.is_empty:
             return [], 0
+        if fuzzy_authors is None:
+            fuzzy_authors = self.fuzzy_authors([*parsed.authors, *([author] if author else [])])
         limit = min(limit, MAX_LIMIT)
         text_query = self._text_query(parsed)
         searcher = self._index.searcher()
-        filters = (categories, since, until, author, within)
+        filters = (categories, since, until, author, within, fuzzy_authors)
         try:
             result = self._run(searcher, parsed, text_query, sort, limit, offset, filters)
         except ValueError:
@@ -350,36 +360,69 @@ class LexicalIndex:
         except ValueError:
             return None
 
-    def _author_query(self, name: str) -> tantivy.Query | None:
-        """A name: last word by prefix (also within one edit when >= 5 letters), words in order."""
-        words = [token for token in name_parts(name) if token]
-        if not words:
-            return None
-        if len(words) > 1:
-            return tantivy.Query.phrase_prefix_query(self.schema, "authors", words)
-        word = words[0]
-        options = [
-            (
-                tantivy.Occur.Should,
-                tantivy.Query.boost_query(
-                    tantivy.Query.term_query(self.schema, "authors", word), 2.0
-                ),
-            ),
-            (
-                tantivy.Occur.Should,
-                tantivy.Query.fuzzy_term_query(
-                    self.schema, "authors", word, distance=0, prefix=True
-                ),
-            ),
-        ]
-        if len(word) >= 5:
-            options.append(
-                (
-                    tantivy.Occur.Should,
-                    tantivy.Query.fuzzy_term_query(self.schema, "authors", word, distance=1),
-                )
-            )
-        return tantivy.Query.boolean_query(options)
+    def _author_query(self, name: str, *, fuzzy: bool = False) -> tantivy.Query | None:
+        return author_query(self.schema, name, fuzzy=fuzzy)
+
+    def fuzzy_authors(self, names: Iterable[str]) -> list[str]:
+        """The names that match no author exactly: searched by similar names instead, and said
+        so ("no exact author match; showing similar names")."""
+        searcher = self._index.searcher()
+        out = []
+        for name in dict.fromkeys(names):
+            exact = self._author_query(name)
+            if exact is not None and searcher.search(exact, 1, count=True).count == 0:
+                out.append(name)
+        return out
+
+    def name_words(self, words: Iterable[str]) -> list[str]:
+        """The words of a query that are author names rather than topic words: each is a whole
+        name part of more papers' authors than abstracts hold its (stemmed) term — ``zhang``,
+        ``hinton`` are names; ``long``, ``bloom``, ``transformer`` are not. Two term lookups a
+        word (document frequencies), no search."""
+        searcher = self._index.searcher()
+        out = []
+        for word in dict.fromkeys(words):
+            if len(word) < 2 or word.isdigit() or word in FUNCTION_WORDS:
+                continue
+            as_name = searcher.doc_freq("authors", word)
+            if not as_name:
+                continue
+            terms = text_terms(word)
+            in_text = max((searcher.doc_freq("abstract", t) for t in terms), default=0)
+            if as_name > in_text:
+                out.append(word)
+        return out
+
+    def scores_of(
+        self,
+        parsed: ParsedQuery,
+        ids: Collection[str],
+        *,
+        categories: Iterable[str] | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        author: str | None = None,
+        within: Collection[str] | None = None,
+        fuzzy_authors: Collection[str] = (),
+    ) -> dict[str, float]:
+        """The score :meth:`search` gives each of ``ids`` for ``parsed`` (the same query, with
+        the same filters), for the papers that match it at all: what a paper the semantic side
+        found scores on terms, though it ranked below the lexical candidates."""
+        text_query = self._text_query(parsed)
+        if text_query is None or not ids:
+            return {}
+        filters = (categories, since, until, author, within, fuzzy_authors)
+        full = self._full_query(parsed, text_query, *filters)
+        only = tantivy.Query.boost_query(self._within(ids), 0.0)
+        built = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, full), (tantivy.Occur.Must, only)]
+        )
+        searcher = self._index.searcher()
+        try:
+            result = searcher.search(built, len(ids), count=False)
+        except ValueError:
+            return {}
+        return {searcher.doc(address).get_first("id"): score for score, address in result.hits}
 
     def _categories_query(self, categories: Iterable[str]) -> tantivy.Query | None:
         terms = [c for c in (normalise_category(x) for x in categories) if c]
@@ -388,7 +431,7 @@ class LexicalIndex:
         return tantivy.Query.term_set_query(self.schema, "cat", terms)
 
     def _full_query(
-        self, parsed, text_query, categories, since, until, author, within=None
+        self, parsed, text_query, categories, since, until, author, within=None, fuzzy_authors=()
     ) -> tantivy.Query:
         main = text_query
         if parsed.ids:
@@ -403,7 +446,8 @@ class LexicalIndex:
                 )
             )
         clauses = [(tantivy.Occur.Must, main or tantivy.Query.all_query())]
-        required = [self._author_query(a) for a in (*parsed.authors, *([author] if author else []))]
+        names = (*parsed.authors, *([author] if author else []))
+        required = [self._author_query(a, fuzzy=a in fuzzy_authors) for a in names]
         required.append(self._categories_query(parsed.categories))
         if categories is not None:
             categories = list(categories)
@@ -415,7 +459,7 @@ class LexicalIndex:
         if within is not None:
             required.append(self._within(within))
         clauses += [(tantivy.Occur.Must, q) for q in required if q is not None]
-        excluded = [self._author_query(a) for a in parsed.not_authors]
+        excluded = [self._author_query(a, fuzzy=True) for a in parsed.not_authors]
         excluded.append(self._categories_query(parsed.not_categories))
         clauses += [(tantivy.Occur.MustNot, q) for q in excluded if q is not None]
         return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
@@ -466,6 +510,8 @@ def search_papers(
     author: str | None = None,
     sort: str = "relevance",
     within: Collection[str] | None = None,
+    fuzzy_authors: Collection[str] | None = None,
+    snippets: bool = True,
 ) -> SearchResult:
     """Keyword search of the app's index; raises :class:`IndexMissing` before the first build."""
     parsed = query if isinstance(query, ParsedQuery) else parse(query)
@@ -481,5 +527,7 @@ def search_papers(
         author=author,
         sort=sort,
         within=within,
+        fuzzy_authors=fuzzy_authors,
+        snippets=snippets,
     )
     return SearchResult(hits, total, "lexical")

@@ -105,14 +105,15 @@ def _quantise(source: Path, target: Path) -> None:
     tmp.replace(target)
 
 
-def model_file(transformer, model_name: str, *, int8: bool) -> Path:
-    """The ONNX file of ``transformer`` (fp32 or int8), exported on first use."""
+def model_file(transformer, model_name: str, *, int8: bool, directory: Path | None = None) -> Path:
+    """The ONNX file of ``transformer`` (fp32 or int8) in ``directory`` (default
+    :func:`cache_dir`), exported on first use."""
     if "onnxruntime" not in sys.modules and "usearch.index" in sys.modules:
         # Loading onnxruntime after usearch segfaults; paperfeed.search.vector_index loads it first.
         raise OnnxUnavailable("onnxruntime must be imported before usearch")
     import onnxruntime  # noqa: F401 - lazy: only after the usearch check above, and heavy
 
-    directory = cache_dir(model_name)
+    directory = directory or cache_dir(model_name)
     directory.mkdir(parents=True, exist_ok=True)
     fp32 = directory / "model.onnx"
     try:

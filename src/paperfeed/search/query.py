@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
@@ -200,3 +201,143 @@ def _looks_like_id(token: str) -> bool:
         or ("." in token or "/" in token)
         and any(ch.isdigit() for ch in token)
     )
+
+
+# --------------------------------------------------------------------------- query kinds
+
+QUERY_KINDS = ("author", "phrase", "identifier", "keywords", "description")
+"""What a query looks like, most lexical first: how :func:`classify` names it, and what
+``hybrid.KIND_WEIGHTS`` weighs the meaning side by."""
+
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "from",
+        "and",
+        "or",
+        "that",
+        "which",
+        "how",
+        "what",
+        "why",
+        "when",
+        "where",
+        "who",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "can",
+        "do",
+        "does",
+        "using",
+        "use",
+        "used",
+        "into",
+        "over",
+        "under",
+        "between",
+        "about",
+        "as",
+        "at",
+        "their",
+        "its",
+        "this",
+        "these",
+        "those",
+        "we",
+        "our",
+    ]
+)
+"""Words that make a query read as a sentence rather than a keyword list."""
+
+_IDENTIFIER_RE = re.compile(
+    r"""^(?:
+        (?=.*\d)(?=.*[A-Za-z])[\w.+-]+           # letters and digits: gpt-4o, r1-zero, 6dof
+      | [A-Z][A-Z0-9]+(?:-[A-Za-z0-9]+)*           # an acronym: GRPO, MGMT, VINS-Mono
+      | [a-z]+[A-Z][A-Za-z]*                       # camelCase: LangGraph's shape, iPhone
+      | [A-Z][a-z]+[A-Z][A-Za-z]*                  # PascalCase: LangGraph, PoseStreamer
+    )$""",
+    re.VERBOSE,
+)
+DESCRIPTION_WORDS = 7
+"""A query of at least this many words reads as a description of a paper."""
+
+
+def is_identifier(token: str) -> bool:
+    """A token that names a thing rather than a topic: an acronym, a model or method name with
+    digits, camel case.
+
+    >>> [is_identifier(t) for t in ("GRPO", "gpt-4o", "LangGraph", "attention", "A")]
+    [True, True, True, False, False]
+    """
+    return bool(_IDENTIFIER_RE.match(token.strip(".,;:()")))
+
+
+def classify(parsed: ParsedQuery, names: Collection[str] = ()) -> str:
+    """The kind of a query, one of :data:`QUERY_KINDS`: a pure function of its words.
+
+    ``names``: words of the query known to be author names (the lexical index knows which:
+    ``LexicalIndex.name_words``).  In order: an ``author:`` filter or a name -> ``author``; a quoted phrase -> ``phrase``; a short query (< :data:`DESCRIPTION_WORDS` words)
+    naming an acronym, a versioned model or a camel-case method -> ``identifier``; a long one, or
+    one of five words or more with two function words -> ``description``; else ``keywords``.
+
+    >>> classify(parse("how do transformers learn in context from few examples"))
+    'description'
+    >>> classify(parse("kv cache eviction")), classify(parse("GRPO reward hacking"))
+    ('keywords', 'identifier')
+    """
+    tokens = parsed.text.replace('"', " ").split()
+    words = [w for w in parsed.words if w not in ("and", "or", "not")]
+    function = sum(1 for w in words if w in FUNCTION_WORDS)
+    long = len(words) >= DESCRIPTION_WORDS or (len(words) >= 5 and function >= 2)
+    if parsed.authors or set(names) & set(words):
+        return "author"
+    if '"' in parsed.text:
+        return "phrase"
+    if long:
+        return "description"
+    if any(is_identifier(t) for t in tokens):
+        return "identifier"
+    return "keywords"
+
+
+def filter_tokens(raw: object) -> list[tuple[int, int, str]]:
+    """The filters typed into a query, as ``(start, end, token)`` spans of :func:`clean`'s text,
+    in order: ``author:``/``cat:`` (also negated) and ``has:code`` — what "drop this filter"
+    takes out of the query.
+
+    >>> [t for _, _, t in filter_tokens('kv cache author:"Yann LeCun" -cat:cs.CV has:code')]
+    ['author:"Yann LeCun"', '-cat:cs.CV', 'has:code']
+    """
+    text = clean(raw)
+    if as_arxiv_id(text):
+        return []
+    found = []
+    for match in _TOKEN_RE.finditer(text):
+        field = FIELD_ALIASES.get((match["field"] or "").lower())
+        value = (match["quoted"] if match["quoted"] is not None else match["bare"]).strip()
+        token = match[0]
+        if (
+            (match["neg"] != "-" and token[len(match["neg"]) :].lower() == HAS_CODE)
+            or (field == "author" and plain_words(value))
+            or (field == "cat" and normalise_category(value))
+        ):
+            found.append((match.start(), match.end(), token))
+    return found
+
+
+def without_span(raw: object, start: int, end: int) -> str:
+    """:func:`clean`'s text of ``raw`` with ``start:end`` cut out (a span of :func:`filter_tokens`)."""
+    text = clean(raw)
+    return " ".join((text[:start] + " " + text[end:]).split())

@@ -8,6 +8,7 @@ candidates are checked here, a few hundred ids at a time; :func:`keys_of` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,9 +59,11 @@ def _category_q(category: str) -> Q:
 
 
 def _author_q(name: str, field: str = "authorships__author__name") -> Q:
-    """Every word of ``name`` starts a word of an author's name (case-insensitive)."""
+    """Every word of ``name`` starts a word of an author's name (case-insensitive); a word is a
+    run of letters and digits, so ``G. Hinton`` asks for a name part starting with ``G`` and one
+    starting with ``Hinton`` (the index's exact, initials-aware match is a subset of this)."""
     q = Q()
-    for word in name.replace('"', " ").split():
+    for word in re.findall(r"[^\W_]+", name):
         q &= (
             Q(**{f"{field}__istartswith": word})
             | Q(**{f"{field}__icontains": " " + word})

@@ -464,6 +464,25 @@ def exact_among(
     return hits[:k]
 
 
+def cosines_of(
+    query: np.ndarray, paper_ids: Collection[str], index: VectorIndex | None = None
+) -> dict[str, float]:
+    """The exact cosine of each of ``paper_ids`` that has a vector in the index (read from the
+    index, as HNSW reports them): the meaning side's score of a paper only the lexical side
+    found.  One query for the keys, no filter check (the caller's candidates passed them)."""
+    index = index or current_index()
+    if index is None or not paper_ids:
+        return {}
+    keyed = keys_of(list(dict.fromkeys(paper_ids)))
+    keys = np.array(sorted(keyed), dtype=np.uint64)
+    found = index.index.get(keys, dtype=np.float32) if len(keys) else ()
+    present = [i for i, vector in enumerate(found) if vector is not None]
+    if not present:
+        return {}
+    sims = cosines(np.stack([found[i] for i in present]), query)
+    return {keyed[int(keys[i])]: float(sim) for i, sim in zip(present, sims, strict=True)}
+
+
 def stored_vector(paper_id: str) -> np.ndarray | None:
     row = (
         Embedding.objects.filter(paper_id=paper_id, model=current_model())

@@ -98,6 +98,14 @@ class BufferingThreadWorker(ThreadWorker):
         self.running: dict = {}  # conn -> when a thread began it
         super().init_process()
 
+    def load_wsgi(self):
+        """The application, then this worker warmed before it accepts a connection: indexes
+        open, query encoder run once (paperfeed/web/warmup.py)."""
+        super().load_wsgi()
+        from paperfeed.web import warmup  # Django is set up by the application's import
+
+        warmup.warm_worker()
+
     # -- reading requests in the poller ---------------------------------------------------------
 
     def enqueue_req(self, conn):

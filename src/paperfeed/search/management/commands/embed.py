@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.progress import progress_bar
-from paperfeed.search import embedding_job, refresh
+from paperfeed.search import embedding_job, query_model, refresh
 from paperfeed.search.encoders import BACKENDS, EncoderError
 
 
@@ -93,8 +93,12 @@ class Command(BaseCommand):
                 self._import(options)
             else:
                 self._embed(options)
+            # the web's torch-free query encoder, exported and checked here, never in a worker
+            report = query_model.ensure_for_vectors(embedding_job.current_model())
         except (embedding_job.EmbeddingError, EncoderError) as exc:
             raise CommandError(str(exc)) from None
+        if report is not None:
+            self.stdout.write(query_model.describe(report))
         if not options["no_sync"]:
             update = refresh.papers_changed(progress=True)
             if update.busy:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 
 import orjson
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from paperfeed.search import refresh
+from paperfeed.search import query_model, refresh
+from paperfeed.search.embedding_job import current_model
+from paperfeed.search.encoders import EncoderError
 from paperfeed.search.sync import index_status
 
 EXIT_BUSY = 3
@@ -62,6 +64,12 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(update.busy))
             sys.exit(EXIT_BUSY)
         self._print(update.indexes(), json)
+        try:  # the web's torch-free query encoder: exported and checked by batch commands only
+            report = query_model.ensure_for_vectors(current_model())
+        except EncoderError as exc:
+            raise CommandError(f"query model: {exc}") from None
+        if report is not None and not json:
+            self.stdout.write(query_model.describe(report))
 
     def _print(self, result: dict, as_json: bool, *, status: bool = False) -> None:
         if as_json:

@@ -71,7 +71,8 @@ def is_loopback(host: str) -> bool:
 
 class Command(BaseCommand):
     help = (
-        "Serve the web app with gunicorn (paperfeed.wsgi:application); static files are collected "
+        "Serve the web app with gunicorn (paperfeed.web.serve_app:application, preloaded); static "
+        "files are collected "
         "into PAPERFEED_HOME/static first and served by whitenoise. Runs until stopped "
         "(SIGTERM/SIGINT stop it gracefully). Exit status: gunicorn's (0 after a clean stop, "
         "non-zero when it could not start, e.g. the port is taken)."
@@ -132,7 +133,11 @@ class Command(BaseCommand):
         connections = connections_per_worker()
         argv = [sys.executable, "-m", "gunicorn"] if gunicorn is None else [gunicorn]
         argv += [
-            "paperfeed.wsgi:application",
+            "paperfeed.web.serve_app:application",
+            # the app, the query encoder and the templates loaded once in the master and shared
+            # by the workers it forks; each worker opens the indexes before its first request
+            # (paperfeed/web/warmup.py). Code changes need a restart, not a HUP.
+            "--preload",
             "--bind",
             f"{host}:{port}",
             "--workers",
