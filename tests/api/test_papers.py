@@ -50,7 +50,15 @@ def test_similar_without_vectors_is_empty_not_an_error(client, papers, data_home
     settings.PAPERFEED_EMBEDDING_MODEL = "hashing:64"
     response = client.get("/api/v1/papers/cs/9809007/similar")
     assert response.status_code == 200
-    assert response.json() == {"id": "cs/9809007", "items": []}
+    assert response.json() == {
+        "id": "cs/9809007",
+        "sort": "relevance",
+        "total": 0,
+        "limit": 10,
+        "offset": 0,
+        "has_next": False,
+        "items": [],
+    }
     assert client.get("/api/v1/papers/2501.00009/similar").status_code == 404
     assert client.get("/api/v1/papers/cs/9809007/similar", {"limit": 0}).status_code == 400
 
@@ -67,6 +75,7 @@ def test_openapi_document_lists_every_route(client):
         "/api/papers/{paper_id}": {"get"},
         "/api/v1/papers/{paper_id}": {"get"},
         "/api/v1/papers/{paper_id}/similar": {"get"},
+        "/api/v1/similar": {"get"},
         "/api/v1/papers/{paper_id}/vote": {"post", "delete"},
         "/api/v1/papers/{paper_id}/comments": {"get", "post"},
         "/api/v1/comments/{comment_id}": {"patch", "delete"},

@@ -1,6 +1,7 @@
 """The tantivy index on its own: query features, filters, sorts, snippets, robustness."""
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from paperfeed.search.lexical import LexicalIndex, day_number
 from paperfeed.search.query import parse
-from paperfeed.search.snippets import _quote, highlight
+from paperfeed.search.snippets import content_ranges, field_reason, highlight
 
 PAPERS = [
     {
@@ -201,7 +202,7 @@ def test_snippets_are_escaped_and_highlighted(index):
     assert title_hit.snippets["title"] == (
         "<mark>KV</mark> <mark>Cache</mark> Compression for Long-Context LLMs"
     )
-    assert title_hit.why[0] == "title matches “KV Cache”"
+    assert title_hit.why[0] == "title matches “KV”, “Cache”"  # each word on its own
 
 
 def test_highlight_uses_byte_offsets_and_escapes():
@@ -359,8 +360,14 @@ def test_day_number():
 
 
 def test_reasons_name_content_words_not_function_words():
-    assert _quote(["Learning", "to", "Grasp", "from", "Videos"]) == "“Learning Grasp Videos”"
-    assert _quote(["of", "the"]) == "“of the”"  # nothing else matched: say what did
+    text = "Learning to Grasp from Videos"
+    ranges = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+    kept = content_ranges(text, ranges)
+    assert [word for *_, word, _term in kept] == ["Learning", "Grasp", "Videos"]
+    assert field_reason("title", ["Learning", "Grasp", "Videos"]) == (
+        "title matches “Learning”, “Grasp”, “Videos”"
+    )
+    assert content_ranges("of the was", [(0, 2), (3, 6), (7, 10)]) == []  # nothing to show
 
 
 def test_filtered_ids_answer_the_filters_alone(index):

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import paperfeed.search
-from paperfeed.search import hits, hybrid, lexical, results
+from paperfeed.search import hits, hybrid, lexical, more_like, results, suggestions
 from tests.conftest import cli_env
 
 HEAVY = ("torch", "sentence_transformers", "transformers")
@@ -17,7 +17,14 @@ HEAVY = ("torch", "sentence_transformers", "transformers")
 
 
 def test_every_name_is_its_home_modules_own():
-    homes = {"hits": hits, "hybrid": hybrid, "lexical": lexical, "results": results}
+    homes = {
+        "hits": hits,
+        "hybrid": hybrid,
+        "lexical": lexical,
+        "more_like": more_like,
+        "results": results,
+        "suggestions": suggestions,
+    }
     for name in paperfeed.search.__all__:
         home = homes[paperfeed.search._HOME[name]]
         assert getattr(paperfeed.search, name) is getattr(home, name), name

@@ -66,7 +66,7 @@ def test_json_shape_and_order(home):
     assert (
         isinstance(first["score"], float) and first["score"] > rows[-1]["score"] or len(rows) == 1
     )
-    assert first["why"][0] == "title matches “KV Cache”"
+    assert first["why"][0] == "title matches “KV”, “Cache”"
     assert "&lt;script&gt;" in first["snippets"]["abstract"]
     assert "<mark>KV</mark>" in first["snippets"]["abstract"]
 

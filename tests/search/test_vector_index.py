@@ -91,8 +91,8 @@ def test_labelled_index_returns_hits_with_cosine_why():
     hits = index.search(np.array([0.8, 0.6, 0.0], dtype=np.float32), 2)
     assert [h.id for h in hits] == ["a", "b"]
     assert hits[0].similarity == pytest.approx(0.8, abs=1e-3)
-    assert hits[0].why == ["semantically close (cosine 0.80)"]
-    assert why_semantic(0.714) == "semantically close (cosine 0.71)"
+    assert hits[0].why == ["similar in meaning"]  # words for readers; the cosine is similarity
+    assert why_semantic(0.714) == "similar in meaning"
     assert VectorIndex.build(np.zeros((0, 3)), model="t", labels=[]).search(vectors[0], 5) == []
 
 

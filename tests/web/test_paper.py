@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from paperfeed.search import Hit, SearchResult, hybrid
+from paperfeed.search import Hit, SearchResult, more_like
 
 from .conftest import XSS_ABSTRACT, XSS_TITLE, comment, make_user, record, store, submit
 
@@ -106,22 +106,29 @@ def test_similar_section_hidden_without_vectors(client, paper):
 
 def test_similar_section_lists_neighbours(client, paper, monkeypatch):
     store(record(DAY, arxiv_id="2503.00777", title="A close cousin"))
-    monkeypatch.setattr(
-        hybrid,
-        "similar",
-        lambda pid, limit: SearchResult(
-            [Hit("2503.00777", 0.9), Hit("2503.99999", 0.8)], 2, "semantic"
-        ),
-    )
+    asked = []
+
+    def like_paper(pid, *, sort, limit):
+        asked.append(sort)
+        return SearchResult([Hit("2503.00777", 0.9), Hit("2503.99999", 0.8)], 2, "semantic")
+
+    monkeypatch.setattr(more_like, "like_paper", like_paper)
     html = client.get("/papers/2503.01234").content.decode()
     assert "Similar papers" in html and "A close cousin" in html
+    assert 'href="/similar?paper=2503.01234"' in html  # "More like this" and "All similar"
+    assert 'aria-current="true">Most similar<' in html
+    html = client.get("/papers/2503.01234", {"similar": "recency"}).content.decode()
+    assert 'aria-current="true">Newest<' in html
+    assert 'href="/similar?paper=2503.01234&amp;sort=recency"' in html
+    assert client.get("/papers/2503.01234", {"similar": "bogus"}).status_code == 200
+    assert asked == ["relevance", "recency", "relevance"]
 
 
 def test_similar_failure_only_hides_the_section(client, paper, monkeypatch):
-    def broken(pid, limit):
+    def broken(pid, **kwargs):
         raise OSError("index file unreadable")
 
-    monkeypatch.setattr(hybrid, "similar", broken)
+    monkeypatch.setattr(more_like, "like_paper", broken)
     response = client.get("/papers/2503.01234")
     assert response.status_code == 200 and "Similar papers" not in response.content.decode()
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from paperfeed import params
 from paperfeed.accounts import usernames
+from paperfeed.api import errors
 from paperfeed.api.auth import WRITE_AUTH, optional_user
 from paperfeed.api.errors import NotFound
 from paperfeed.api.schemas import ErrorOut, PageOut
@@ -63,12 +63,7 @@ def _out(c) -> dict:
 
 
 def _call(do):
-    try:
-        return do()
-    except claims.NotFound as exc:
-        raise HttpError(404, str(exc)) from None
-    except claims.ClaimError as exc:
-        raise HttpError(400, str(exc)) from None
+    return errors.answering(do, {claims.NotFound: 404, claims.ClaimError: 400})
 
 
 @router.get(

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from paperfeed.api import errors
 from paperfeed.api.auth import WRITE_AUTH, optional_user
 from paperfeed.api.schemas import ErrorOut
 from paperfeed.library import collaborators, collections, pages, shapes
@@ -96,14 +97,10 @@ class InviteIn(Schema):
 
 def collection_call(do):
     """Run a collections call; its refusal as 404, 403 or 400 with the reason."""
-    try:
-        return do()
-    except collections.NotFound as exc:
-        raise HttpError(404, str(exc)) from None
-    except collections.Forbidden as exc:
-        raise HttpError(403, str(exc)) from None
-    except collections.CollectionError as exc:
-        raise HttpError(400, str(exc)) from None
+    return errors.answering(
+        do,
+        {collections.NotFound: 404, collections.Forbidden: 403, collections.CollectionError: 400},
+    )
 
 
 def _full(user, collection_id: int) -> dict:

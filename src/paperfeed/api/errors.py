@@ -51,6 +51,17 @@ def error_response(
     return response
 
 
+def answering(do, statuses: dict[type[Exception], int]):
+    """``do()``, with a core refusal turned into an HTTP error carrying its message: the first
+    exception class in ``statuses`` (most specific first) that the raised one is an instance of
+    gives the status; anything else propagates."""
+    try:
+        return do()
+    except tuple(statuses) as exc:
+        status = next(code for kind, code in statuses.items() if isinstance(exc, kind))
+        raise HttpError(status, str(exc)) from None
+
+
 def describe_validation_error(error: dict) -> str:
     """``{"loc": ["query", "p"], "msg": "..."}`` -> ``query parameter p: ...``."""
     loc = [str(part) for part in error.get("loc", ())]

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from paperfeed import params
+from paperfeed.api import errors
 from paperfeed.api.auth import WRITE_AUTH, optional_user
 from paperfeed.api.schemas import ErrorOut, PageOut
 from paperfeed.api.shapes import page_out
@@ -71,14 +72,7 @@ class PaperIn(Schema):
 
 
 def _call(do):
-    try:
-        return do()
-    except core.NoSuchOrg as exc:
-        raise HttpError(404, str(exc)) from None
-    except core.NotAllowed as exc:
-        raise HttpError(403, str(exc)) from None
-    except core.OrgError as exc:
-        raise HttpError(400, str(exc)) from None
+    return errors.answering(do, {core.NoSuchOrg: 404, core.NotAllowed: 403, core.OrgError: 400})
 
 
 def _out(org) -> dict:

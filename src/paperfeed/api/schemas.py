@@ -219,11 +219,50 @@ class FeedPageOut(PageOut):
 class SearchHitOut(Schema):
     paper: PaperOut
     score: float
-    why: list[str]
+    why: list[str] = Field(
+        description="Why it matched: the words each field holds ('title matches “kv”, "
+        "“cache”'), the authors, and 'similar in meaning' for a match by meaning."
+    )
     terms: list[str]
-    similarity: float | None
+    matched: dict[str, list[str]] = Field(
+        description="Field (title, abstract, authors) -> the words or names of the paper that "
+        "matched the query's terms, as the paper spells them; function words left out."
+    )
+    similarity: float | None = Field(
+        description="Cosine between the query's and the paper's embeddings (null: not compared)."
+    )
     snippets: dict[str, str] = Field(
-        description="Field name -> HTML-escaped excerpt with matches wrapped in <mark>."
+        description="Field name -> HTML-escaped excerpt with matched content words in <mark>."
+    )
+
+
+class SpellingOut(Schema):
+    query: str = Field(description="The query with the corrections made.")
+    corrections: dict[str, str] = Field(description="Each rare word -> its correction.")
+    held_by: dict[str, int] = Field(
+        description="Each corrected word -> papers holding it (0: none)."
+    )
+    count: int
+    count_is_estimate: bool
+
+
+class DropFilterOut(Schema):
+    label: str = Field(description="The filter, as typed in q or given as a parameter.")
+    query: str = Field(description="q without it (q itself when a parameter is dropped).")
+    param: str | None = Field(
+        description="The parameter to leave out (category, since, until, author), or null."
+    )
+    count: int = Field(description="How many results the search finds without this filter.")
+    count_is_estimate: bool
+
+
+class SuggestionsOut(Schema):
+    spelling: SpellingOut | None = Field(
+        description="A correction from the corpus vocabulary when a word of q is in no paper "
+        "and the corrected query finds papers."
+    )
+    drop_filters: list[DropFilterOut] = Field(
+        description="When nothing was found: each filter whose removal alone is tried."
     )
 
 
@@ -239,7 +278,16 @@ class SearchOut(Schema):
         "when no vector index exists)."
     )
     sort: SearchSort
-    total: int
+    total: int = Field(description="The same as count (kept for older clients).")
+    count: int = Field(
+        description="How many papers match: exact in lexical mode; in hybrid mode the papers "
+        "holding the terms (term_matches, exact) plus the papers found only by meaning among "
+        "the ranked candidates; in semantic mode the ranked candidates."
+    )
+    count_is_estimate: bool = Field(description="True when count is an estimate ('about N').")
+    term_matches: int | None = Field(
+        description="Papers holding the query's terms, counted exactly (null in semantic mode)."
+    )
     limit: int
     offset: int
     has_next: bool
@@ -254,6 +302,7 @@ class SearchOut(Schema):
         description="Author names (author=, author:) that matched no author exactly: the "
         "results are the papers of similar names.",
     )
+    suggestions: SuggestionsOut
 
 
 class SimilarHitOut(Schema):
@@ -262,7 +311,22 @@ class SimilarHitOut(Schema):
 
 
 class SimilarOut(Schema):
-    id: str
+    id: str = Field(description="The paper the others are like (left out of them).")
+    sort: str = Field("relevance", description="relevance or recency")
+    total: int = Field(0, description="How many similar papers paging reaches (at most 100).")
+    limit: int = 10
+    offset: int = 0
+    has_next: bool = False
+    items: list[SimilarHitOut]
+
+
+class SimilarTextOut(Schema):
+    text: str = Field(description="The pasted text, stripped.")
+    sort: str = Field(description="relevance or recency")
+    total: int = Field(description="How many similar papers paging reaches (at most 100).")
+    limit: int
+    offset: int
+    has_next: bool
     items: list[SimilarHitOut]
 
 

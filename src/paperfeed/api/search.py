@@ -2,7 +2,11 @@
 
 ``sort=for_you`` (a member with a profile, else a 400 naming ``sort``) reranks the best 200
 matches for the caller (:func:`paperfeed.personal.rerank.search_for_you`): ``has_next`` stops
-there, and each paper carries ``why``."""
+there, and each paper carries ``why``.
+
+``count`` is exact in lexical mode and an estimate otherwise (``count_is_estimate``; see
+docs/search.md, "Counts"); ``suggestions`` holds a spelling correction from the corpus vocabulary
+and, when nothing was found, the filters whose removal would find papers, with their counts."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from paperfeed.api.auth import optional_user
 from paperfeed.api.schemas import ErrorOut, SearchOut
 from paperfeed.api.shapes import paper_out
 from paperfeed.personal import order, rerank
-from paperfeed.search import MODES, papers_for
+from paperfeed.search import MODES, papers_for, suggest
 from paperfeed.search import search as hybrid_search
 
 router = Router(tags=["Search"])
@@ -76,6 +80,7 @@ def search(
             "score": paper.hit.score,
             "why": paper.hit.why,
             "terms": paper.hit.terms,
+            "matched": paper.hit.matched,
             "similarity": paper.hit.similarity,
             "snippets": paper.hit.snippets,
         }
@@ -86,10 +91,14 @@ def search(
         "mode": result.mode,
         "sort": sort,
         "total": result.total,
+        "count": result.total,
+        "count_is_estimate": result.count_is_estimate,
+        "term_matches": result.term_matches,
         "limit": limit,
         "offset": offset,
         "has_next": offset + len(result.hits) < reachable,
         "items": items,
         "authors": [{"name": name, "papers": n} for name, n in result.authors],
         "similar_authors": result.similar_authors,
+        "suggestions": suggest(q, result, **filters).as_dict(),
     }

@@ -125,9 +125,11 @@ class Refused:
     retry_after: int  # seconds
 
     def response(self, request: HttpRequest) -> HttpResponse:
-        """429 with ``Retry-After``: JSON under /api/, else the error page."""
-        if request.path.startswith("/api/"):
-            body = {"detail": self.message, "retry_after": self.retry_after}
+        """429 with ``Retry-After``: the API's JSON error under /api/, else the error page."""
+        from paperfeed.api import errors  # lazy: the API's modules import this one
+
+        if errors.is_api(request):
+            body = errors.error_body(request, self.message, retry_after=self.retry_after)
             response: HttpResponse = JsonResponse(body, status=429)
         else:
             context = {"title": "Too many requests", "message": self.message}

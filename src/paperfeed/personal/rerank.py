@@ -80,7 +80,9 @@ def search_for_you(user, query: str, *, limit: int, offset: int, **search_args) 
     found = hybrid_search(query, limit=DEPTH, offset=0, sort="relevance", **search_args)
     ids = [hit.id for hit in found.hits]
     if not ids:
-        return PersonalSearch(SearchResult([], found.total, found.mode))
+        return PersonalSearch(
+            SearchResult([], found.total, found.mode, term_matches=found.term_matches)
+        )
     visible = Paper.objects.visible().filter(arxiv_id__in=ids)
     rows = {row.id: row for row in ranked.rows(visible, ranked.COMMUNITY_INPUTS, limit=None)}
     hits = [hit for hit in found.hits if hit.id in rows]
@@ -95,4 +97,8 @@ def search_for_you(user, query: str, *, limit: int, offset: int, **search_args) 
     by_id = {hit.id: hit for hit in hits}
     page = [by_id[pid] for pid, _ in ordered[offset : offset + limit]]
     why = {hit.id: list(order.why.get(hit.id, ())) for hit in page}
-    return PersonalSearch(SearchResult(page, found.total, found.mode), len(ordered), why)
+    return PersonalSearch(
+        SearchResult(page, found.total, found.mode, term_matches=found.term_matches),
+        len(ordered),
+        why,
+    )

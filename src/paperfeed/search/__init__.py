@@ -3,8 +3,11 @@
 ``search(query, mode=, limit=, offset=, categories=, since=, until=, author=, sort=)`` answers a
 query (hybrid, lexical or semantic; :data:`MODES`, :data:`SORTS`, at most :data:`MAX_LIMIT` hits)
 with a :class:`SearchResult` of :class:`Hit` objects; ``similar(paper_id, limit)`` the papers
-nearest in meaning; ``papers_for(result, user)`` turns a result into the page's papers, each with
-its hit. :class:`IndexMissing`: no index was built yet. The modules behind them are
+nearest in meaning; ``like_paper(paper_id, sort=, ...)`` and ``like_text(text, sort=, ...)``
+"more like this" (:mod:`~paperfeed.search.more_like`: paged, by relevance or recency, the
+example itself left out); ``papers_for(result, user)`` turns a result into the page's papers, each with
+its hit; ``suggest(query, result, mode=, ...)`` the spelling corrections and the filters to
+drop (:mod:`~paperfeed.search.suggestions`). :class:`IndexMissing`: no index was built yet. The modules behind them are
 :mod:`~paperfeed.search.hybrid` (the query call), :mod:`~paperfeed.search.hits` (the result
 types) and :mod:`~paperfeed.search.results` (hydration); the indexes, the encoder and the
 embedding job live in the other modules of this package.
@@ -23,7 +26,9 @@ if TYPE_CHECKING:
     from paperfeed.search.hits import Hit, SearchResult
     from paperfeed.search.hybrid import MODES, SEMANTIC_FLOOR, search, similar
     from paperfeed.search.lexical import MAX_LIMIT, SORTS, IndexMissing
+    from paperfeed.search.more_like import like_paper, like_text
     from paperfeed.search.results import papers_for
+    from paperfeed.search.suggestions import suggest
 
 __all__ = [
     "MAX_LIMIT",
@@ -33,9 +38,12 @@ __all__ = [
     "Hit",
     "IndexMissing",
     "SearchResult",
+    "like_paper",
+    "like_text",
     "papers_for",
     "search",
     "similar",
+    "suggest",
 ]
 
 _HOME = {
@@ -49,6 +57,9 @@ _HOME = {
     "SORTS": "lexical",
     "IndexMissing": "lexical",
     "papers_for": "results",
+    "like_paper": "more_like",
+    "like_text": "more_like",
+    "suggest": "suggestions",
 }
 """Each exported name -> the module of this package that defines it."""
 
@@ -58,11 +69,17 @@ def __getattr__(name: str):
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     # Deferred to first use (see the module docstring): Django imports this package early.
-    from paperfeed.search import hits, hybrid, lexical, results
+    from paperfeed.search import hits, hybrid, lexical, more_like, results, suggestions
 
-    value = getattr(
-        {"hits": hits, "hybrid": hybrid, "lexical": lexical, "results": results}[home], name
-    )
+    modules = {
+        "hits": hits,
+        "hybrid": hybrid,
+        "lexical": lexical,
+        "more_like": more_like,
+        "results": results,
+        "suggestions": suggestions,
+    }
+    value = getattr(modules[home], name)
     globals()[name] = value
     return value
 

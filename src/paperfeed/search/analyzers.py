@@ -45,5 +45,6 @@ def name_parts(name: str) -> list[str]:
 
 
 def text_terms(text: str) -> list[str]:
-    """The index terms of title or abstract text: ``"Transformers"`` -> ``["transform"]``."""
+    """The index terms of title or abstract text: ``"Graphs of Attention"`` -> ``["graph", "of",
+    "attent"]`` (what the index stores, so two words match when their terms are equal)."""
     return TEXT.analyze(text)

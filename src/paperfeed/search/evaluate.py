@@ -5,6 +5,9 @@ A BEIR folder holds ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.j
 :func:`run_beir` indexes the corpus in a temporary directory with the same code the app uses
 (:class:`~paperfeed.search.lexical.LexicalIndex`, the embedding model, :func:`hybrid.fuse`),
 runs every test query, and scores the rankings with the metric functions below.
+``exclude_self`` drops each query's own document (same id) from both sides' candidates before
+fusion, for query-by-example evaluation (:mod:`paperfeed.search.runs`, which also writes the
+rankings as TREC run files and the metrics per query).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from paperfeed.search.hits import Hit
 from paperfeed.search.hybrid import DEFAULT_FUSION, fuse, semantic_text
 from paperfeed.search.lexical import LexicalIndex
 from paperfeed.search.query import classify, parse, plain_words
+from paperfeed.search.runs import is_self
 from paperfeed.search.vector_index import VectorIndex
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -202,12 +206,15 @@ def corpus_vectors(
 
 @dataclass
 class BeirRun:
-    """Rankings per mode (query id -> corpus ids, best first) and their metrics."""
+    """Rankings per mode (query id -> corpus ids, best first), their scores (query id ->
+    (corpus id, score) pairs, the same order: what a TREC run file holds) and their metrics."""
 
     rankings: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    scored: dict[str, dict[str, list[tuple[str, float]]]] = field(default_factory=dict)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     queries: int = 0
     documents: int = 0
+    qrels: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def lexical_rankings(
@@ -275,6 +282,12 @@ def _cosines(vectors: np.ndarray, rows: Mapping[str, int], qvec: np.ndarray):
     return score
 
 
+def _without_self(hits_of: dict[str, list[Hit]] | None) -> dict[str, list[Hit]] | None:
+    if hits_of is None:
+        return None
+    return {qid: [h for h in hits if not is_self(qid, h.id)] for qid, hits in hits_of.items()}
+
+
 def run_beir(
     directory: Path,
     encoder: Encoder,
@@ -285,8 +298,12 @@ def run_beir(
     fusion=None,
     boosts: Mapping[str, float] | None = None,
     progress: Callable[[int], None] | None = None,
+    exclude_self: bool = False,
 ) -> BeirRun:
-    """Index the corpus in a temporary directory, run the queries, score each mode."""
+    """Index the corpus in a temporary directory, run the queries, score each mode.
+
+    ``exclude_self``: each query's own document (the corpus document whose id is the query's)
+    is dropped from the lexical and semantic candidates, so from every mode's ranking."""
     fusion = fusion or DEFAULT_FUSION
     data = load_beir(directory)
     if limit_queries:
@@ -294,7 +311,7 @@ def run_beir(
         data.queries = {q: data.queries[q] for q in keep}
         data.qrels = {q: data.qrels[q] for q in keep}
     depth = max(fusion.depth, 100)
-    run = BeirRun(queries=len(data.queries), documents=len(data.ids))
+    run = BeirRun(queries=len(data.queries), documents=len(data.ids), qrels=data.qrels)
     lexical = semantic = None
     indexes: list[LexicalIndex] = []
     qvectors: dict[str, np.ndarray] = {}
@@ -306,29 +323,30 @@ def run_beir(
                 encoder, data, cache or Path(tmp) / "vectors", progress=progress
             )
             semantic = semantic_rankings(data, encoder, vectors, depth, qvectors)
+        if exclude_self:
+            lexical, semantic = _without_self(lexical), _without_self(semantic)
         for mode in modes:
             if mode == "lexical":
-                ranked = {q: [h.id for h in hits] for q, hits in lexical.items()}
+                hits_of = lexical
             elif mode == "semantic":
-                ranked = {q: [h.id for h in hits] for q, hits in semantic.items()}
+                hits_of = semantic
             elif mode == "hybrid":
                 rows = {doc: row for row, doc in enumerate(data.ids)}
-                ranked = {
-                    q: [
-                        h.id
-                        for h in _hybrid(
-                            data.queries[q],
-                            lexical[q],
-                            semantic[q],
-                            fusion,
-                            indexes[0],
-                            _cosines(vectors, rows, qvectors[q]),
-                        )
-                    ]
+                hits_of = {
+                    q: _hybrid(
+                        data.queries[q],
+                        lexical[q],
+                        semantic[q],
+                        fusion,
+                        indexes[0],
+                        _cosines(vectors, rows, qvectors[q]),
+                    )
                     for q in data.queries
                 }
             else:
                 raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+            run.scored[mode] = {q: [(h.id, h.score) for h in hits] for q, hits in hits_of.items()}
+            ranked = {q: [h.id for h in hits] for q, hits in hits_of.items()}
             run.rankings[mode] = ranked
             run.metrics[mode] = mean_metrics(ranked, data.qrels)
     return run

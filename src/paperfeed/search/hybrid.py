@@ -9,8 +9,8 @@ page is a slice of one fused list: paging never reshuffles, repeats or skips a p
 side a selective filter (at most :data:`EXACT_SEMANTIC_MAX` papers pass, as the lexical index
 counts them) restricts the candidates to those papers, scored exactly, and a broad one
 over-fetches HNSW neighbours in proportion and keeps what the database says passes.  Each
-hit's ``why`` says whether it matched on terms (the lexical reasons), on meaning ("semantically
-close (cosine 0.71)"), or both.
+hit's ``why`` says whether it matched on terms (the lexical reasons), on meaning ("similar in
+meaning"), or both.
 
 When one side cannot answer (no vector index yet, no model files, no lexical index) the other
 answers alone and :attr:`SearchResult.mode` says which mode really ran.
@@ -33,7 +33,7 @@ from paperfeed.search import cross_encoder, fusion, lexical, vector_index
 from paperfeed.search.authors import FACET_DEPTH, author_facet
 from paperfeed.search.embedding_job import current_model
 from paperfeed.search.encoders import EncoderError, load_encoder
-from paperfeed.search.hits import Hit, SearchResult
+from paperfeed.search.hits import SEMANTIC_FLOOR, SIMILAR_IN_MEANING, Hit, SearchResult
 from paperfeed.search.lexical import MAX_LIMIT, IndexMissing, check_sort_and_page
 from paperfeed.search.query import ParsedQuery, classify, parse
 from paperfeed.search.vector_filters import ids_with_code
@@ -41,8 +41,8 @@ from paperfeed.search.vector_filters import ids_with_code
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "lexical", "semantic")
-SEMANTIC_FLOOR = 0.35
-"""Minimum cosine for a meaning-only candidate to be listed when sorting by date or upvotes."""
+# SEMANTIC_FLOOR (hits.py): the minimum cosine for a meaning-only candidate to be listed when
+# sorting by date or upvotes, and for a hit that matched on terms to say "similar in meaning" too.
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,16 @@ DEFAULT_FUSION = FusionConfig(
 def _merge(lexical_hit: Hit | None, semantic_hit: Hit | None, score: float) -> Hit:
     base = lexical_hit or semantic_hit
     merged = replace(
-        base, score=score, why=list(base.why), terms=list(base.terms), snippets=dict(base.snippets)
+        base,
+        score=score,
+        why=list(base.why),
+        terms=list(base.terms),
+        snippets=dict(base.snippets),
+        matched=dict(base.matched),
     )
     if lexical_hit and semantic_hit:
-        merged.why.extend(semantic_hit.why)
+        if (semantic_hit.similarity or 0.0) >= SEMANTIC_FLOOR:  # else matched on terms alone
+            merged.why.extend(semantic_hit.why)
         merged.similarity = semantic_hit.similarity
     return merged
 
@@ -370,6 +376,7 @@ def search(
         reachable=len(ordered),
         similar_authors=fuzzy,
         kind=kind,
+        term_matches=lexical_total,
     )
     return _with_facet(result, ordered, facets)
 
@@ -410,13 +417,14 @@ def _explain_page(
             out.append(hit)
             continue
         reasons = [w for w in full.why if hit.id in parsed.ids or w != f"arXiv id {hit.id}"]
-        semantic_why = [w for w in hit.why if w.startswith("semantically close")]
+        semantic_why = [w for w in hit.why if w == SIMILAR_IN_MEANING]
         out.append(
             replace(
                 hit,
                 why=[*reasons, *semantic_why],
                 terms=list(full.terms),
                 snippets=dict(full.snippets),
+                matched=dict(full.matched),
             )
         )
     return out

@@ -196,6 +196,10 @@ class LexicalIndex:
     def num_docs(self) -> int:
         return self._index.searcher().num_docs
 
+    def doc_freq(self, field_name: str, term: str) -> int:
+        """How many papers hold the index term ``term`` in ``field_name`` (analysed already)."""
+        return self._index.searcher().doc_freq(field_name, term)
+
     def all_ids(self) -> set[str]:
         """Every paper id in the index (reads each stored document: for reconciliation only)."""
         searcher = self._index.searcher()

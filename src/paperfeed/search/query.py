@@ -311,3 +311,34 @@ def classify(parsed: ParsedQuery, names: Collection[str] = ()) -> str:
     if any(is_identifier(t) for t in tokens):
         return "identifier"
     return "keywords"
+
+
+def filter_tokens(raw: object) -> list[tuple[int, int, str]]:
+    """The filters typed into a query, as ``(start, end, token)`` spans of :func:`clean`'s text,
+    in order: ``author:``/``cat:`` (also negated) and ``has:code`` — what "drop this filter"
+    takes out of the query.
+
+    >>> [t for _, _, t in filter_tokens('kv cache author:"Yann LeCun" -cat:cs.CV has:code')]
+    ['author:"Yann LeCun"', '-cat:cs.CV', 'has:code']
+    """
+    text = clean(raw)
+    if as_arxiv_id(text):
+        return []
+    found = []
+    for match in _TOKEN_RE.finditer(text):
+        field = FIELD_ALIASES.get((match["field"] or "").lower())
+        value = (match["quoted"] if match["quoted"] is not None else match["bare"]).strip()
+        token = match[0]
+        if (
+            (match["neg"] != "-" and token[len(match["neg"]) :].lower() == HAS_CODE)
+            or (field == "author" and plain_words(value))
+            or (field == "cat" and normalise_category(value))
+        ):
+            found.append((match.start(), match.end(), token))
+    return found
+
+
+def without_span(raw: object, start: int, end: int) -> str:
+    """:func:`clean`'s text of ``raw`` with ``start:end`` cut out (a span of :func:`filter_tokens`)."""
+    text = clean(raw)
+    return " ".join((text[:start] + " " + text[end:]).split())

@@ -3,6 +3,13 @@
 Snippets come from tantivy's SnippetGenerator, whose highlight ranges are UTF-8 byte offsets
 into the fragment; :func:`highlight` escapes every piece of text (an abstract holding
 ``<script>`` comes out as ``&lt;script&gt;``) and wraps only the matches in ``<mark>``.
+
+Only content words are marked or named: a range whose index term is a function word's
+(:data:`STOP_TERMS`: "the", "of", ...) still counts for BM25 but is dropped by
+:func:`content_ranges`. The reasons (``why``) and :attr:`Hit.matched` are built from the ranges
+tantivy finds over the *whole* title and abstract of the paper, each word as the paper spells
+it, once per index term and quoted on its own ("title matches “attention”, “graphs”"), so a
+reason never names a word, or a phrase, that the field does not hold.
 """
 
 from __future__ import annotations
@@ -11,11 +18,13 @@ import html
 
 import tantivy
 
-from paperfeed.search.analyzers import name_parts
+from paperfeed.search.analyzers import name_parts, text_terms
 from paperfeed.search.hits import Hit
 
 ABSTRACT_SNIPPET_CHARS = 240
 TITLE_SNIPPET_CHARS = 1000
+WHOLE_FIELD_CHARS = 1_000_000
+"""A fragment this long is the whole field: the reasons are taken from all of it."""
 MAX_WHY_WORDS = 6
 
 
@@ -39,18 +48,8 @@ def highlight(fragment: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def matched_words(fragment: str, ranges: list[tuple[int, int]]) -> list[str]:
-    """The highlighted words of ``fragment`` in order, each once (case-insensitively)."""
-    data = fragment.encode("utf-8")
-    seen: dict[str, str] = {}
-    for start, end in sorted(ranges):
-        word = data[start:end].decode("utf-8", "replace")
-        seen.setdefault(word.lower(), word)
-    return list(seen.values())
-
-
-# function words still count for BM25 and stay highlighted in snippets, but a reason that reads
-# "abstract matches “to of the”" tells the reader nothing: the reasons name content words
+# Function words still count for BM25, but marking "the" and "of" in a snippet, or a reason that
+# reads "abstract matches “to of the”", tells the reader nothing: only content words are shown.
 FUNCTION_WORDS = frozenset(
     [
         "a",
@@ -90,10 +89,44 @@ FUNCTION_WORDS = frozenset(
 )
 
 
-def _quote(words: list[str]) -> str:
-    content = [w for w in words if w.lower() not in FUNCTION_WORDS] or words
-    shown = content[:MAX_WHY_WORDS]
-    return "“" + " ".join(shown) + ("…" if len(content) > len(shown) else "") + "”"
+STOP_TERMS = frozenset(term for word in FUNCTION_WORDS for term in text_terms(word))
+"""The index terms of :data:`FUNCTION_WORDS` ("was" is stemmed to "wa")."""
+
+
+def content_ranges(fragment: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int, str, str]]:
+    """``(start, end, word, term)`` for the ranges of ``fragment`` whose word is a content word:
+    its index term is not a function word's.
+
+    >>> [r[2:] for r in content_ranges("The graphs of", [(0, 3), (4, 10), (11, 13)])]
+    [('graphs', 'graph')]
+    """
+    data = fragment.encode("utf-8")
+    kept = []
+    for start, end in sorted(ranges):
+        word = data[start:end].decode("utf-8", "replace")
+        terms = [t for t in text_terms(word) if t not in STOP_TERMS]
+        if terms:
+            kept.append((start, end, word, terms[0]))
+    return kept
+
+
+def matched_words(kept: list[tuple[int, int, str, str]]) -> dict[str, str]:
+    """``{term: word}``: each index term once, spelled as its first occurrence in the field."""
+    words: dict[str, str] = {}
+    for _start, _end, word, term in kept:
+        words.setdefault(term, word)
+    return words
+
+
+def field_reason(field_name: str, words: list[str]) -> str:
+    """``title matches “attention”, “graphs”``: each matched word quoted on its own.
+
+    >>> field_reason("abstract", ["kv", "cache"])
+    'abstract matches “kv”, “cache”'
+    """
+    shown = words[:MAX_WHY_WORDS]
+    more = "…" if len(words) > len(shown) else ""
+    return f"{field_name} matches " + ", ".join(f"“{w}”" for w in shown) + more
 
 
 def _plain_excerpt(text: str, limit: int = ABSTRACT_SNIPPET_CHARS) -> str:
@@ -101,6 +134,33 @@ def _plain_excerpt(text: str, limit: int = ABSTRACT_SNIPPET_CHARS) -> str:
         return html.escape(text)
     cut = text.rfind(" ", 0, limit)
     return html.escape(text[: cut if cut > limit // 2 else limit]) + " …"
+
+
+def best_window(text: str, kept: list[tuple[int, int, str, str]], chars: int) -> str:
+    """An excerpt of about ``chars`` bytes of ``text`` with its content words marked: the window
+    holding the most distinct matched terms (``kept``, byte ranges; the earliest on a tie), from
+    a little before its first match, cut at spaces, "…" where text was left out.
+
+    >>> best_window("aa bb cc dd ee ff", [(3, 5, "bb", "bb"), (12, 14, "ee", "ee")], 8)
+    'aa <mark>bb</mark> …'
+    """
+    data = text.encode("utf-8")
+    best, best_score = 0, -1
+    for i, (start, *_rest) in enumerate(kept):
+        terms = {t for s, e, _w, t in kept[i:] if e - start <= chars}
+        if len(terms) > best_score:
+            best, best_score = i, len(terms)
+    first = kept[best][0]
+    begin = data.rfind(b" ", 0, max(0, first - chars // 6)) + 1 if first > chars // 6 else 0
+    end = len(data)
+    if end - begin > chars:
+        cut = data.rfind(b" ", begin, begin + chars)
+        end = cut if cut > max(first, begin + chars // 2) else begin + chars
+    while end < len(data) and (data[end] & 0xC0) == 0x80:  # never inside a UTF-8 character
+        end += 1
+    marks = [(s - begin, e - begin) for s, e, _w, _t in kept if s >= begin and e <= end]
+    body = highlight(data[begin:end].decode("utf-8", "replace"), marks)
+    return ("… " if begin else "") + body.strip() + (" …" if end < len(data) else "")
 
 
 def _matching_authors(names: list[str], filters: list[str], words: tuple[str, ...]) -> list[str]:
@@ -134,7 +194,7 @@ def explain(
     if text_query is not None:
         for field_name, chars in (
             ("title", TITLE_SNIPPET_CHARS),
-            ("abstract", ABSTRACT_SNIPPET_CHARS),
+            ("abstract", WHOLE_FIELD_CHARS),
         ):
             generator = tantivy.SnippetGenerator.create(searcher, text_query, schema, field_name)
             generator.set_max_num_chars(chars)
@@ -146,21 +206,34 @@ def explain(
         why: list[str] = []
         terms: dict[str, None] = {}
         snippets: dict[str, str] = {}
+        matched: dict[str, list[str]] = {}
         if paper_id in parsed.ids:
             why.append(f"arXiv id {paper_id}")
-        for field_name, generator in generators.items():
-            snippet = generator.snippet_from_doc(doc)
+        common: list[str] = []  # fields that matched on function words alone
+        for field_name in ("title", "abstract") if generators else ():
+            snippet = generators[field_name].snippet_from_doc(doc)
             fragment = snippet.fragment()
             ranges = [(r.start, r.end) for r in snippet.highlighted()]
-            if ranges:
-                words = matched_words(fragment, ranges)
-                why.append(f"{field_name} matches {_quote(words)}")
-                terms.update((w.lower(), None) for w in words)
-                snippets[field_name] = highlight(fragment, ranges)
+            kept = content_ranges(fragment, ranges)
+            if not kept:
+                common += [field_name] if ranges else []
+                continue
+            words = list(matched_words(kept).values())
+            matched[field_name] = words
+            why.append(field_reason(field_name, words))
+            terms.update((w.lower(), None) for w in words)
+            if field_name == "title":
+                snippets["title"] = highlight(fragment, [(a, b) for a, b, _, _ in kept])
+            else:
+                snippets["abstract"] = best_window(fragment, kept, ABSTRACT_SNIPPET_CHARS)
+        if common and not matched:
+            verb = "matches" if len(common) == 1 else "match"
+            why.append(f"{' and '.join(common)} {verb} only common words of the query")
         if "abstract" not in snippets:
             snippets["abstract"] = _plain_excerpt(doc.get_first("abstract") or "")
         authors = _matching_authors(doc.get_all("authors"), author_filters, parsed.words)
         if authors:
+            matched["authors"] = authors
             why.append(("author " if len(authors) == 1 else "authors ") + ", ".join(authors[:3]))
             terms.update(
                 (part, None)
@@ -177,6 +250,13 @@ def explain(
             if matched:
                 why.append(f"in {', '.join(matched)}")
         hits.append(
-            Hit(id=paper_id, score=float(score), why=why, terms=list(terms), snippets=snippets)
+            Hit(
+                id=paper_id,
+                score=float(score),
+                why=why,
+                terms=list(terms),
+                snippets=snippets,
+                matched=matched,
+            )
         )
     return hits

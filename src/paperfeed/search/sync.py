@@ -9,6 +9,8 @@ drops the ones marked deleted, and reconciles ids when the counts disagree (rows
 database).
 Any process (an ingest run, a web node catching up) can call it; a file lock lets one write at a
 time. :func:`rebuild_indexes` builds a new generation from scratch and publishes it atomically.
+Both keep the corpus vocabulary (:mod:`paperfeed.search.vocabulary`) in the generation's
+directory: counted while the papers are indexed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime as dt
 import itertools
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from django.utils import timezone
 
 from paperfeed.papers.models import Authorship, Paper
 from paperfeed.progress import progress_bar
-from paperfeed.search import paths
+from paperfeed.search import paths, vocabulary
 from paperfeed.search.lexical import KIND, LexicalIndex
 from paperfeed.search.vector_index import rebuild_vectors, sync_vectors
 
@@ -166,11 +169,12 @@ def _rebuild_locked(progress: bool) -> dict:
         votes = _upvotes()
         total = Paper.objects.visible().count()
         index = LexicalIndex.create(target)
-        added = _add_with_progress(
-            index, paper_documents(), "index papers", total, progress, replace=False
-        )
+        words: Counter = Counter()
+        documents = vocabulary.counting(paper_documents(), words)
+        added = _add_with_progress(index, documents, "index papers", total, progress, replace=False)
         index.commit()
         index.close()
+        vocabulary.write(target, words)
         now = timezone.now()
         _write_state(
             target,
@@ -237,7 +241,23 @@ def _unseen(rows: Iterable[tuple[str, dt.datetime]], state: dict) -> Iterator[st
     return (pid for pid, at in rows if seen.get(pid) != _iso(at))
 
 
-def _reconcile(index: LexicalIndex, progress: bool) -> tuple[int, int]:
+def _update_vocabulary(path: Path, words: Counter) -> None:
+    """Add the words of the papers a sync indexed to the generation's vocabulary; count every
+    visible paper's words when the generation has none yet (built before there was one)."""
+    try:
+        known = vocabulary.read(path)
+    except FileNotFoundError:
+        known = Counter()
+        for _ in vocabulary.counting(paper_documents(), known):
+            pass
+    else:
+        if not words:
+            return
+        known.update(words)
+    vocabulary.write(path, known)
+
+
+def _reconcile(index: LexicalIndex, progress: bool, words: Counter) -> tuple[int, int]:
     """Make the index's ids equal the visible papers' ids; returns (added, removed)."""
     in_index = index.all_ids()
     in_db = set(Paper.objects.visible().values_list("arxiv_id", flat=True))
@@ -245,7 +265,7 @@ def _reconcile(index: LexicalIndex, progress: bool) -> tuple[int, int]:
     index.delete(extra)
     added = _add_with_progress(
         index,
-        paper_documents(missing),
+        vocabulary.counting(paper_documents(missing), words),
         "index missing papers",
         len(missing),
         progress,
@@ -267,10 +287,11 @@ def _sync_locked(path: Path, state: dict, progress: bool) -> dict:
     to_index = sorted({pid for pid in fresh if pid in shown} | _stale_votes(state, votes))
     to_delete = [pid for pid in fresh if pid not in shown]  # withdrawn or hidden
     index = LexicalIndex.open(path)
+    words: Counter = Counter()
     try:
         indexed = _add_with_progress(
             index,
-            paper_documents(to_index),
+            vocabulary.counting(paper_documents(to_index), words),
             "index changed papers",
             len(to_index),
             progress,
@@ -280,11 +301,12 @@ def _sync_locked(path: Path, state: dict, progress: bool) -> dict:
         index.commit()
         reconciled = (0, 0)
         if index.num_docs != Paper.objects.visible().count():
-            reconciled = _reconcile(index, progress)
+            reconciled = _reconcile(index, progress, words)
             index.commit()
         papers = index.num_docs
     finally:
         index.close()
+    _update_vocabulary(path, words)
     window = _window(rows, new_mark)
     _write_state(
         path,

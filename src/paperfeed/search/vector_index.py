@@ -29,7 +29,7 @@ from usearch.index import Index
 from paperfeed.progress import progress_bar
 from paperfeed.search import paths
 from paperfeed.search.embedding_job import current_model
-from paperfeed.search.hits import Hit
+from paperfeed.search.hits import LOOSELY_RELATED, SEMANTIC_FLOOR, SIMILAR_IN_MEANING, Hit
 from paperfeed.search.models import Embedding, decode_vector
 from paperfeed.search.vector_filters import (
     Filters,
@@ -55,7 +55,10 @@ the closest ones, which are what fusion ranks first; a selective filter is searc
 
 
 def why_semantic(cosine: float) -> str:
-    return f"semantically close (cosine {cosine:.2f})"
+    """The reason a hit found by meaning gives: "similar in meaning" from
+    :data:`~paperfeed.search.hits.SEMANTIC_FLOOR`, "loosely related in meaning" below it (readers
+    are not told a cosine; :attr:`Hit.similarity` holds it for the API)."""
+    return SIMILAR_IN_MEANING if cosine >= SEMANTIC_FLOOR else LOOSELY_RELATED
 
 
 class VectorIndex:

@@ -16,12 +16,13 @@ from paperfeed.papers import lists
 from paperfeed.papers.ids import InvalidArxivId, abs_url, parse_arxiv_id
 from paperfeed.papers.models import Paper
 from paperfeed.personal import seen
-from paperfeed.search import hybrid
+from paperfeed.search import more_like
 from paperfeed.signals import display
 from paperfeed.signals.models import Repository, StarSnapshot
 
 log = logging.getLogger(__name__)
 SIMILAR_COUNT = 8
+SIMILAR_SORTS = [("relevance", "Most similar"), ("recency", "Newest")]
 
 
 def not_found(request, message: str):
@@ -30,10 +31,12 @@ def not_found(request, message: str):
     )
 
 
-def similar_papers(paper_id: str) -> list[Paper]:
-    """Nearest papers by meaning; empty (section hidden) when vectors are missing or broken."""
+def similar_papers(paper_id: str, sort: str = "relevance") -> list[Paper]:
+    """The first papers of "more like this" (:mod:`paperfeed.search.more_like`) in ``sort``
+    order; empty (section hidden) when vectors are missing or broken. The whole paged list
+    is /similar?paper=ID."""
     try:
-        hits = hybrid.similar(paper_id, SIMILAR_COUNT).hits
+        hits = more_like.like_paper(paper_id, sort=sort, limit=SIMILAR_COUNT).hits
     except Exception:  # noqa: BLE001 - a missing or broken vector index only hides the section
         log.warning("similar papers for %s unavailable", paper_id, exc_info=True)
         return []
@@ -123,6 +126,8 @@ def paper(request, arxiv_id: str):
         return not_found(request, f"No paper {parsed.id} here yet.")
     item = items[0]
     seen.mark_opened(request.user, item.arxiv_id)  # read tracking, signed-in users only
+    similar_sort = request.GET.get("similar", "")  # an unknown order: the default, not an error
+    similar_sort = similar_sort if similar_sort in more_like.SORTS else "relevance"
     signals = item.external
     code, artifacts = repositories_of(item)
     return render(
@@ -132,7 +137,9 @@ def paper(request, arxiv_id: str):
             "title": item.title,
             "paper": item,
             "comments": for_paper(item.arxiv_id, _comments_page(request)),
-            "similar": similar_papers(item.arxiv_id),
+            "similar": similar_papers(item.arxiv_id, similar_sort),
+            "similar_sort": similar_sort,
+            "similar_sorts": SIMILAR_SORTS,
             "versions": versions_of(item.arxiv_id, item.version, item.published, item.updated),
             "links": links_of(item),
             "signals": signals,

@@ -5,6 +5,12 @@ Results come from :func:`paperfeed.search.search`, their papers from
 escaping every piece of text and adding only ``<mark>`` (see
 :func:`paperfeed.search.snippets.highlight`), so they are marked safe here and nothing else is.
 
+The count tells the truth: exact in lexical mode, "about N" otherwise (:func:`count_text`); a
+search that finds nothing shows the no-results state, with a spelling correction from the corpus
+vocabulary and the filters whose removal would find papers, each with its count
+(:func:`paperfeed.search.suggest`); a correction is offered above results too when a query word is
+in no paper.
+
 A signed-in member with a profile may also order the results for them (``sort=for_you``,
 :func:`paperfeed.personal.rerank.search_for_you`: the best 200 matches reranked); which order a
 search takes without ``?sort=`` is :func:`paperfeed.personal.order.choose`'s decision.
@@ -21,7 +27,15 @@ from django.utils.safestring import mark_safe
 from paperfeed import rankings
 from paperfeed.library import export_views, exports
 from paperfeed.personal import filters, order, rerank
-from paperfeed.search import MAX_LIMIT, MODES, SORTS, IndexMissing, papers_for
+from paperfeed.search import (
+    MAX_LIMIT,
+    MODES,
+    SORTS,
+    IndexMissing,
+    SearchResult,
+    papers_for,
+    suggest,
+)
 from paperfeed.search import search as hybrid_search
 from paperfeed.web.params import (
     BadParameter,
@@ -49,6 +63,86 @@ def _mark_snippets(papers) -> None:
             if "abstract" in snippets
             else None
         )
+
+
+def count_text(result: SearchResult) -> str:
+    """How many papers the search found, in words that say how exact the number is.
+
+    Lexical: ``12 results`` (tantivy counts every match). Hybrid: ``about 212 results``: the
+    papers holding the words (exact) plus those found only by meaning among the ranked
+    candidates. Semantic: ``the 200 papers closest in meaning`` (every paper is somewhat close;
+    only the ranked candidates are counted).
+    """
+    total = result.total
+    if result.count_is_estimate and result.term_matches is None:
+        return f"the {total:,} paper{'' if total == 1 else 's'} closest in meaning"
+    return results_text(total, estimate=result.count_is_estimate)
+
+
+def results_text(count: int, *, estimate: bool) -> str:
+    """``1 result``, ``1,234 results``, ``about 212 results``."""
+    return f"{'about ' if estimate else ''}{count:,} result{'' if count == 1 else 's'}"
+
+
+def count_detail(result: SearchResult) -> str:
+    """For hybrid results: how the estimate is made up (``10 hold your words, 200 more found by
+    meaning``: "found by", not "similar": some may be only loosely related); empty otherwise."""
+    if not result.count_is_estimate or result.term_matches is None:
+        return ""
+    words, meaning = result.term_matches, result.total - result.term_matches
+    held = (
+        f"{words:,} hold{'s' if words == 1 else ''} your words" if words else "none hold your words"
+    )
+    return f"{held}, {meaning:,} more found by meaning"
+
+
+def rare_text(held_by: dict[str, int]) -> str:
+    """Why a correction is offered: ``No paper holds “atention”; “tranformer” is in only 3
+    papers``."""
+    none = [word for word, held in held_by.items() if not held]
+    parts = ["No paper holds " + ", ".join(f"“{word}”" for word in none)] if none else []
+    parts += [
+        f"“{word}” is in only {held} paper{'' if held == 1 else 's'}"
+        for word, held in held_by.items()
+        if held
+    ]
+    return "; ".join(parts)
+
+
+def _href(request, **changes) -> str:
+    """This search's URL with ``changes`` (None: the parameter removed), back on page 1."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = value
+    return reverse("search") + "?" + params.urlencode()
+
+
+def _suggestions(request, query, result, mode, categories, since, until) -> dict:
+    found = suggest(
+        query, result, mode=mode, categories=categories or None, since=since, until=until
+    )
+    spelling = None
+    if found.spelling:
+        fixed = found.spelling
+        spelling = {
+            "query": fixed.query,
+            "rare": rare_text(fixed.held_by),
+            "href": _href(request, q=fixed.query),
+            "count": results_text(fixed.count, estimate=fixed.count_is_estimate),
+        }
+    drops = [
+        {
+            "label": r.label,
+            "href": _href(request, q=r.query, **({r.param: None} if r.param else {})),
+            "count": results_text(r.count, estimate=r.count_is_estimate),
+            "empty": r.count == 0,
+        }
+        for r in found.relaxations
+    ]
+    return {"spelling": spelling, "drops": drops}
 
 
 def search(request):
@@ -103,6 +197,7 @@ def search(request):
             context["hidden_by_mutes"] = len(muted)
         _mark_snippets(papers)
         total = result.total
+        context.update(_suggestions(request, query, result, mode, categories, since, until))
         feed_query = urlencode({"q": query, "sort": "newest"})
         context["exports"] = export_views.search_links(
             query, mode=mode, sort=sort, since=since, until=until, categories=categories
@@ -119,6 +214,9 @@ def search(request):
             ],
             papers=papers,
             total=total,
+            count_text=count_text(result),
+            count_detail=count_detail(result),
+            term_matches=result.term_matches,
             ran_mode=result.mode,
             author_facet=result.authors,
             similar_authors=result.similar_authors,

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from paperfeed.web import converters, feeds, paper, search_page, views
+from paperfeed.web import converters, feeds, paper, search_page, similar_page, views
 
 register_converter(converters.DayConverter, "day")
 register_converter(converters.WeekConverter, "week")
@@ -14,6 +14,7 @@ urlpatterns = [
     path("month/<month:month>", views.month, name="month"),
     path("trending", views.trending, name="trending"),
     path("search", search_page.search, name="search"),
+    path("similar", similar_page.similar, name="similar"),
     path("authors/<int:author_id>", views.author, name="author"),
     path("categories/<str:category>", views.category, name="category"),
     path("users/<str:username>", views.user_page, name="user"),

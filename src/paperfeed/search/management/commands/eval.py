@@ -9,8 +9,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.progress import progress_bar
+from paperfeed.search import runs
 from paperfeed.search.encoders import BACKENDS, EncoderError, load_encoder
-from paperfeed.search.evaluate import MODES, BeirError, run_beir
+from paperfeed.search.evaluate import METRICS, MODES, BeirError, run_beir
 from paperfeed.search.hybrid import DEFAULT_FUSION, FusionConfig
 from paperfeed.search.known_items import KnownItemError, load_known_items, run_known_items, table
 
@@ -109,6 +110,27 @@ class Command(BaseCommand):
             help="One semantic weight (--weight) for every query kind, and a candidate missing "
             "from one side takes that side's lowest score (the fusion before adaptive fusion).",
         )
+        parser.add_argument(
+            "--exclude-self",
+            action="store_true",
+            help="Drop each query's own document (the corpus document with the query's id) "
+            "from its results: for query-by-example sets whose queries are documents.",
+        )
+        parser.add_argument(
+            "--per-query",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="Write one JSON line per judged query: its id and each mode's metrics.",
+        )
+        parser.add_argument(
+            "--run-file",
+            type=Path,
+            default=None,
+            metavar="PREFIX",
+            help="Write a TREC run file per mode (PREFIX.MODE.run: qid Q0 docid rank score "
+            "tag), for trec_eval, ranx or ir_measures.",
+        )
         parser.add_argument("--json", action="store_true", help="Print the metrics as JSON.")
 
     def handle(self, *args, **options):
@@ -143,9 +165,11 @@ class Command(BaseCommand):
                     fusion=config,
                     boosts=boosts,
                     progress=advance,
+                    exclude_self=options["exclude_self"],
                 )
         except (BeirError, EncoderError) as exc:
             raise CommandError(str(exc)) from None
+        self._write_outputs(run, options)
         if options["json"]:
             self.stdout.write(
                 json.dumps(
@@ -193,3 +217,16 @@ class Command(BaseCommand):
         for mode, ran in run.ran.items():
             if ran != {mode}:
                 self.stdout.write(f"note: {mode} ran as {', '.join(sorted(ran))} (index missing?)")
+
+    def _write_outputs(self, run, options) -> None:
+        """The per-query file and the run files asked for; their paths on stderr."""
+        try:
+            if options["per_query"]:
+                rows = runs.per_query(run.rankings, run.qrels, METRICS)
+                count = runs.write_per_query(options["per_query"], rows)
+                self.stderr.write(f"{options['per_query']}: {count} queries")
+            if options["run_file"]:
+                for path in runs.write_runs(options["run_file"], run.scored):
+                    self.stderr.write(f"{path}: TREC run")
+        except (OSError, runs.RunFileError) as exc:
+            raise CommandError(str(exc)) from None

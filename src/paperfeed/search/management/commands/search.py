@@ -172,14 +172,17 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(orjson.dumps(rows).decode())
             return
-        self._print(rows, result.total, offset, result.mode)
+        self._print(rows, result.total, offset, result.mode, estimate=result.count_is_estimate)
 
-    def _print(self, rows: list[dict], total: int, offset: int, mode: str) -> None:
+    def _print(
+        self, rows: list[dict], total: int, offset: int, mode: str, *, estimate: bool = False
+    ) -> None:
         if not rows:
             self.stdout.write("no papers found")
             return
         colour = self.stdout.isatty()
-        self.stdout.write(f"{offset + 1}-{offset + len(rows)} of {total:,} ({mode})\n")
+        about = "about " if estimate else ""  # hybrid and semantic counts are estimates
+        self.stdout.write(f"{offset + 1}-{offset + len(rows)} of {about}{total:,} ({mode})\n")
         for rank, row in enumerate(rows, start=offset + 1):
             authors = ", ".join(row["authors"][:4]) + (" et al." if len(row["authors"]) > 4 else "")
             title = (
