@@ -377,8 +377,8 @@ class LexicalIndex:
     def name_words(self, words: Iterable[str]) -> list[str]:
         """The words of a query that are author names rather than topic words: each is a whole
         name part of more papers' authors than abstracts hold its (stemmed) term — ``zhang``,
-        ``hinton`` are names; ``long``, ``bloom``, ``transformer`` are not. Two term lookups a
-        word (document frequencies), no search."""
+        ``wang`` are names in the 2025-26 papers; ``long``, ``bloom`` are not (docs/search.md).
+        Two term lookups a word (document frequencies), no search."""
         searcher = self._index.searcher()
         out = []
         for word in dict.fromkeys(words):

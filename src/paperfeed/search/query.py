@@ -6,8 +6,9 @@ The query language (a superset of tantivy's, see docs/search.md)::
     "kv cache"                   a phrase
     +kv -quantization            must / must not; AND, OR, NOT and (brackets) as in tantivy
     title:attention              a word (or "phrase") in the title; abstract: likewise
-    author:vaswani               an author name, by prefix ("author:vasw") or a near miss
-    author:"yann lecun"          a full name, the last word by prefix
+    author:vaswani               an author's name part, exactly (Hinton, never Hilton)
+    author:"G. Hinton"           a full name, initials-aware; a name that matches no author at
+                                 all falls back to similar names (prefix, one edit), labelled
     cat:cs.CL   cat:cs           a category; an archive alone (cs) matches all of its categories
     -cat:cs.CV  -author:smith    excluded
     has:code                     only papers with code (a repository or Hugging Face artifact)
