@@ -1,7 +1,8 @@
 """Page cache: anonymous requests/s and p95 at 50 users, before and after, in one run.
 
     nice python benchmarks/bench_cache.py --before DIR [--home DIR] [--seconds 10]
-        [--hammer-users 10] [--users 50] [--p95-seconds 60] [--workers 2] [--json FILE]
+        [--hammer-users 10] [--users 50] [--p95-seconds 60] [--workers 2] [--requests 200]
+        [--json FILE]
 
 ``--before DIR``: the ``src/`` of the code to compare with (e.g. main's:
 ``git archive main src | tar -x -C /tmp/main``); "after" is this checkout's ``src/``.
@@ -14,12 +15,14 @@
    answers, a warm-up (each worker renders every measured route), then
    a. requests/s: locust ``Hammer`` users (no think time, ``--hammer-users`` at once) on one
       URL at a time for ``--seconds``: the home page, /trending, /api/daily_papers, a paper
-      page (a random one of the 100 most upvoted recent papers per request), each warmed
+      page (a random one of the 30 most upvoted recent papers per request), each warmed
       just before (3 GETs per URL, so each worker likely rendered it); the server's CPU milliseconds per
       request from /proc (its process group's user + system time);
    b. latency: ``--users`` locust ``Reader`` users (anonymous, 0.3–1.5 s think time, the mix
       of ``locust_cache.py``) for ``--p95-seconds``: p50/p95 per route and overall.
-3. A markdown table (and ``--json``), with the load average before each phase: the client
+3. In this process (``django.test.Client``, this checkout's code), CPU ms per request with the
+   page cache off and on (``--requests`` per route, ``time.process_time``).
+4. Markdown tables (and ``--json``), with the load average before each phase: the client
    (locust) runs on the same cores as the server, and other jobs may too; compare the two
    variants' ratios, not absolute numbers across machines.
 """
@@ -76,7 +79,7 @@ def prepare(home: Path) -> Path:
         .values_list("arxiv_id", flat=True)[:300]
     )
     plan = home / "cache-plan.json"
-    plan.write_text(json.dumps({"days": days, "papers": recent, "hammer_papers": recent[:100]}))
+    plan.write_text(json.dumps({"days": days, "papers": recent, "hammer_papers": recent[:30]}))
     from django.db import connections
 
     connections.close_all()
@@ -221,6 +224,33 @@ def measure(name: str, src: Path, args, plan: Path, out: Path) -> dict:
     return result
 
 
+def in_process(plan: Path, requests: int) -> dict:
+    """CPU ms per request in this process (django.test.Client: middleware, view, templates; no
+    network, no client on the same cores), this checkout's code with the page cache off and on:
+    the cost a hit saves, measured with ``time.process_time`` so other jobs barely move it."""
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    papers = json.loads(plan.read_text())["hammer_papers"]
+    urls = {"/": ["/"], "/trending": ["/trending"], "/api/daily_papers": ["/api/daily_papers"]}
+    urls["paper"] = [f"/papers/{p}" for p in papers]
+    result = {}
+    for cache_seconds in (0, 60):
+        settings.PAPERFEED_PAGE_CACHE_SECONDS = cache_seconds
+        client = Client()
+        for name, paths in urls.items():
+            for path in paths:  # warm: every path rendered (and stored) once
+                assert client.get(path).status_code == 200, path
+            started = time.process_time()
+            for i in range(requests):
+                client.get(paths[i % len(paths)])
+            ms = 1000 * (time.process_time() - started) / requests
+            result.setdefault(name, {})["off" if cache_seconds == 0 else "on"] = round(ms, 2)
+    print(f"  in-process CPU ms per request: {result}", file=sys.stderr)
+    return result
+
+
 def table(before: dict, after: dict, args) -> str:
     lines = [
         f"requests/s, {args.hammer_users} clients without think time, {args.seconds:.0f} s each "
@@ -264,6 +294,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="Readers for the latency run.")
     parser.add_argument("--p95-seconds", type=float, default=60, help="Latency run length.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2).")
+    parser.add_argument("--requests", type=int, default=200, help="In-process requests a route.")
     parser.add_argument("--json", type=Path, help="Write the results here too.")
     args = parser.parse_args()
     if not bench_web.CORPUS.exists():
@@ -277,10 +308,16 @@ def main() -> None:
     random.seed(5)
     before = measure("before", args.before.resolve(), args, plan, out)
     after = measure("after", AFTER_SRC, args, plan, out)
+    server_side = in_process(plan, args.requests)
     print(table(before, after, args))
+    print("\nin-process CPU ms per request (this code), page cache off / on:\n")
+    print("| route | cache off | cache on | × |\n| --- | ---: | ---: | ---: |")
+    for name, ms in server_side.items():
+        print(f"| {name} | {ms['off']} | {ms['on']} | {ms['off'] / max(ms['on'], 0.01):.0f} |")
     print(f"\nlogs and locust CSVs in {out}")
     if args.json:
-        args.json.write_text(json.dumps({"before": before, "after": after}, indent=2))
+        results = {"before": before, "after": after, "in_process": server_side}
+        args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

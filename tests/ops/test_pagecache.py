@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 import pytest
 from django.contrib.admin.sites import site
@@ -275,3 +276,55 @@ def test_a_member_gets_an_etag_and_304_too(papers, alice):
     again = member.get("/api/v1/feeds/daily", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert "Cookie" in first["Vary"] and "Authorization" in first["Vary"]
+
+
+# -- Redis ----------------------------------------------------------------------------------
+def test_redis_url_puts_the_pages_and_their_version_in_redis(tmp_path):
+    """With REDIS_URL both aliases are Redis (every node shares them); the rate limits' cache
+    stays the node's file cache."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/9", "PAPERFEED_HOME": str(tmp_path)}
+    env["DJANGO_SETTINGS_MODULE"] = "paperfeed.settings"
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps({k: v['BACKEND'] for k, v in settings.CACHES.items()}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    backends = json.loads(out.stdout.strip().splitlines()[-1])
+    assert backends["pages"].endswith("RedisCache")
+    assert backends["page_versions"].endswith("RedisCache")
+    assert backends["default"].endswith("FileBasedCache")
+
+
+@pytest.fixture
+def redis_caches(settings):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/9", socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    prefix = f"paperfeed-test-{secrets.token_hex(4)}"
+    backend = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/9",
+        "KEY_PREFIX": prefix,
+    }
+    settings.CACHES = {**settings.CACHES, "pages": backend, "page_versions": backend}
+    yield
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/9")
+    for key in client.scan_iter(f"{prefix}:*"):  # only this test's keys, never FLUSHDB
+        client.delete(key)
+
+
+def test_pages_served_from_redis_and_replaced_at_once(papers, alice, redis_caches):
+    anonymous = Client()
+    assert queries_of(anonymous, "/") > 0
+    assert queries_of(anonymous, "/") == 0  # from Redis
+    votes.set_vote(alice, "2503.00001", True)
+    assert count_on(anonymous.get("/").content, "2503.00001") == 1
