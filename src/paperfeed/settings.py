@@ -261,6 +261,7 @@ PAPERFEED_BASE_URL = config.get("PAPERFEED_BASE_URL").rstrip("/")
 
 # --- background jobs (the jobs app owns this block): Django's tasks framework (the django-tasks
 # backport, the API of django.tasks in Django 6) on the database, or on an RQ queue in Redis ---
+# (REDIS_URL is read above, with CACHES: the page cache uses the same Redis)
 JOB_TIMEOUT_SECONDS = 24 * 3600  # RQ stops a job after this (its default, 180 s, is too short)
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")
