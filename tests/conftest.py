@@ -39,7 +39,10 @@ def _fresh_rate_limits():
     the last one's comments)."""
     from django.core.cache import cache
 
+    from paperfeed.ops import pagecache
+
     cache.clear()
+    pagecache.changed("a new test")  # no page stored by an earlier test is served
 
 
 @pytest.fixture

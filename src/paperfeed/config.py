@@ -212,6 +212,14 @@ SETTINGS: tuple[Setting, ...] = (
         "table of the database (nothing else to run).",
     ),
     Setting(
+        "PAPERFEED_PAGE_CACHE_SECONDS",
+        "60",
+        "Seconds an anonymous page, feed or API list stays in the page cache (Redis when "
+        "REDIS_URL is set, else each web process's memory). Votes, comments, new papers, "
+        "signal refreshes and moderation replace the cache's version at once; this bounds "
+        "time-dependent orders (trending's decay). 0 turns the cache off (ETag and 304 stay).",
+    ),
+    Setting(
         "PAPERFEED_LOG_REQUESTS",
         "0",
         "1 = log one JSON line per request to stderr (logger paperfeed.request: ts, level, "

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "paperfeed.ops.pagecache.PageCacheMiddleware",  # last: anonymous pages cached, ETag/304
 ]
 
 ROOT_URLCONF = "paperfeed.urls"
@@ -166,11 +167,43 @@ PAPERFEED_LIMIT_ACCOUNT_EXPORT = config.limit("PAPERFEED_LIMIT_ACCOUNT_EXPORT")
 PAPERFEED_LIMIT_ACCOUNT_DELETE = config.limit("PAPERFEED_LIMIT_ACCOUNT_DELETE")
 PAPERFEED_LIMIT_CLAIM = config.limit("PAPERFEED_LIMIT_CLAIM")
 PAPERFEED_CLAIM_AUTO_APPROVE = config.claim_rule("PAPERFEED_CLAIM_AUTO_APPROVE")
+# "default": the rate limits (ops/throttle.py, allauth) count in it, per node across processes.
+# "pages" and "page_versions": the anonymous pages' cache (paperfeed.ops.pagecache): Redis when
+# REDIS_URL is set (every node shares both); otherwise the pages in each process's memory and
+# their version token in a file cache every process of the node reads (a vote in one worker
+# shows at once in the others).
+REDIS_URL = config.get("REDIS_URL").strip()
+PAPERFEED_PAGE_CACHE_SECONDS = config.get_number("PAPERFEED_PAGE_CACHE_SECONDS")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
-    }
+    },
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "paperfeed-pages",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "paperfeed-pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    ),
+    "page_versions": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "paperfeed-pages",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "page-versions"),
+        }
+    ),
 }
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -228,7 +261,7 @@ PAPERFEED_BASE_URL = config.get("PAPERFEED_BASE_URL").rstrip("/")
 
 # --- background jobs (the jobs app owns this block): Django's tasks framework (the django-tasks
 # backport, the API of django.tasks in Django 6) on the database, or on an RQ queue in Redis ---
-REDIS_URL = config.get("REDIS_URL").strip()
+# (REDIS_URL is read above, with CACHES: the page cache uses the same Redis)
 JOB_TIMEOUT_SECONDS = 24 * 3600  # RQ stops a job after this (its default, 180 s, is too short)
 if REDIS_URL:
     INSTALLED_APPS.append("django_rq")

@@ -18,6 +18,7 @@ from paperfeed import params
 from paperfeed.claims import evidence, rules
 from paperfeed.claims.models import Claim
 from paperfeed.claims.orcid import OrcidError, parse
+from paperfeed.ops import pagecache
 from paperfeed.papers.models import Author, Authorship, Paper
 
 State = Claim.State
@@ -113,6 +114,7 @@ def _move(claim_id: int, to: str, *, user=None, **fields) -> Claim:
     if not changed:
         claim.refresh_from_db()
         raise ClaimError(f"claim {claim.pk} is {claim.state}: it cannot be {to} now")
+    pagecache.changed("claim decided")  # approved authors link to profiles on every card
     claim.refresh_from_db()
     return claim
 

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from paperfeed.community import comments, votes
 from paperfeed.community.models import Comment, Submission, Vote
+from paperfeed.ops import pagecache
 
 
 @admin.register(Vote)
@@ -69,9 +70,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Hide selected comments")
     def hide_comments(self, request, queryset) -> None:
         n = queryset.update(hidden=True)
+        pagecache.changed("comments hidden")
         self.message_user(request, f"Hid {n} comment(s).", messages.SUCCESS)
 
     @admin.action(description="Unhide selected comments")
     def unhide_comments(self, request, queryset) -> None:
         n = queryset.update(hidden=False)
+        pagecache.changed("comments unhidden")
         self.message_user(request, f"Unhid {n} comment(s).", messages.SUCCESS)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from paperfeed.community.models import Submission
 from paperfeed.ingest.harvest import HarvestError, HarvestSummary, fetch_ids
+from paperfeed.ops import pagecache
 from paperfeed.papers import days
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.models import Paper
@@ -54,6 +55,7 @@ def enter_feed(paper_id: str, day: dt.date) -> None:
     """Put a paper submitted on ``day`` into the current daily list
     (:func:`paperfeed.papers.days.submission_day`)."""
     Paper.objects.filter(pk=paper_id).update(feed_day=days.submission_day(day))
+    pagecache.changed("submitted paper entered the feed")
 
 
 def _pending(paper_id: str):

@@ -24,6 +24,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from paperfeed.community.models import Vote
+from paperfeed.ops import pagecache
 from paperfeed.papers.models import Paper
 
 LOCK_RETRIES = 50  # whole-transaction retries on a locked SQLite database
@@ -91,6 +92,7 @@ def _add(user, paper_id: str) -> bool:
     except IntegrityError:
         return False
     Paper.objects.filter(pk=paper_id).update(upvotes=F("upvotes") + 1)
+    pagecache.changed("vote")
     return True
 
 
@@ -100,6 +102,7 @@ def _remove(user, paper_id: str) -> bool:
     if not deleted:
         return False
     Paper.objects.filter(pk=paper_id, upvotes__gt=0).update(upvotes=F("upvotes") - 1)
+    pagecache.changed("vote")
     return True
 
 
@@ -150,6 +153,7 @@ def remove_votes(queryset) -> int:
                 removed += 1
         for paper_id, n in by_paper.items():
             Paper.objects.filter(pk=paper_id).update(upvotes=Greatest(F("upvotes") - n, 0))
+        pagecache.changed("votes removed")
         return removed
 
     return _retrying(operation)
@@ -166,6 +170,7 @@ def remove_account_votes(user_id: int) -> int:
         Paper.objects.filter(pk__in=paper_ids[start : start + CHUNK]).update(
             upvotes=Greatest(F("upvotes") - 1, 0)
         )
+    pagecache.changed("account votes removed")
     return len(paper_ids)
 
 
@@ -196,4 +201,8 @@ def recount_upvotes(paper_ids) -> int:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Paper.objects.filter(arxiv_id__in=paper_ids).update(upvotes=Coalesce(Subquery(tally), 0))
+    updated = Paper.objects.filter(arxiv_id__in=paper_ids).update(
+        upvotes=Coalesce(Subquery(tally), 0)
+    )
+    pagecache.changed("upvotes recounted")
+    return updated

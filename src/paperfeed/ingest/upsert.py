@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from paperfeed.ingest.records import PaperRecord, Rejected
 from paperfeed.ops import metrics as ops_metrics
+from paperfeed.ops import pagecache
 from paperfeed.papers.models import Author, Authorship, Paper
 from paperfeed.signals import ingested
 
@@ -311,6 +312,8 @@ def write_batch(records: list[PaperRecord]) -> Summary:
             ],
         )
         ingested.records_stored(records, {pid for pid, _ in created + changed})
+        if created or changed:
+            pagecache.changed("papers ingested")
     summary.new = len(created)
     summary.new_ids = [pid for pid, _ in created]
     summary.changed_ids = [pid for pid, _ in changed]

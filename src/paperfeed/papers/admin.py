@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from paperfeed.ops import pagecache
 from paperfeed.papers.models import Author, Authorship, Paper
 
 
@@ -38,11 +39,13 @@ class PaperAdmin(admin.ModelAdmin):
     @admin.action(description="Hide selected papers from every page, feed and search")
     def hide_papers(self, request, queryset) -> None:
         n = queryset.update(hidden=True, updated_at=timezone.now())  # updated_at: search re-syncs
+        pagecache.changed("papers hidden")
         self.message_user(request, f"Hid {n} paper(s).", messages.SUCCESS)
 
     @admin.action(description="Unhide selected papers")
     def unhide_papers(self, request, queryset) -> None:
         n = queryset.update(hidden=False, updated_at=timezone.now())
+        pagecache.changed("papers unhidden")
         self.message_user(request, f"Unhid {n} paper(s).", messages.SUCCESS)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from paperfeed.ops import pagecache
 from paperfeed.papers.maintenance import update_statistics
 from paperfeed.search import sync
 from paperfeed.search.paths import IndexBusy
@@ -83,6 +84,8 @@ def papers_changed(
             result.busy = str(exc)
     if stored or result.changed:
         result.statistics = update_statistics()
+    if result.changed:  # similar papers, search feeds
+        pagecache.changed("search indexes updated")
     return result
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.db.models import Max
 
+from paperfeed.ops import pagecache
 from paperfeed.papers.models import Paper
 from paperfeed.signals.models import PaperRepository, PaperSignals, Repository, StarSnapshot
 
@@ -94,6 +95,8 @@ def save_signals(values: Mapping[str, Mapping[str, object]]) -> dict[str, int]:
         if update:
             PaperSignals.objects.bulk_update(update, sorted(touched), batch_size=500)
         counts["new"], counts["changed"] = len(create), len(update)
+        if create or update:
+            pagecache.changed("signals refreshed")
     return counts
 
 
@@ -129,6 +132,8 @@ def link_repositories(
                     new_links.append(PaperRepository(paper_id=pid, repository=repo, source=source))
         PaperRepository.objects.bulk_create(new_links, batch_size=500, ignore_conflicts=True)
         refresh_code({link.paper_id for link in new_links})
+        if new_links:
+            pagecache.changed("repositories linked")
     return {"new_links": len(new_links), "new_repositories": len(new_repos)}
 
 
@@ -237,6 +242,8 @@ def _save_derived(values: dict[str, dict]) -> None:
     PaperSignals.objects.bulk_update(
         update, ["has_code", "code_url", "stars", "stars_gained_week"], batch_size=500
     )
+    if create or update:
+        pagecache.changed("code signals refreshed")
 
 
 def latest_snapshot_day() -> dt.date | None:

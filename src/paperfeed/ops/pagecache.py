@@ -1,0 +1,259 @@
+"""Anonymous pages served from a cache, and conditional GET (ETag, Last-Modified, 304).
+
+Which requests: GET and HEAD of the routes in :data:`ROUTES` (the list pages, the paper page,
+the RSS/Atom feeds of ``web/feeds.py``, the API's lists and papers). A response is served from
+and stored in the cache only for a client that is anonymous without asking the session: no
+session cookie, no messages cookie, no ``Authorization`` header, not an htmx request
+(:func:`anonymous`). Such a client gets no personalisation (vote state, seen papers, for you,
+mutes), so one rendering serves all of them.
+
+What is stored (:func:`storable`): a 200 the view answered, no cookie set, no CSRF token used
+(``CSRF_COOKIE_NEEDS_UPDATE``: a page with a form token stays per client), no session or
+message written, no ``Vary`` or ``private``/``no-store`` from the view, at most
+:data:`MAX_BYTES`. Error pages are never stored. The middleware sits last, so a hit still passes
+through every other middleware (security headers, CSP, request log).
+
+Invalidation: keys carry a version token (:func:`version`), read once per cacheable request
+from a store every process shares — Redis when ``REDIS_URL`` is set, else a file cache of the
+node (``$PAPERFEED_HOME/page-versions``) — while the pages themselves live in the ``pages``
+cache alias (Redis, or each process's local memory). :func:`changed` replaces the token, now and
+again when the writer's transaction commits (a request rendering between the two would
+otherwise store the old rows under the new token). Writers call it: a vote, a comment, an
+ingested batch, a signals refresh, a hide, a submitted paper entering the feed, index updates,
+and any save or delete of a model of the papers, community, signals, claims and orgs apps
+(:mod:`paperfeed.ops.apps` connects these). A missing token is replaced by a new random one,
+never by an old value, so a culled token cannot bring back old pages. Entries expire after
+``PAPERFEED_PAGE_CACHE_SECONDS`` in any case (time-dependent orders such as trending decay).
+
+Conditional GET (RFC 9110 §13): every 200 of these routes gets a strong ``ETag`` (MD5 of the
+body) and ``Cache-Control: no-cache`` (clients revalidate every time); a cached one also gets
+``Last-Modified``, the time it was rendered. ``If-None-Match`` (which wins when both are sent)
+and ``If-Modified-Since`` are answered 304 by Django's ``get_conditional_response``.
+``Last-Modified`` has one-second resolution: a change within the second of a rendering is seen
+through ``If-None-Match`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+log = logging.getLogger(__name__)
+
+PAGES = "pages"  # the cache alias of the stored responses (settings.CACHES)
+VERSIONS = "page_versions"  # the alias of the version token every process shares
+VERSION_KEY = "paperfeed:pages:version"
+MAX_BYTES = 1_000_000  # larger responses are not stored (a locmem entry stays in each process)
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
+
+ROUTES = frozenset(
+    {
+        # pages
+        "home",
+        "day",
+        "week",
+        "month",
+        "trending",
+        "category",
+        "author",
+        "user",
+        "paper",
+        # web/feeds.py: daily, trending, category, search, user; Atom and RSS
+        *(
+            f"feed-{name}-{kind}"
+            for name in ("daily", "trending", "category", "search", "user")
+            for kind in ("atom", "rss")
+        ),
+        # the API's lists and papers (HF-compatible and /api/v1/)
+        "api:daily_papers",
+        "api:paper_info",
+        "api:daily",
+        "api:weekly",
+        "api:monthly",
+        "api:trending",
+        "api:get_paper",
+        "api:similar_papers",
+    }
+)
+"""Route names (``resolver_match.view_name``) whose responses are cached and conditional."""
+
+
+def seconds() -> float:
+    """How long a stored response lives (``PAPERFEED_PAGE_CACHE_SECONDS``; 0: no cache)."""
+    return float(getattr(settings, "PAPERFEED_PAGE_CACHE_SECONDS", 0))
+
+
+# -- the version token ---------------------------------------------------------------------
+def version() -> str:
+    """The current token; a new random one when the store has none (first use, culled)."""
+    store = caches[VERSIONS]
+    token = store.get(VERSION_KEY)
+    if token is None:
+        store.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        token = store.get(VERSION_KEY)
+    return token
+
+
+def _replace() -> None:
+    try:
+        caches[VERSIONS].set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:  # noqa: BLE001 - the change is stored; pages then expire by age
+        log.warning("page cache version not replaced", exc_info=True)
+
+
+def changed(reason: str = "") -> None:
+    """Something every anonymous page may show changed: no stored page is served again.
+
+    Replaces the token now and, inside a transaction, again once it commits."""
+    _replace()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_replace)
+
+
+# -- which requests and responses ----------------------------------------------------------
+def cacheable_route(request) -> bool:
+    match = request.resolver_match
+    return request.method in ("GET", "HEAD") and match is not None and match.view_name in ROUTES
+
+
+def anonymous(request) -> bool:
+    """Anonymous for certain, without loading a session: nothing personal can be on its pages."""
+    cookies = request.COOKIES
+    return not (
+        settings.SESSION_COOKIE_NAME in cookies
+        or MESSAGES_COOKIE in cookies
+        or "HTTP_AUTHORIZATION" in request.META
+        or "HTTP_HX_REQUEST" in request.META
+    )
+
+
+def storable(request, response) -> bool:
+    """May this response be served to any other anonymous client? (module docstring)"""
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    cache_control = response.get("Cache-Control", "")
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not (messages is not None and getattr(messages, "added_new", False))
+        and not response.has_header("Vary")
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and len(response.content) <= MAX_BYTES
+    )
+
+
+def key(request, token: str) -> str:
+    """The stored response's key: version token, scheme, host and full path (feeds and the
+    API write absolute links, so the host is part of what a response says)."""
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return (
+        f"paperfeed:page:{token}:{hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()}"
+    )
+
+
+def etag_of(content: bytes) -> str:
+    return '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+
+
+# -- stored responses ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    content: bytes
+    headers: tuple[tuple[str, str], ...]  # the view's own headers (Content-Type, ...)
+    etag: str
+    rendered: float  # Unix time of the rendering: Last-Modified
+
+
+def entry_of(response, now: float) -> Entry:
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() != "etag")
+    return Entry(response.content, headers, etag_of(response.content), now)
+
+
+def response_of(entry: Entry) -> HttpResponse:
+    response = HttpResponse(entry.content)
+    for name, value in entry.headers:
+        response.headers[name] = value
+    return response
+
+
+def conditional(request, response, *, etag: str, rendered: float | None):
+    """Validators and revalidation on ``response``; a 304 when the client's copy is current."""
+    response.headers["ETag"] = etag
+    if rendered is not None:
+        response.headers["Last-Modified"] = http_date(rendered)
+    elif response.has_header("Last-Modified"):
+        del response.headers["Last-Modified"]  # a feed's newest item date misses reorderings
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ("Cookie", "Authorization"))
+    return get_conditional_response(
+        request, etag=etag, last_modified=int(rendered) if rendered else None, response=response
+    )
+
+
+@dataclass
+class Plan:
+    key: str | None  # where to store the response; None: serve it uncached
+    hit: bool = False
+
+
+class PageCacheMiddleware:
+    """Last in MIDDLEWARE: answers anonymous requests of :data:`ROUTES` from the cache and
+    stores what they render; adds ETag and answers 304 for every request of these routes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        plan = getattr(request, "_page_cache", None)
+        if plan is None or plan.hit:
+            return response
+        if response.status_code != 200 or response.streaming:
+            return response
+        stored = None
+        if plan.key is not None and storable(request, response):
+            stored = entry_of(response, time.time())
+            try:
+                caches[PAGES].set(plan.key, stored, timeout=seconds())
+            except Exception:  # noqa: BLE001 - a cache outage serves uncached
+                log.warning("page cache: not stored", exc_info=True)
+        return conditional(
+            request,
+            response,
+            etag=stored.etag if stored else response.get("ETag") or etag_of(response.content),
+            rendered=stored.rendered if stored else None,
+        )
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not cacheable_route(request):
+            return None
+        if seconds() <= 0 or not anonymous(request):
+            request._page_cache = Plan(key=None)
+            return None
+        try:
+            plan = Plan(key=key(request, version()))
+            entry = caches[PAGES].get(plan.key)
+        except Exception:  # noqa: BLE001 - a cache outage serves uncached
+            log.warning("page cache unavailable", exc_info=True)
+            request._page_cache = Plan(key=None)
+            return None
+        request._page_cache = plan
+        if entry is None:
+            return None
+        plan.hit = True
+        return conditional(request, response_of(entry), etag=entry.etag, rendered=entry.rendered)
