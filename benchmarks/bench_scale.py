@@ -119,14 +119,26 @@ def database_bytes(home: Path, database_url: str) -> int:
         return con.execute("SELECT pg_database_size(current_database())").fetchone()[0]
 
 
-def percentiles(seconds: list[float]) -> dict:
-    ms = sorted(s * 1000 for s in seconds)
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 1),
-        "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
-        "max_ms": round(ms[-1], 1),
-    }
+def percentiles(seconds: list[float], cpu: list[float] | None = None) -> dict:
+    """p50/p95/max in ms of wall times and, when given, of the process's CPU times (all its
+    threads; on a shared machine the CPU time is the better estimate of a quiet machine's)."""
+
+    def summary(values: list[float], prefix: str) -> dict:
+        ms = sorted(v * 1000 for v in values)
+        return {
+            f"{prefix}p50_ms": round(statistics.median(ms), 1),
+            f"{prefix}p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
+            f"{prefix}max_ms": round(ms[-1], 1),
+        }
+
+    return {"n": len(seconds), **summary(seconds, ""), **(summary(cpu, "cpu_") if cpu else {})}
+
+
+def timed(call) -> tuple[float, float]:
+    """(wall seconds, process CPU seconds) of ``call()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    call()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 # --- child processes (Django set up from the environment) -------------------------------------
@@ -157,13 +169,15 @@ def child_search(repeat: int) -> dict:
     }
     result = {}
     for label, filters in kinds.items():
-        times = []
+        walls, cpus = [], []
         for _ in range(repeat):
             for query in QUERIES:
-                started = time.perf_counter()
-                search(query, mode="hybrid", limit=20, **filters)
-                times.append(time.perf_counter() - started)
-        result[label] = percentiles(times)
+                wall, cpu = timed(
+                    lambda q=query, f=filters: search(q, mode="hybrid", limit=20, **f)
+                )
+                walls.append(wall)
+                cpus.append(cpu)
+        result[label] = percentiles(walls, cpus)
     return result
 
 
@@ -188,12 +202,12 @@ def child_pages(repeat: int) -> dict:
         cold = time.perf_counter() - started
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
-        times = []
+        walls, cpus = [], []
         for _ in range(repeat):
-            started = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - started)
-        result[label] = {"url": url, "cold_ms": round(cold * 1000, 1), **percentiles(times)}
+            wall, cpu = timed(lambda u=url: client.get(u))
+            walls.append(wall)
+            cpus.append(cpu)
+        result[label] = {"url": url, "cold_ms": round(cold * 1000, 1), **percentiles(walls, cpus)}
     return result
 
 
