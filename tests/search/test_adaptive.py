@@ -85,13 +85,13 @@ pytestmark = pytest.mark.django_db
 
 def test_author_surnames_are_not_sent_to_the_model(indexed, monkeypatch):  # noqa: F811
     seen = []
-    real = hybrid.embed_query
+    real = hybrid.query_vector
 
     def spy(text):
         seen.append(text)
         return real(text)
 
-    monkeypatch.setattr(hybrid, "embed_query", spy)
+    monkeypatch.setattr(hybrid, "query_vector", spy)
     result = hybrid.search("lovelace graphs")
     assert seen == ["graphs"]
     assert result.kind == "author"
