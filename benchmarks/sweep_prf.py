@@ -30,7 +30,11 @@ def main() -> None:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument(
-        "--only", nargs="+", choices=("dense", "rm3"), default=("dense", "rm3"), help="families"
+        "--only",
+        nargs="+",
+        choices=("dense", "rm3", "prox"),
+        default=("dense", "rm3", "prox"),
+        help="families",
     )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paperfeed.settings")
@@ -49,7 +53,7 @@ def main() -> None:
         mean_metrics,
         semantic_rankings,
     )
-    from paperfeed.search.query import classify, parse, plain_words
+    from paperfeed.search.query import FUNCTION_WORDS, classify, parse, plain_words
     from paperfeed.search.vector_index import VectorIndex
 
     SURFACE: dict[str, str] = {}
@@ -191,6 +195,23 @@ def main() -> None:
                     f"RM3 from {source_name} top {k}, {m} terms, lambda {lam}: hybrid",
                     {q: fused(q, expanded[q]) for q in data.queries},
                 )
+
+        # Proximity: each pair of adjacent content words also as a sloppy phrase, "a b"~slop^boost.
+        for slop, boost in ((3, 0.3), (3, 1.0), (10, 0.5)) if "prox" in args.only else ():
+            lexical_ranked, hybrid_ranked = {}, {}
+            for q, text in data.queries.items():
+                words = plain_words(text)
+                content = [w for w in words if w.lower() not in FUNCTION_WORDS and w.isalnum()]
+                content = [w for w in content if len(w) > 1]
+                pairs = " ".join(
+                    f'"{a} {b}"~{slop}^{boost}' for a, b in zip(content, content[1:], strict=False)
+                )
+                EXPANDED[q] = parse(" ".join(words) + " " + pairs)
+                hits, _ = index.search(EXPANDED[q], limit=depth, snippets=False)
+                lexical_ranked[q] = [h.id for h in hits]
+                hybrid_ranked[q] = fused(q, hits)
+            report(f"proximity pairs, slop {slop}, boost {boost}: BM25", lexical_ranked)
+            report(f"proximity pairs, slop {slop}, boost {boost}: hybrid", hybrid_ranked)
 
 
 if __name__ == "__main__":
