@@ -14,6 +14,7 @@ from django.db.models import F
 from paperfeed.community.models import Comment, Submission, Vote
 from paperfeed.ingest.records import AuthorRecord, PaperRecord
 from paperfeed.ingest.upsert import ingest
+from paperfeed.ops import pagecache
 from paperfeed.papers.models import Paper
 
 _numbers = itertools.count(1)
@@ -70,7 +71,9 @@ def vote(user, *paper_ids: str) -> None:
 
 
 def set_upvotes(paper_id: str, count: int) -> None:
+    """Write the count directly (no vote rows), announcing it as every bulk write must."""
     Paper.objects.filter(pk=paper_id).update(upvotes=count)
+    pagecache.changed("upvotes set by a test")
 
 
 def submit(user, paper_id: str, when: dt.datetime | None = None) -> Submission:
