@@ -3,7 +3,7 @@
     PAPERFEED_HOME=/tmp/paperfeed-bench-hybrid nice python benchmarks/bench_more_like.py [--papers 60]
 
 Times, for the same random papers with a stored vector: the paper page's old list
-(``hybrid.similar(id, 8)``: 8 HNSW neighbours), and ``more_like.like_paper(id, limit=8)`` by
+(``vector_index.similar(id, 8)``: 8 HNSW neighbours), and ``more_like.like_paper(id, limit=8)`` by
 relevance and by recency (the pool of the 100 nearest, the recency order reading the 50 nearest
 papers' dates). Two rounds each, median and p95 in ms. Reads the home; writes nothing.
 """
@@ -36,7 +36,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from paperfeed.search import hybrid, more_like, vector_index
+    from paperfeed.search import more_like, vector_index
     from paperfeed.search.models import Embedding
 
     index = vector_index.current_index()
@@ -47,7 +47,7 @@ def main() -> int:
     sample = random.Random(1).sample(ids, min(args.papers, len(ids)))
     print(f"{len(index):,} vectors, {len(sample)} papers, load {os.getloadavg()[0]:.1f}")
     for _ in range(2):
-        print("hybrid.similar(8)           ", timed(lambda p: hybrid.similar(p, 8), sample))
+        print("vector_index.similar(8)     ", timed(lambda p: vector_index.similar(p, 8), sample))
         print(
             "like_paper(8), relevance    ",
             timed(lambda p: more_like.like_paper(p, limit=8), sample),

@@ -171,13 +171,6 @@ def test_semantic_alone_without_lexical_index(indexed):
         hybrid.search("protein folding", mode="lexical")
 
 
-def test_similar(indexed):
-    result = hybrid.similar("2503.00001", 2)
-    assert result.mode == "semantic" and len(result.hits) == 2
-    assert result.hits[0].id == "2503.00004" and "2503.00001" not in ids(result)
-    assert hybrid.similar("9999.99999").hits == []
-
-
 def test_page_reasons_and_snippets_come_from_the_lexical_side(indexed):
     result = hybrid.search("molecules graph")
     lexical_hits = [h for h in result.hits if h.terms]

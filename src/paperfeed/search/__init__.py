@@ -2,8 +2,7 @@
 
 ``search(query, mode=, limit=, offset=, categories=, since=, until=, author=, sort=)`` answers a
 query (hybrid, lexical or semantic; :data:`MODES`, :data:`SORTS`, at most :data:`MAX_LIMIT` hits)
-with a :class:`SearchResult` of :class:`Hit` objects; ``similar(paper_id, limit)`` the papers
-nearest in meaning; ``like_paper(paper_id, sort=, ...)`` and ``like_text(text, sort=, ...)``
+with a :class:`SearchResult` of :class:`Hit` objects; ``like_paper(paper_id, sort=, ...)`` and ``like_text(text, sort=, ...)``
 "more like this" (:mod:`~paperfeed.search.more_like`: paged, by relevance or recency, the
 example itself left out); ``papers_for(result, user)`` turns a result into the page's papers, each with
 its hit; ``suggest(query, result, mode=, ...)`` the spelling corrections and the filters to
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from paperfeed.search.hits import Hit, SearchResult
-    from paperfeed.search.hybrid import MODES, SEMANTIC_FLOOR, search, similar
+    from paperfeed.search.hybrid import MODES, SEMANTIC_FLOOR, search
     from paperfeed.search.lexical import MAX_LIMIT, SORTS, IndexMissing
     from paperfeed.search.more_like import like_paper, like_text
     from paperfeed.search.results import papers_for
@@ -42,7 +41,6 @@ __all__ = [
     "like_text",
     "papers_for",
     "search",
-    "similar",
     "suggest",
 ]
 
@@ -52,7 +50,6 @@ _HOME = {
     "MODES": "hybrid",
     "SEMANTIC_FLOOR": "hybrid",
     "search": "hybrid",
-    "similar": "hybrid",
     "MAX_LIMIT": "lexical",
     "SORTS": "lexical",
     "IndexMissing": "lexical",

@@ -465,10 +465,3 @@ def _lexical(parsed, limit, offset, sort, filter_args, facets) -> SearchResult:
             ).hits
         result.authors = author_facet([h.id for h in ranked])
     return result
-
-
-def similar(paper_id: str, limit: int = 10) -> SearchResult:
-    """Papers nearest in meaning to ``paper_id`` (itself excluded); empty without its vector."""
-    limit = max(0, min(limit, MAX_LIMIT))
-    hits = vector_index.similar(paper_id, limit)
-    return SearchResult(hits, len(hits), "semantic")
