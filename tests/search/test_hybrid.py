@@ -267,3 +267,12 @@ def test_has_code_narrows_the_exact_semantic_candidates(indexed, monkeypatch):
     result = hybrid.search("molecules protein has:code", mode="semantic", categories=["cs.LG"])
     assert seen["candidates"] == ["2503.00002"]  # cs.LG and code
     assert ids(result) == ["2503.00002"]
+
+
+def test_a_category_in_the_query_keeps_each_hits_matched_words_a_mapping(indexed):
+    """`cat:` in the query adds "in cs.CV" to a hit's reasons; the name of that list once
+    shadowed the hit's matched words, and fusing the hit then raised ValueError."""
+    result = hybrid.search("graph molecules cat:cs.CV")
+    assert ids(result) == ["2503.00004"]
+    hit = result.hits[0]
+    assert isinstance(hit.matched, dict) and "in cs.CV" in hit.why

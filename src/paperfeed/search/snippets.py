@@ -244,11 +244,11 @@ def explain(
             )
         categories = doc.get_all("categories")
         for wanted in parsed.categories:
-            matched = [
+            in_category = [
                 c for c in categories if c.lower() == wanted or c.lower().startswith(wanted + ".")
             ]
-            if matched:
-                why.append(f"in {', '.join(matched)}")
+            if in_category:
+                why.append(f"in {', '.join(in_category)}")
         hits.append(
             Hit(
                 id=paper_id,
