@@ -135,8 +135,10 @@ def latency(
             if not cached:
                 hybrid._embed_cached.cache_clear()
             start = time.perf_counter()
-            hybrid.search(query, mode=mode, limit=20)
+            ran = hybrid.search(query, mode=mode, limit=20)
             times.append((time.perf_counter() - start) * 1000)
+            if ran.mode != mode:  # e.g. no query model: these would be lexical timings
+                sys.exit(f"{mode} search ran as {ran.mode} ({ran.note or 'see the log'})")
     times.sort()
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
