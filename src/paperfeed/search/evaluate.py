@@ -105,10 +105,13 @@ class BeirData:
     qrels: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
+def jsonl_objects(path: Path, error: type[Exception], missing: str = "no such file"):
+    """``(line number, object)`` for each non-blank line of the JSON Lines file ``path``;
+    ``error`` (naming the file and line) for a missing file, a line that is not JSON or one
+    that is not an object."""
+    path = Path(path)
     if not path.is_file():
-        raise BeirError(f"{path}: missing (a BEIR folder has corpus.jsonl, queries.jsonl, qrels/)")
-    rows = []
+        raise error(f"{path}: {missing}")
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip():
@@ -116,10 +119,19 @@ def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
             try:
                 row = json.loads(line)
             except ValueError as exc:
-                raise BeirError(f"{path}:{number}: not JSON ({exc})") from None
-            if not isinstance(row, dict) or any(key not in row for key in required):
-                raise BeirError(f"{path}:{number}: needs the keys {', '.join(required)}")
-            rows.append(row)
+                raise error(f"{path}:{number}: not JSON ({exc})") from None
+            if not isinstance(row, dict):
+                raise error(f"{path}:{number}: expected an object, not {type(row).__name__}")
+            yield number, row
+
+
+def _read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict]:
+    missing = "missing (a BEIR folder has corpus.jsonl, queries.jsonl, qrels/)"
+    rows = []
+    for number, row in jsonl_objects(path, BeirError, missing):
+        if any(key not in row for key in required):
+            raise BeirError(f"{path}:{number}: needs the keys {', '.join(required)}")
+        rows.append(row)
     return rows
 
 

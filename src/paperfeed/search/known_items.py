@@ -15,12 +15,11 @@ the top 10), per mode and per kind.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paperfeed.search.evaluate import mrr_at_k
+from paperfeed.search.evaluate import jsonl_objects, mrr_at_k
 from paperfeed.search.query import as_arxiv_id
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -41,28 +40,16 @@ class KnownItem:
 
 def load_known_items(path: Path) -> list[KnownItem]:
     """The queries of a known-item JSONL file; :class:`KnownItemError` names a bad line."""
-    path = Path(path)
-    if not path.is_file():
-        raise KnownItemError(f"{path}: no such file")
     items = []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise KnownItemError(f"{path}:{number}: not JSON ({exc})") from None
-            if not isinstance(row, dict):
-                raise KnownItemError(f"{path}:{number}: expected an object with query and target")
-            query, target, kind = row.get("query"), row.get("target"), row.get("kind", "other")
-            if not isinstance(query, str) or not query.strip():
-                raise KnownItemError(f"{path}:{number}: query must be a non-empty string")
-            if not isinstance(target, str) or as_arxiv_id(target) is None:
-                raise KnownItemError(f"{path}:{number}: target {target!r} is not an arXiv id")
-            if not isinstance(kind, str) or not kind.strip():
-                raise KnownItemError(f"{path}:{number}: kind must be a non-empty string")
-            items.append(KnownItem(query, as_arxiv_id(target), kind.strip()))
+    for number, row in jsonl_objects(path, KnownItemError):
+        query, target, kind = row.get("query"), row.get("target"), row.get("kind", "other")
+        if not isinstance(query, str) or not query.strip():
+            raise KnownItemError(f"{path}:{number}: query must be a non-empty string")
+        if not isinstance(target, str) or as_arxiv_id(target) is None:
+            raise KnownItemError(f"{path}:{number}: target {target!r} is not an arXiv id")
+        if not isinstance(kind, str) or not kind.strip():
+            raise KnownItemError(f"{path}:{number}: kind must be a non-empty string")
+        items.append(KnownItem(query, as_arxiv_id(target), kind.strip()))
     if not items:
         raise KnownItemError(f"{path}: no queries")
     return items
