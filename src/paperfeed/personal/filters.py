@@ -106,3 +106,13 @@ def split_muted(papers: list, user) -> tuple[list, list]:
     """``papers`` (a page already read) as (kept, muted), each in the given order."""
     hidden = muted_ids(user, (p.pk for p in papers))
     return [p for p in papers if p.pk not in hidden], [p for p in papers if p.pk in hidden]
+
+
+def hide_muted(request, papers: list, context: dict) -> list:
+    """The page's papers without the reader's muted ones (unless ``?muted=show``), and how many
+    were hidden in ``context["hidden_by_mutes"]``: the search pages hide visibly."""
+    if request.GET.get(SHOW_MUTED) == "show":
+        return papers
+    papers, muted = split_muted(papers, request.user)
+    context["hidden_by_mutes"] = len(muted)
+    return papers

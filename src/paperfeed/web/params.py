@@ -19,6 +19,7 @@ __all__ = [
     "categories_param",
     "choice_param",
     "date_param",
+    "filter_params",
     "flag_param",
     "int_param",
 ]
@@ -57,3 +58,8 @@ def categories_param(request) -> list[str]:
         c for value in request.GET.getlist("category") for c in value.replace(",", " ").split()
     ]
     return [params.check_category_name("category", name) for name in names]
+
+
+def filter_params(request) -> tuple[list[str], dt.date | None, dt.date | None]:
+    """The result filters the search pages share: ``?category=``, ``?since=``, ``?until=``."""
+    return categories_param(request), date_param(request, "since"), date_param(request, "until")

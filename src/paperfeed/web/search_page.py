@@ -40,9 +40,8 @@ from paperfeed.search import search as hybrid_search
 from paperfeed.web.params import (
     BadParameter,
     bad_request,
-    categories_param,
     choice_param,
-    date_param,
+    filter_params,
     int_param,
 )
 
@@ -158,8 +157,7 @@ def search(request):
         choice = order.choose(request.user, request.GET.get("sort", ""), "relevance", SORTS)
         sort = choice.sort
         page = int_param(request, "page", 1, maximum=MAX_PAGE)
-        since, until = date_param(request, "since"), date_param(request, "until")
-        categories = categories_param(request)
+        categories, since, until = filter_params(request)
         author = request.GET.get("author", "").strip()
         if len(author) > MAX_AUTHOR:
             raise BadParameter("author", f"at most {MAX_AUTHOR} characters")
@@ -192,9 +190,7 @@ def search(request):
         for paper in papers:
             if paper.arxiv_id in why:
                 paper.for_you_why = why[paper.arxiv_id]
-        if request.GET.get(filters.SHOW_MUTED) != "show":  # the user's mutes hide, visibly
-            papers, muted = filters.split_muted(papers, request.user)
-            context["hidden_by_mutes"] = len(muted)
+        papers = filters.hide_muted(request, papers, context)
         _mark_snippets(papers)
         total = result.total
         context.update(_suggestions(request, query, result, mode, categories, since, until))

@@ -19,9 +19,8 @@ from paperfeed.search.vector_filters import Filters
 from paperfeed.web.params import (
     BadParameter,
     bad_request,
-    categories_param,
     choice_param,
-    date_param,
+    filter_params,
     int_param,
 )
 
@@ -44,8 +43,7 @@ def similar(request):
             raise BadParameter("paper", "give either paper or text, not both")
         sort = choice_param(request, "sort", more_like.SORTS, "relevance")
         page = int_param(request, "page", 1, maximum=MAX_PAGE)
-        since, until = date_param(request, "since"), date_param(request, "until")
-        categories = categories_param(request)
+        categories, since, until = filter_params(request)
         paper_id = params.parse_paper_id("paper", raw_paper) if raw_paper else ""
         text = more_like.check_text("text", raw_text) if raw_text.strip() else ""
     except BadParameter as exc:
@@ -78,9 +76,7 @@ def similar(request):
         context["error"] = f"Search is not ready: {exc}"
         return render(request, "web/similar.html", context, status=503)
     papers = papers_for(result, request.user)
-    if request.GET.get(filters.SHOW_MUTED) != "show":
-        papers, muted = filters.split_muted(papers, request.user)
-        context["hidden_by_mutes"] = len(muted)
+    papers = filters.hide_muted(request, papers, context)
     context.update(
         asked=True,
         papers=papers,
