@@ -153,7 +153,7 @@ def store_papers(directory: Path) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_without_a_query_model_search_is_lexical_says_why_and_never_loads_torch(
-    model_home, monkeypatch
+    model_home, monkeypatch, client
 ):
     from paperfeed.ops import doctor
     from paperfeed.search import encoders
@@ -171,6 +171,9 @@ def test_without_a_query_model_search_is_lexical_says_why_and_never_loads_torch(
     result = hybrid.search("speculative decoding", mode="hybrid")
     assert result.mode == "lexical" and result.hits
     assert result.note == hybrid.SEMANTIC_OFF and "paperfeed embed" in result.note
+    api = client.get("/api/v1/search", {"q": "speculative decoding"}, HTTP_HOST="localhost")
+    assert api.status_code == 200, api.content
+    assert api.json()["mode"] == "lexical" and api.json()["note"] == hybrid.SEMANTIC_OFF
     (check,) = doctor.check_query_model()
     assert check.status == doctor.WARN and "run `paperfeed embed`" in check.message
 

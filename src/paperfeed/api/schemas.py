@@ -277,6 +277,11 @@ class SearchOut(Schema):
         description="The mode that really ran (hybrid falls back to lexical "
         "when no vector index exists)."
     )
+    note: str | None = Field(
+        None,
+        description="Why the mode that ran is not the one asked for (say, no query model on "
+        "this server: hybrid ran as lexical); null when it is.",
+    )
     sort: SearchSort
     total: int = Field(description="The same as count (kept for older clients).")
     count: int = Field(

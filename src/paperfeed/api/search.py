@@ -89,6 +89,7 @@ def search(
     return {
         "query": q,
         "mode": result.mode,
+        "note": result.note,
         "sort": sort,
         "total": result.total,
         "count": result.total,
