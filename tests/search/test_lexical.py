@@ -139,6 +139,15 @@ def test_scores_of_gives_the_search_score_of_any_paper(index):
     assert index.scores_of(parse("cache"), []) == {}
 
 
+@pytest.mark.parametrize("query", ["cache compression", "author:moffat compression", "cat:cs.IR"])
+def test_unexplained_hits_are_the_same_ranking_with_ids_and_scores_only(index, query):
+    full, total = index.search(query, limit=10)
+    bare, bare_total = index.search(query, limit=10, explained=False)
+    assert [(h.id, h.score) for h in bare] == [(h.id, h.score) for h in full] and full
+    assert bare_total == total
+    assert all(not (h.why or h.terms or h.snippets or h.matched) for h in bare)
+
+
 def test_category_filters(index):
     assert set(ids(index, "cat:cs.LG")) == {"2503.00001", "2503.00003"}
     assert set(ids(index, "cat:cs")) == {"2503.00001", "2503.00002", "2503.00003", "cs/9809007"}

@@ -188,3 +188,24 @@ def test_a_generation_without_a_table_gets_one_at_the_next_sync(stored):
     assert vector_index.sync_vectors()["added"] == 0
     assert paths.current_dir("vectors") != directory
     assert len(vector_index.current_index().table) == 120
+
+
+@pytest.mark.django_db
+def test_an_unfiltered_search_and_the_fill_in_cosines_read_the_table_not_the_database(
+    stored, django_assert_num_queries
+):
+    index = vector_index.current_index()
+    query = stored.encode(["speech recognition"])[0]
+    expected = exact_answer(query, 10, Filters())
+    with django_assert_num_queries(0):
+        hits = vector_index.search_vectors(query, 10, index=index)
+        excluded = vector_index.search_vectors(query, 10, index=index, exclude={hits[0].id})
+        wanted = [h.id for h in hits[:3]] + ["2503.00002", "1999.99999"]
+        sims = vector_index.cosines_of(query, wanted, index)
+    assert [h.score for h in hits] == pytest.approx([s for s, _ in expected], abs=2e-3)
+    assert hits[0].id not in {h.id for h in excluded} and len(excluded) == 10
+    assert excluded[0].id == hits[1].id
+    assert set(sims) == set(wanted[:-1])  # an id without a vector has no cosine
+    assert sims[hits[0].id] == pytest.approx(hits[0].score, abs=2e-3)
+    exact = {pid: sim for sim, pid in exact_answer(query, 120, Filters())}
+    assert sims["2503.00002"] == pytest.approx(exact["2503.00002"], abs=2e-3)

@@ -260,7 +260,7 @@ def lexical_rankings(
     out = {}
     for qid, text in data.queries.items():
         words = " ".join(plain_words(text))
-        hits, _ = index.search(words, limit=depth, snippets=False) if words else ([], 0)
+        hits, _ = index.search(words, limit=depth, explained=False) if words else ([], 0)
         out[qid] = hits
     return out
 

@@ -115,6 +115,11 @@ def make_document(paper: dict) -> tantivy.Document:
     return doc
 
 
+def paper_id(searcher: tantivy.Searcher, address) -> str:
+    """The arXiv id of the document at ``address``."""
+    return searcher.doc(address).get_first("id")
+
+
 class LexicalIndex:
     """One tantivy index directory: add/delete/commit documents, search them."""
 
@@ -286,6 +291,7 @@ class LexicalIndex:
         snippets: bool = True,
         within: Collection[str] | None = None,
         fuzzy_authors: Collection[str] | None = None,
+        explained: bool = True,
     ) -> tuple[list[Hit], int]:
         """Papers matching ``query`` best first, and how many match in all.
 
@@ -295,7 +301,10 @@ class LexicalIndex:
         ``relevance`` (BM25; newest first when the query has no words), ``newest`` or
         ``upvotes`` (then ``Hit.score`` is the sort key: YYYYMMDD or the upvote count);
         ``fuzzy_authors``: the author names (of ``parsed.authors`` and ``author``) matched as
-        similar names rather than exactly; None: those :meth:`fuzzy_authors` finds.
+        similar names rather than exactly; None: those :meth:`fuzzy_authors` finds;
+        ``explained`` False: each hit's id and score only, no reasons or excerpts (candidates
+        for fusion, of which only the page's are explained: 200 explained hits cost more than
+        the search).
         """
         check_sort_and_page(sort, limit, offset)
         parsed = query if isinstance(query, ParsedQuery) else parse(query)
@@ -314,6 +323,10 @@ class LexicalIndex:
             parsed = replace(parsed, text=" ".join(parsed.words))
             text_query = self._text_query(parsed)
             result = self._run(searcher, parsed, text_query, sort, limit, offset, filters)
+        if not explained:
+            return [
+                Hit(paper_id(searcher, a), float(s)) for s, a in result.hits[:limit]
+            ], result.count
         hits = explain(
             searcher,
             self.schema,
@@ -422,7 +435,7 @@ class LexicalIndex:
             result = searcher.search(built, len(ids), count=False)
         except ValueError:
             return {}
-        return {searcher.doc(address).get_first("id"): score for score, address in result.hits}
+        return {paper_id(searcher, address): score for score, address in result.hits}
 
     def _categories_query(self, categories: Iterable[str]) -> tantivy.Query | None:
         terms = [c for c in (normalise_category(x) for x in categories) if c]

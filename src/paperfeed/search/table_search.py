@@ -23,7 +23,7 @@ import numpy as np
 
 from paperfeed.search import vector_table
 from paperfeed.search.hits import Hit, semantic_hit
-from paperfeed.search.vector_filters import Filters, filter_papers
+from paperfeed.search.vector_filters import Filters, cosines, filter_papers
 
 EXACT_ROWS_MAX = 50_000
 """A filter that lets at most this many papers through is searched exactly; a broader one through
@@ -50,6 +50,8 @@ def table_search(
     table = index.table
     exclude = set(exclude)
     mask = table.mask(filters)
+    if mask is None and candidates is None and not filters.active:
+        return _nearest(index, query, k, exclude)
     rows = None
     if candidates is not None:
         rows = table.rows_of_ids(candidates)
@@ -62,6 +64,32 @@ def table_search(
         return _checked(table, _exact(table, rows, query), k, filters)
     share = len(rows) / len(table) if rows is not None else (selectivity or 0.25)
     return _checked(table, _approximate(index, rows, query, share, exclude), k, filters)
+
+
+def _nearest(index, query: np.ndarray, k: int, exclude: set[str]) -> list[Hit]:
+    """Unfiltered: the ``k`` nearest papers by HNSW, their ids read from the table.  No database
+    check (it cost more than the HNSW search itself: 5.6 of 13 ms CPU at 74k papers): a paper
+    hidden or deleted since the table was written is dropped when the page is hydrated
+    (:func:`paperfeed.search.results.papers_for`), as one hidden since the last sync always was."""
+    table = index.table
+    keys, sims = index.nearest(query, k + len(exclude))
+    rows = table.rows_of_keys(keys)
+    hits = []
+    for row, sim in zip(rows.tolist(), sims.tolist(), strict=True):
+        paper_id = str(table.ids[row]) if row >= 0 else ""
+        if paper_id and paper_id not in exclude:
+            hits.append(semantic_hit(paper_id, sim))
+    return hits[:k]
+
+
+def table_cosines(table, query: np.ndarray, paper_ids: Collection[str]) -> dict[str, float]:
+    """The exact cosine of each of ``paper_ids`` that has a row, from the table's float16
+    vectors (the values the index holds)."""
+    rows = table.rows_of_ids(paper_ids)
+    if not len(rows):
+        return {}
+    sims = cosines(np.asarray(table.vectors[rows], dtype=np.float32), query)
+    return {str(table.ids[r]): float(s) for r, s in zip(rows.tolist(), sims.tolist(), strict=True)}
 
 
 def _exact(table, rows: np.ndarray, query: np.ndarray) -> Ranked:

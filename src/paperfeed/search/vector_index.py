@@ -34,7 +34,7 @@ from paperfeed.search import paths, vector_table
 from paperfeed.search.embedding_job import current_model
 from paperfeed.search.hits import Hit, semantic_hit, why_semantic  # noqa: F401
 from paperfeed.search.models import Embedding, decode_vector
-from paperfeed.search.table_search import table_search
+from paperfeed.search.table_search import table_cosines, table_search
 from paperfeed.search.vector_filters import (
     Filters,
     cosines,
@@ -382,7 +382,7 @@ def search_vectors(
         return []
     filters = filters or Filters()
     exclude = set(exclude)
-    if index.table is not None and (filters.active or candidates is not None):
+    if index.table is not None:
         return table_search(query, k, index, filters, exclude, candidates, selectivity)
     if candidates is not None:
         return exact_among(query, k, candidates, filters=filters, exclude=exclude, index=index)
@@ -469,10 +469,13 @@ def cosines_of(
 ) -> dict[str, float]:
     """The exact cosine of each of ``paper_ids`` that has a vector in the index (read from the
     index, as HNSW reports them): the meaning side's score of a paper only the lexical side
-    found.  One query for the keys, no filter check (the caller's candidates passed them)."""
+    found.  Read from the generation's table when it has one (no database), else one query
+    for the keys; no filter check (the caller's candidates passed them)."""
     index = index or current_index()
     if index is None or not paper_ids:
         return {}
+    if index.table is not None:
+        return table_cosines(index.table, query, paper_ids)
     keyed = keys_of(list(dict.fromkeys(paper_ids)))
     keys = np.array(sorted(keyed), dtype=np.uint64)
     found = index.index.get(keys, dtype=np.float32) if len(keys) else ()
