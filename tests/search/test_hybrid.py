@@ -3,13 +3,15 @@
 import datetime as dt
 import io
 import json
+import os
+import threading
 
 import pytest
 
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embedding_job, hybrid, paths, vector_index
+from paperfeed.search import embedding_job, hybrid, lexical, paths, vector_index
 from paperfeed.search.encoders import load_encoder
 from paperfeed.search.lexical import IndexMissing
 from paperfeed.search.query import parse
@@ -276,3 +278,45 @@ def test_a_category_in_the_query_keeps_each_hits_matched_words_a_mapping(indexed
     assert ids(result) == ["2503.00004"]
     hit = result.hits[0]
     assert isinstance(hit.matched, dict) and "in cs.CV" in hit.why
+
+
+@pytest.mark.parametrize(
+    "query", ["graph neural networks", "molecules graph", "2503.00003 speech", "author:smith cats"]
+)
+def test_embedding_on_the_thread_gives_the_same_results_and_the_page_the_same_reasons(
+    indexed, monkeypatch, query
+):
+    threads = []
+    real = hybrid.query_vector
+    monkeypatch.setattr(
+        hybrid,
+        "query_vector",
+        lambda text: threads.append(threading.current_thread().name) or real(text),
+    )
+    meanwhile = hybrid.search(query, limit=50)
+    assert threads and threads[0].startswith("query-embedding")
+    explained, _ = lexical.current_index().search(parse(query), limit=50)
+    reasons = {h.id: h.why for h in explained}
+    for hit in meanwhile.hits:
+        if hit.id in reasons:  # the page's reasons: those of a lexical search, plus meaning
+            assert hit.why[: len(reasons[hit.id])] == reasons[hit.id], hit.id
+    real_embedding = hybrid._embedding
+    monkeypatch.setattr(
+        hybrid, "_embedding", lambda text, background: real_embedding(text, background=False)
+    )
+    inline = hybrid.search(query, limit=50)
+    assert threads[-1] == threading.current_thread().name
+    assert [(h.id, h.score, h.why, h.snippets) for h in meanwhile.hits] == [
+        (h.id, h.score, h.why, h.snippets) for h in inline.hits
+    ]
+
+
+def test_a_forked_worker_makes_its_own_embedding_thread(indexed, monkeypatch):
+    hybrid.search("graph neural networks")
+    pid, pool = hybrid._pool
+    assert pid == os.getpid()
+    monkeypatch.setattr(
+        hybrid, "_pool", (pid + 1, pool)
+    )  # as a child forked after --preload sees it
+    assert hybrid.search("graph neural networks").mode == "hybrid"
+    assert hybrid._pool[0] == pid and hybrid._pool[1] is not pool

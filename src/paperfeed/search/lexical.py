@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Collection, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import tantivy
@@ -118,6 +118,17 @@ def make_document(paper: dict) -> tantivy.Document:
 def paper_id(searcher: tantivy.Searcher, address) -> str:
     """The arXiv id of the document at ``address``."""
     return searcher.doc(address).get_first("id")
+
+
+@dataclass
+class Candidate(Hit):
+    """A hit of :meth:`LexicalIndex.search` with ``explained=False``: id and score, and where
+    its document is, so that :meth:`LexicalIndex.explain_candidates` explains the few shown
+    without searching again."""
+
+    address: object = None
+    searcher: object = None
+    text_query: object = None
 
 
 class LexicalIndex:
@@ -324,8 +335,16 @@ class LexicalIndex:
             text_query = self._text_query(parsed)
             result = self._run(searcher, parsed, text_query, sort, limit, offset, filters)
         if not explained:
+            found = result.hits[:limit]
             return [
-                Hit(paper_id(searcher, a), float(s)) for s, a in result.hits[:limit]
+                Candidate(
+                    paper_id(searcher, a),
+                    float(s),
+                    address=a,
+                    searcher=searcher,
+                    text_query=text_query,
+                )
+                for s, a in found
             ], result.count
         hits = explain(
             searcher,
@@ -336,6 +355,23 @@ class LexicalIndex:
             author_filters=[*parsed.authors, *([author] if author else [])],
         )
         return hits, result.count
+
+    def explain_candidates(
+        self, candidates: list[Candidate], parsed: ParsedQuery, *, author: str | None = None
+    ) -> list[Hit]:
+        """``candidates`` (of one :meth:`search` with ``explained=False`` for ``parsed`` and
+        ``author``) with the reasons, terms and excerpts :meth:`search` would have given them."""
+        if not candidates:
+            return []
+        first = candidates[0]
+        return explain(
+            first.searcher,
+            self.schema,
+            [(c.score, c.address) for c in candidates],
+            parsed,
+            first.text_query,
+            author_filters=[*parsed.authors, *([author] if author else [])],
+        )
 
     def _run(
         self, searcher, parsed, text_query, sort, limit, offset, filters

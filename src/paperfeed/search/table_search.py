@@ -74,11 +74,13 @@ def _nearest(index, query: np.ndarray, k: int, exclude: set[str]) -> list[Hit]:
     table = index.table
     keys, sims = index.nearest(query, k + len(exclude))
     rows = table.rows_of_keys(keys)
-    hits = []
-    for row, sim in zip(rows.tolist(), sims.tolist(), strict=True):
-        paper_id = str(table.ids[row]) if row >= 0 else ""
-        if paper_id and paper_id not in exclude:
-            hits.append(semantic_hit(paper_id, sim))
+    known = rows >= 0
+    ids = table.ids[rows[known]].tolist()  # one gather from the memory map, not one per row
+    hits = [
+        semantic_hit(paper_id, sim)
+        for paper_id, sim in zip(ids, sims[known].tolist(), strict=True)
+        if paper_id and paper_id not in exclude
+    ]
     return hits[:k]
 
 
@@ -89,7 +91,7 @@ def table_cosines(table, query: np.ndarray, paper_ids: Collection[str]) -> dict[
     if not len(rows):
         return {}
     sims = cosines(np.asarray(table.vectors[rows], dtype=np.float32), query)
-    return {str(table.ids[r]): float(s) for r, s in zip(rows.tolist(), sims.tolist(), strict=True)}
+    return dict(zip(table.ids[rows].tolist(), sims.tolist(), strict=True))
 
 
 def _exact(table, rows: np.ndarray, query: np.ndarray) -> Ranked:
