@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run paperfeed's full test suite: lint, then every test on SQLite, then on PostgreSQL.
 # Usage: bash scripts/test.sh [extra pytest args]
+# Tests run in PAPERFEED_TEST_WORKERS pytest-xdist processes (default 2: most of the slow tests wait
+# on servers and subprocesses; each process has its own test database); 0 runs them in this one.
 # PostgreSQL: PAPERFEED_TEST_PG (default postgres://postgres@127.0.0.1:5432/test). When no server
 # answers there the PostgreSQL pass is skipped with a message — except under CI=true, where it fails.
 set -euo pipefail
@@ -35,8 +37,10 @@ if ! redis_up && [ "${CI:-}" = "true" ] && command -v redis-server >/dev/null; t
   sleep 1
 fi
 
+WORKERS=(-n "${PAPERFEED_TEST_WORKERS:-2}")
+
 echo "== tests on SQLite"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "${WORKERS[@]}" "$@"
 
 PG_URL=${PAPERFEED_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}
 pg_up() { .venv/bin/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$PG_URL" 2>/dev/null; }
@@ -46,7 +50,7 @@ if ! pg_up && [ "${CI:-}" = "true" ] && command -v pg_ctlcluster >/dev/null; the
 fi
 if pg_up; then
   echo "== tests on PostgreSQL ($PG_URL)"
-  PAPERFEED_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+  PAPERFEED_TEST_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "${WORKERS[@]}" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL at $PG_URL does not answer; CI must test both databases" >&2
   exit 1

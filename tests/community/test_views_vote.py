@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.template.loader import render_to_string
 from django.test import Client
 
 from paperfeed.community.models import Vote
+from paperfeed.community.vote_button import vote_button
 from paperfeed.papers.models import Paper
 from tests.community.factories import logged_in, make_paper
 
@@ -75,9 +75,10 @@ def test_anonymous_is_sent_to_login(paper):
 def test_anonymous_partial_shows_a_login_link(paper, rf):
     request = rf.get("/", {"day": "2025-01-15", "sort": "new"})
     request.user = AnonymousUser()
-    html = render_to_string("community/_vote_button.html", {"paper": paper}, request=request)
+    html = vote_button(request, paper, voted=False)
     assert 'href="/accounts/login/?next=/%3Fday%3D2025-01-15%26sort%3Dnew"' in html
-    assert "<form" not in html
+    assert "<form" not in html and 'aria-label="Log in to upvote (0 upvotes)"' in html
+    assert '"/"><script>' not in vote_button(request, paper, False, '/"><script>')
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from paperfeed import params
 from paperfeed.community import comments as comments_core
 from paperfeed.community import submissions, votes
 from paperfeed.community.models import Comment
+from paperfeed.community.vote_button import vote_button
 from paperfeed.ops import throttle
 from paperfeed.papers.models import Paper
 
@@ -74,11 +75,7 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         return redirect(back)
     if request.htmx:
         paper.upvotes = result.count
-        return render(
-            request,
-            "community/_vote_button.html",
-            {"paper": paper, "voted": result.voted, "next": back},
-        )
+        return HttpResponse(vote_button(request, paper, result.voted, back))
     return redirect(back)
 
 

@@ -161,6 +161,10 @@ def decorate(queryset: PaperQuerySet, user=None) -> PaperQuerySet:
 
 def _finish(papers: list[Paper]) -> list[Paper]:
     for paper in papers:
+        # what the card reads, set later on some lists only: a template lookup that misses
+        # costs Django a dir() of the model (~25 µs, three a card)
+        paper.dimmed = False
+        paper.for_you_why = ()
         paper.author_list = [a.author for a in getattr(paper, "_authorships", [])]
         for authorship in getattr(paper, "_authorships", []):
             authorship.author.claimed_by = authorship.claimed_by or ""

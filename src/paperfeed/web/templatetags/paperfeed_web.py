@@ -7,6 +7,7 @@ import functools
 from urllib.parse import urlencode
 
 from django import template
+from django.apps import apps
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
@@ -19,7 +20,6 @@ from paperfeed.web.latex import render_math, render_paragraphs
 
 register = template.Library()
 
-VOTE_BUTTON = "community/_vote_button.html"
 COMMENTS = "community/_comments.html"
 
 
@@ -111,9 +111,12 @@ def author_links(authors, limit=None):
 
 @register.simple_tag(takes_context=True)
 def vote_button(context, paper):
-    """The community app's htmx vote form, or the bare count when that partial is absent."""
-    if template_exists(VOTE_BUTTON):
-        return _render_in(context, VOTE_BUTTON, paper=paper, voted=getattr(paper, "voted", False))
+    """The community app's htmx vote form, or the bare count when that app is not installed."""
+    if apps.is_installed("paperfeed.community"):
+        from paperfeed.community.vote_button import vote_button as button
+
+        voted = getattr(paper, "voted", False)
+        return button(context["request"], paper, voted, context.get("next") or None)
     return format_html(
         '<span class="votes" aria-label="{} upvotes">▲ {}</span>', paper.upvotes, paper.upvotes
     )
