@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
+from paperfeed.papers.ids import (
+    ARCHIVES,
+    InvalidArxivId,
+    id_from_number,
+    id_number,
+    parse_arxiv_id,
+)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +95,34 @@ def test_repair_numeric_id(value, expected):
     from paperfeed.papers.ids import repair_numeric_id
 
     assert repair_numeric_id(value) == expected
+
+
+old_style = st.builds(
+    lambda archive, subject, yy, mm, n: f"{archive}{subject}/{yy:02d}{mm:02d}{n:03d}",
+    st.sampled_from(ARCHIVES),
+    st.sampled_from(["", ".AG", ".GT", ".ZZ", ".AA", ".CL"]),
+    st.integers(0, 99),
+    st.integers(1, 12),
+    st.integers(0, 999),
+)
+
+
+@given(st.one_of(new_style.map(lambda item: parse_arxiv_id(item[0]).id), old_style))
+def test_every_stored_id_has_a_number_that_gives_it_back(paper_id):
+    number = id_number(paper_id)
+    assert number is not None and 0 < number < 2**64
+    assert id_from_number(number) == paper_id
+    assert parse_arxiv_id(paper_id).id == paper_id  # the ids the parser stores
+
+
+@given(st.text(max_size=20))
+def test_other_text_has_no_number_or_its_own(text):
+    number = id_number(text)
+    assert number is None or id_from_number(number) == text
+
+
+def test_ids_without_a_number():
+    assert id_number("nosuch-archive/9901001") is None  # not an arXiv archive
+    assert id_number("2503.0001") is None and id_number("1412.99999") is None  # wrong width
+    assert id_number("²²²².²²²²") is None and id_number("٢٥٠٣.٠٠٠٠١") is None  # digits, not ASCII
+    assert id_from_number(0) is None and id_from_number(12345) is None

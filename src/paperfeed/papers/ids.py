@@ -105,3 +105,64 @@ def abs_url(paper_id: str, version: int | None = None) -> str:
 
 def pdf_url(paper_id: str, version: int | None = None) -> str:
     return f"https://arxiv.org/pdf/{paper_id}" + (f"v{version}" if version else "")
+
+
+# --------------------------------------------------------------------------- ids as numbers
+
+ARCHIVES = (
+    # arXiv's archives, current and closed (https://arxiv.org/archive/): old-style ids name one
+    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an", "chao-dyn",
+    "chem-ph", "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "econ", "eess", "funct-an",
+    "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math", "math-ph", "mtrl-th", "nlin",
+    "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph", "q-alg", "q-bio", "q-fin",
+    "quant-ph", "solv-int", "stat", "supr-con",
+)  # fmt: skip
+_ARCHIVE_CODE = {name: code for code, name in enumerate(ARCHIVES, 1)}
+_NEW_FLAG, _OLD_FLAG = 1 << 62, 1 << 61
+_OLD_KEY = re.compile(r"^(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.(?P<subject>[A-Z]{2}))?/(?P<n>\d{7})$")
+
+
+def id_number(paper_id: str) -> int | None:
+    """The stored id ``paper_id`` as one unsigned 64-bit number that :func:`id_from_number`
+    turns back into it, or None when it has no such number (an archive not in
+    :data:`ARCHIVES`). The lexical index keeps it as a fast field, so a search reads its hits'
+    ids without reading their stored documents.
+
+    New style ``YYMM.N``: bit 62, ``YYMM`` in bits 20–33, ``N`` below (its width follows from
+    ``YYMM``: 5 digits from 1501). Old style ``archive[.SS]/YYMMNNN``: bit 61, the archive's
+    place in :data:`ARCHIVES` from bit 40, the subject's two letters (1–26 each) from bit 24,
+    the seven digits below.
+
+    >>> id_number("2503.00001") == (1 << 62) | (2503 << 20) | 1
+    True
+    >>> [id_from_number(id_number(i)) for i in ("0704.0001", "math.GT/0309136")]
+    ['0704.0001', 'math.GT/0309136']
+    """
+    if not paper_id.isascii():
+        return None
+    if len(paper_id) in (9, 10) and paper_id[4:5] == ".":
+        yymm, number = paper_id[:4], paper_id[5:]
+        if yymm.isdigit() and number.isdigit() and len(number) == (5 if yymm >= "1501" else 4):
+            return _NEW_FLAG | (int(yymm) << 20) | int(number)
+        return None
+    match = _OLD_KEY.match(paper_id)
+    if not match or match["archive"] not in _ARCHIVE_CODE:
+        return None
+    subject = match["subject"] or ""
+    code = (ord(subject[0]) - 64) * 27 + (ord(subject[1]) - 64) if subject else 0
+    return _OLD_FLAG | (_ARCHIVE_CODE[match["archive"]] << 40) | (code << 24) | int(match["n"])
+
+
+def id_from_number(number: int) -> str | None:
+    """The id :func:`id_number` made ``number`` from; None for a number it never makes."""
+    if number & _NEW_FLAG:
+        yymm, n = (number >> 20) & 0x3FFF, number & 0xFFFFF
+        return f"{yymm:04d}.{n:0{5 if yymm >= 1501 else 4}d}"
+    if number & _OLD_FLAG:
+        archive = (number >> 40) & 0x3F
+        code, n = (number >> 24) & 0x3FF, number & 0xFFFFFF
+        if not 1 <= archive <= len(ARCHIVES):
+            return None
+        subject = f".{chr(64 + code // 27)}{chr(64 + code % 27)}" if code else ""
+        return f"{ARCHIVES[archive - 1]}{subject}/{n:07d}"
+    return None

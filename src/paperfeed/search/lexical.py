@@ -5,7 +5,8 @@ so the BEIR evaluation can index any corpus in a temporary directory. :func:`sea
 searches the app's own index (for :func:`paperfeed.search.hybrid.search`, which the CLI, web and
 API call), which :mod:`paperfeed.search.sync` keeps in step with the database under
 ``DATA_DIR/index/lexical-NNNNNN``. Terms come from the analyzers of
-:mod:`paperfeed.search.analyzers`; each hit is explained by :mod:`paperfeed.search.snippets`.
+:mod:`paperfeed.search.analyzers`; each hit is explained by :mod:`paperfeed.search.snippets`;
+the schema and the documents are :mod:`paperfeed.search.lexical_documents`'s.
 
 Scoring is tantivy's BM25 (k1 = 1.2, b = 0.75) summed over fields, each field's score multiplied
 by :data:`FIELD_BOOSTS`. A paper the query names by arXiv id gets :data:`ID_SCORE` added, so it
@@ -33,6 +34,12 @@ from paperfeed.search.analyzers import (
 )
 from paperfeed.search.authors import author_query
 from paperfeed.search.hits import Hit, SearchResult
+from paperfeed.search.lexical_documents import (
+    build_schema,
+    day_number,
+    make_document,
+    paper_ids,
+)
 from paperfeed.search.query import FUNCTION_WORDS, ParsedQuery, normalise_category, parse
 from paperfeed.search.snippets import explain
 
@@ -59,65 +66,6 @@ def check_sort_and_page(sort: str, limit: int, offset: int) -> None:
 
 class IndexMissing(RuntimeError):
     """No lexical index was built yet."""
-
-
-def build_schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw")
-    builder.add_text_field("title", stored=True, tokenizer_name=TEXT_ANALYZER)
-    builder.add_text_field("abstract", stored=True, tokenizer_name=TEXT_ANALYZER)
-    builder.add_text_field("authors", stored=True, tokenizer_name=NAME_ANALYZER)
-    builder.add_text_field("categories", stored=True, tokenizer_name="raw")
-    builder.add_text_field("cat", tokenizer_name="raw")  # lowercase categories and archives
-    builder.add_integer_field("day", stored=True, indexed=True, fast=True)
-    builder.add_integer_field("upvotes", stored=True, indexed=True, fast=True)
-    return builder.build()
-
-
-def day_number(day: dt.date | str | None) -> int:
-    """``YYYYMMDD`` as an int (0 for no date): the ``day`` field, sortable and range-filterable."""
-    if day is None or day == "":
-        return 0
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    return day.year * 10000 + day.month * 100 + day.day
-
-
-def _category_terms(categories: Iterable[str]) -> list[str]:
-    """``["cs.CL", "stat.ML"]`` -> ``["cs.cl", "cs", "stat.ml", "stat"]`` for the ``cat`` field."""
-    terms: dict[str, None] = {}
-    for category in categories:
-        value = normalise_category(category)
-        if value:
-            terms[value] = None
-            terms[value.split(".")[0]] = None
-    return list(terms)
-
-
-def make_document(paper: dict) -> tantivy.Document:
-    """A tantivy document from ``{id, title, abstract, authors, categories, day, upvotes}``."""
-    paper_id = paper.get("id")
-    if not paper_id or not isinstance(paper_id, str):
-        raise ValueError(f"document without a text id: {str(paper)[:120]}")
-    doc = tantivy.Document()
-    doc.add_text("id", paper_id)
-    doc.add_text("title", paper.get("title") or "")
-    doc.add_text("abstract", paper.get("abstract") or "")
-    for name in paper.get("authors") or ():
-        doc.add_text("authors", name)
-    categories = list(paper.get("categories") or ())
-    for category in categories:
-        doc.add_text("categories", category)
-    for term in _category_terms(categories):
-        doc.add_text("cat", term)
-    doc.add_integer("day", day_number(paper.get("day")))
-    doc.add_integer("upvotes", int(paper.get("upvotes") or 0))
-    return doc
-
-
-def paper_id(searcher: tantivy.Searcher, address) -> str:
-    """The arXiv id of the document at ``address``."""
-    return searcher.doc(address).get_first("id")
 
 
 @dataclass
@@ -222,7 +170,7 @@ class LexicalIndex:
         result = searcher.search(
             tantivy.Query.all_query(), limit=max(1, searcher.num_docs), count=False
         )
-        return {searcher.doc(address).get_first("id") for _, address in result.hits}
+        return set(paper_ids(searcher, [address for _, address in result.hits]))
 
     def filtered_ids(
         self,
@@ -271,7 +219,7 @@ class LexicalIndex:
         if count > limit or count == 0:
             return (None if count > limit else []), count
         result = searcher.search(built, count, count=False)
-        return [searcher.doc(address).get_first("id") for _, address in result.hits], count
+        return paper_ids(searcher, [address for _, address in result.hits]), count
 
     def _within(self, ids: Collection[str]) -> tantivy.Query:
         """Only the papers ``ids`` (none at all for no ids: an empty restriction is not "any")."""
@@ -336,15 +284,11 @@ class LexicalIndex:
             result = self._run(searcher, parsed, text_query, sort, limit, offset, filters)
         if not explained:
             found = result.hits[:limit]
+            ids = paper_ids(searcher, [address for _, address in found])
+            where = {"searcher": searcher, "text_query": text_query}
             return [
-                Candidate(
-                    paper_id(searcher, a),
-                    float(s),
-                    address=a,
-                    searcher=searcher,
-                    text_query=text_query,
-                )
-                for s, a in found
+                Candidate(pid, float(score), address=address, **where)
+                for pid, (score, address) in zip(ids, found, strict=True)
             ], result.count
         hits = explain(
             searcher,
@@ -471,7 +415,8 @@ class LexicalIndex:
             result = searcher.search(built, len(ids), count=False)
         except ValueError:
             return {}
-        return {paper_id(searcher, address): score for score, address in result.hits}
+        ids = paper_ids(searcher, [address for _, address in result.hits])
+        return {pid: score for pid, (score, _) in zip(ids, result.hits, strict=True)}
 
     def _categories_query(self, categories: Iterable[str]) -> tantivy.Query | None:
         terms = [c for c in (normalise_category(x) for x in categories) if c]
