@@ -24,7 +24,6 @@ vectors; one that no longer passes is still dropped by the database check.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,19 +65,18 @@ class VectorTable:
         found = (self.keys[pos] == keys) if len(self.keys) else np.zeros(len(keys), bool)
         return np.where(found, pos, -1)
 
-    @functools.cached_property
-    def _sorted_ids(self) -> np.ndarray:
-        return np.asarray(self.ids[self.id_order])
-
     def rows_of_ids(self, paper_ids) -> np.ndarray:
-        """Rows of the papers ``paper_ids`` (ascending; ids without a row are left out)."""
+        """Rows of the papers ``paper_ids`` (ascending; ids without a row are left out).
+
+        A binary search through ``id_order`` over the memory-mapped ids: no sorted copy of
+        the ids in the process (one was 14 MB of private memory per web worker at 221k)."""
         wanted = np.asarray(list(paper_ids), dtype=self.ids.dtype if len(self.ids) else str)
         if not len(wanted) or not len(self.ids):
             return np.zeros(0, dtype=np.int64)
-        ordered = self._sorted_ids
-        pos = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
-        hit = ordered[pos] == wanted
-        return np.unique(self.id_order[pos[hit]])
+        pos = np.searchsorted(self.ids, wanted, sorter=self.id_order)
+        rows = self.id_order[np.minimum(pos, len(self.ids) - 1)]
+        hit = self.ids[rows] == wanted
+        return np.unique(rows[hit])
 
     def category_rows(self, category: str) -> np.ndarray:
         """Rows listed in ``category`` as :func:`vector_filters._category_q` reads it: a name
