@@ -11,7 +11,7 @@ import pytest
 from paperfeed.ingest.jsonl import parse as parse_jsonl
 from paperfeed.ingest.upsert import ingest
 from paperfeed.papers.models import Paper
-from paperfeed.search import embedding_job, hybrid, lexical, paths, vector_index
+from paperfeed.search import embedding_job, hybrid, lexical, meaning_side, paths, vector_index
 from paperfeed.search.encoders import load_encoder
 from paperfeed.search.lexical import IndexMissing
 from paperfeed.search.query import parse
@@ -283,7 +283,7 @@ def test_a_category_in_the_query_keeps_each_hits_matched_words_a_mapping(indexed
 @pytest.mark.parametrize(
     "query", ["graph neural networks", "molecules graph", "2503.00003 speech", "author:smith cats"]
 )
-def test_embedding_on_the_thread_gives_the_same_results_and_the_page_the_same_reasons(
+def test_the_meaning_thread_gives_the_same_results_and_every_page_the_same_reasons(
     indexed, monkeypatch, query
 ):
     threads = []
@@ -293,30 +293,40 @@ def test_embedding_on_the_thread_gives_the_same_results_and_the_page_the_same_re
         "query_vector",
         lambda text: threads.append(threading.current_thread().name) or real(text),
     )
+    searched = []
+    real_nearest = vector_index.search_vectors
+    monkeypatch.setattr(
+        vector_index,
+        "search_vectors",
+        lambda *a, **k: searched.append(threading.current_thread().name) or real_nearest(*a, **k),
+    )
     meanwhile = hybrid.search(query, limit=50)
-    assert threads and threads[0].startswith("query-embedding")
+    assert threads and threads[0].startswith("query-meaning")
+    # the nearest papers too, unless a filter needs the database (author:)
+    assert searched[0].startswith("query-meaning") != query.startswith("author:")
     explained, _ = lexical.current_index().search(parse(query), limit=50)
     reasons = {h.id: h.why for h in explained}
     for hit in meanwhile.hits:
         if hit.id in reasons:  # the page's reasons: those of a lexical search, plus meaning
             assert hit.why[: len(reasons[hit.id])] == reasons[hit.id], hit.id
-    real_embedding = hybrid._embedding
+    shown = [(h.id, h.score, h.why, h.snippets) for h in meanwhile.hits]
+    paged = [hybrid.search(query, limit=3, offset=offset).hits for offset in (0, 3, 6)]
+    assert [(h.id, h.score, h.why, h.snippets) for page in paged for h in page] == shown[:9]
+    real_start = hybrid.start_meaning_side
     monkeypatch.setattr(
-        hybrid, "_embedding", lambda text, background: real_embedding(text, background=False)
+        hybrid,
+        "start_meaning_side",
+        lambda embed, text, background, nearest: real_start(embed, text, background=False),
     )
-    inline = hybrid.search(query, limit=50)
+    inline = hybrid.search(query, limit=50)  # embedded here, nearest papers searched after
     assert threads[-1] == threading.current_thread().name
-    assert [(h.id, h.score, h.why, h.snippets) for h in meanwhile.hits] == [
-        (h.id, h.score, h.why, h.snippets) for h in inline.hits
-    ]
+    assert [(h.id, h.score, h.why, h.snippets) for h in inline.hits] == shown
 
 
-def test_a_forked_worker_makes_its_own_embedding_thread(indexed, monkeypatch):
+def test_a_forked_worker_makes_its_own_meaning_thread(indexed, monkeypatch):
     hybrid.search("graph neural networks")
-    pid, pool = hybrid._pool
+    pid, pool = meaning_side._pool
     assert pid == os.getpid()
-    monkeypatch.setattr(
-        hybrid, "_pool", (pid + 1, pool)
-    )  # as a child forked after --preload sees it
+    monkeypatch.setattr(meaning_side, "_pool", (pid + 1, pool))  # a child forked after --preload
     assert hybrid.search("graph neural networks").mode == "hybrid"
-    assert hybrid._pool[0] == pid and hybrid._pool[1] is not pool
+    assert meaning_side._pool[0] == pid and meaning_side._pool[1] is not pool

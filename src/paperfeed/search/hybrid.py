@@ -21,10 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import os
 import re
 from collections.abc import Callable, Collection, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,6 +35,7 @@ from paperfeed.search.embedding_job import current_model
 from paperfeed.search.encoders import EncoderError
 from paperfeed.search.hits import SEMANTIC_FLOOR, SIMILAR_IN_MEANING, Hit, SearchResult
 from paperfeed.search.lexical import MAX_LIMIT, IndexMissing, check_sort_and_page
+from paperfeed.search.meaning_side import start as start_meaning_side
 from paperfeed.search.query import ParsedQuery, classify, parse
 from paperfeed.search.query_encoder import load_query_encoder
 from paperfeed.search.vector_filters import ids_with_code
@@ -225,36 +224,6 @@ def _embed_cached(model: str, text: str) -> np.ndarray:
     return vector
 
 
-class _Embedding:
-    """The query's vector, being computed on the embedding thread (or already known)."""
-
-    def __init__(self, future: Future | None = None, done=(None, None)):
-        self.future, self.done = future, done
-
-    def result(self) -> tuple[np.ndarray | None, str | None]:
-        return self.future.result() if self.future is not None else self.done
-
-
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-
-
-def _embedding(text: str, *, background: bool) -> _Embedding:
-    """:func:`query_vector` of ``text`` started on this process's embedding thread, so that
-    the lexical candidates are searched meanwhile (ONNX Runtime, like tantivy and usearch, runs
-    without the GIL: on 221k papers this took ~5 ms off a hybrid search's wall time; the
-    thread touches no database).  Empty text: no vector, nothing started.  The thread is made
-    in the process that uses it (a worker forked after ``--preload`` makes its own).
-    ``background`` False: computed now, on this thread."""
-    global _pool
-    if not text:
-        return _Embedding()
-    if not background:
-        return _Embedding(done=query_vector(text))
-    if _pool is None or _pool[0] != os.getpid():
-        _pool = (os.getpid(), ThreadPoolExecutor(2, thread_name_prefix="query-embedding"))
-    return _Embedding(_pool[1].submit(query_vector, text))
-
-
 # --------------------------------------------------------------------------- search
 
 
@@ -389,24 +358,39 @@ def search(
         index = None
     name_words = index_l.name_words(parsed.words) if index_l is not None else []
     meaning = semantic_text(parsed, name_words)  # empty when the query only excludes or filters
+    filters = _filters(parsed, categories, since, until, author)
     both = mode == "hybrid" and index_l is not None and index is not None and bool(meaning)
-    embedding = _embedding(meaning if index is not None else "", background=both)
-    lexical_hits, lexical_total = [], 0
+    unfiltered = index is not None and index.table is not None and not filters.active
+    meaning_side = start_meaning_side(
+        query_vector,
+        meaning if index is not None else "",
+        background=both,
+        nearest=(index, depth) if both and unfiltered else None,
+    )
+    lexical_hits, lexical_total, explained = [], 0, {}
     if both:
-        # Candidates with ids and scores only (explaining 200 hits cost more than the search
-        # itself; the page's are explained by _explain_page), while the query is embedded.
+        # Meanwhile: the candidates, ids and scores only (explaining 200 hits cost more than
+        # the search itself), and the reasons of those likeliest to be on the page.
         lexical_hits, lexical_total = index_l.search(
             parsed, limit=depth, explained=False, **filter_args
         )
-    qvec, why_not = embedding.result()
+        if offset == 0:
+            likely = index_l.explain_candidates(lexical_hits[:limit], parsed, author=author)
+            explained = {h.id: h for h in likely}
+    qvec, why_not, semantic_hits = meaning_side.result()
     if qvec is None:
         result = _lexical(parsed, limit, offset, sort, filter_args, facets)
         return replace(result, note=why_not) if why_not else result
-    filters = _filters(parsed, categories, since, until, author)
-    candidates, selectivity = _semantic_candidates(filters, index, within, fuzzy)
-    semantic_hits = vector_index.search_vectors(
-        qvec, depth, filters=filters, index=index, candidates=candidates, selectivity=selectivity
-    )
+    if semantic_hits is None:
+        candidates, selectivity = _semantic_candidates(filters, index, within, fuzzy)
+        semantic_hits = vector_index.search_vectors(
+            qvec,
+            depth,
+            filters=filters,
+            index=index,
+            candidates=candidates,
+            selectivity=selectivity,
+        )
     if mode == "semantic" or index_l is None:
         hits = _reranked(parsed, _sorted(semantic_hits, sort), sort)
         result = SearchResult(hits[offset:wanted], len(hits), "semantic", similar_authors=fuzzy)
@@ -425,7 +409,7 @@ def search(
         fused = [h for h in fused if h.id in lexical_ids or (h.similarity or 0.0) >= SEMANTIC_FLOOR]
     meaning_only = sum(1 for h in fused if h.id not in lexical_ids)
     ordered = _reranked(parsed, _sorted(fused, sort), sort)
-    page = _explain_page(ordered[offset:wanted], lexical_hits, index_l, parsed, filter_args)
+    page = _explain_page(ordered[offset:wanted], lexical_hits, index_l, parsed, author, explained)
     result = SearchResult(
         page,
         lexical_total + meaning_only,
@@ -452,22 +436,29 @@ def _with_facet(result: SearchResult, ranked: list[Hit], facets: bool) -> Search
 
 
 def _explain_page(
-    page: list[Hit], lexical_hits: list[Hit], index_l, parsed: ParsedQuery, filter_args
+    page: list[Hit],
+    lexical_hits: list[Hit],
+    index_l,
+    parsed: ParsedQuery,
+    author: str | None,
+    explained: dict[str, Hit],
 ) -> list[Hit]:
     """The page's hits with the reasons, terms and snippets of a snippet-ful lexical search.
 
     Only the page's lexical hits are explained, from the documents the candidate search found
-    (:meth:`~paperfeed.search.lexical.LexicalIndex.explain_candidates`: no second search); a
-    hit found by meaning alone keeps its "similar in meaning"."""
+    (:meth:`~paperfeed.search.lexical.LexicalIndex.explain_candidates`: no second search), those
+    in ``explained`` already; a hit found by meaning alone keeps its "similar in meaning"."""
     candidates = {h.id: h for h in lexical_hits}
-    wanted = [candidates[h.id] for h in page if h.id in candidates]
-    if not wanted:
+    wanted = [candidates[h.id] for h in page if h.id in candidates and h.id not in explained]
+    if not any(h.id in candidates for h in page):
         return page
-    explained = index_l.explain_candidates(wanted, parsed, author=filter_args["author"])
-    by_id = {h.id: h for h in explained}
+    by_id = {
+        **explained,
+        **{h.id: h for h in index_l.explain_candidates(wanted, parsed, author=author)},
+    }
     out = []
     for hit in page:
-        full = by_id.get(hit.id)
+        full = by_id.get(hit.id) if hit.id in candidates else None
         if full is None:
             out.append(hit)
             continue
