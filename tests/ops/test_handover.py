@@ -113,6 +113,28 @@ def test_readers_see_the_old_or_the_new_index_never_a_half_written_one(data_home
 
 
 @pytest.mark.django_db
+def test_a_reader_between_the_pointer_swap_and_the_old_generations_removal_retries(
+    data_home, monkeypatch
+):
+    """The pointer named a generation a rebuild removed a moment later: read it again."""
+    old = set(store_papers(3))
+    rebuild_indexes(progress=False)
+    real = paths.current_dir
+    reads = []
+
+    def current_dir(kind):  # the first read: a generation already gone
+        reads.append(kind)
+        return None if len(reads) == 1 else real(kind)
+
+    monkeypatch.setattr(paths, "current_dir", current_dir)
+    lexical._open.clear()
+    assert found() == old and len(reads) == 2
+    monkeypatch.setattr(paths, "current_dir", lambda kind: None)  # gone for good
+    with pytest.raises(lexical.IndexMissing, match="incomplete"):
+        found()
+
+
+@pytest.mark.django_db
 def test_a_second_node_catches_up_with_sync_after_the_first_ingested(tmp_path, settings):
     node_a, node_b = tmp_path / "node-a", tmp_path / "node-b"
     node_a.mkdir()

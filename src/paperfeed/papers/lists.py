@@ -164,7 +164,7 @@ def _finish(papers: list[Paper]) -> list[Paper]:
         # what the card reads, set later on some lists only: a template lookup that misses
         # costs Django a dir() of the model (~25 µs, three a card)
         paper.dimmed = False
-        paper.for_you_why = ()
+        paper.for_you_why = None
         paper.author_list = [a.author for a in getattr(paper, "_authorships", [])]
         for authorship in getattr(paper, "_authorships", []):
             authorship.author.claimed_by = authorship.claimed_by or ""

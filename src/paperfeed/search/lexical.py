@@ -464,19 +464,22 @@ _open: dict[str, tuple[Path, int, LexicalIndex]] = {}
 
 
 def _published() -> tuple[Path, int]:
-    """The published generation and its ``meta.json`` mtime (read twice: a rebuild may have
-    just swapped the pointer and removed the generation read a moment before)."""
-    for _attempt in range(2):
+    """The published generation and its ``meta.json`` mtime (read up to three times: a rebuild
+    may have just swapped the pointer and removed the generation read a moment before)."""
+    for _attempt in range(3):
         path = paths.current_dir(KIND)
-        if path is None:
+        if path is None and not paths.pointer_file(KIND).exists():
             raise IndexMissing(
                 f"no search index in {paths.index_root()} yet: run `paperfeed index --rebuild`"
             )
         try:
-            return path, (path / "meta.json").stat().st_mtime_ns
+            if path is not None:
+                return path, (path / "meta.json").stat().st_mtime_ns
         except FileNotFoundError:
             continue
-    raise IndexMissing(f"the search index in {path} is incomplete: run `paperfeed index --rebuild`")
+    raise IndexMissing(
+        f"the search index in {paths.index_root()} is incomplete: run `paperfeed index --rebuild`"
+    )
 
 
 def current_index() -> LexicalIndex:
