@@ -1,4 +1,8 @@
-"""Filtered semantic search through the vector generation's table (:mod:`vector_table`).
+"""Semantic search through the vector generation's table (:mod:`vector_table`).
+
+Unfiltered, HNSW's nearest keys become paper ids by the table alone (:func:`_nearest`: no
+database), and :func:`table_cosines` gives the exact cosine of any paper from the table's
+vectors (hybrid search's fill-in). Filtered:
 
 The filters' categories and dates are read from the memory-mapped table (no database round trip
 to learn which papers may pass); the papers they let through are then ranked
