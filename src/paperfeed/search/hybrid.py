@@ -450,15 +450,13 @@ def _explain_page(
     in ``explained`` already; a hit found by meaning alone keeps its "similar in meaning"."""
     candidates = {h.id: h for h in lexical_hits}
     wanted = [candidates[h.id] for h in page if h.id in candidates and h.id not in explained]
-    if not any(h.id in candidates for h in page):
-        return page
-    by_id = {
+    by_id = {  # lexical candidates only: a hit found by meaning alone has no entry
         **explained,
         **{h.id: h for h in index_l.explain_candidates(wanted, parsed, author=author)},
     }
     out = []
     for hit in page:
-        full = by_id.get(hit.id) if hit.id in candidates else None
+        full = by_id.get(hit.id)
         if full is None:
             out.append(hit)
             continue
