@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 
 import pytest
 from django.contrib.admin.sites import site
@@ -113,7 +114,9 @@ def test_a_client_with_a_session_or_messages_is_not_served_from_the_cache(papers
 
 def test_an_api_token_bypasses_the_cache(papers):
     Client().get("/api/daily_papers")
-    key = pagecache.key(RequestFactory().get("/api/daily_papers"), pagecache.version())
+    key = pagecache.key(
+        RequestFactory().get("/api/daily_papers"), pagecache.version(pagecache.LISTS)
+    )
     assert caches[pagecache.PAGES].get(key) is not None
     response = Client().get("/api/daily_papers", HTTP_AUTHORIZATION="Bearer nope")
     assert response.status_code in (200, 401)
@@ -154,6 +157,74 @@ def test_a_vote_shows_at_once_on_the_cached_pages(papers, alice):
     assert count_on(anonymous.get("/").content, "2503.00001") == 1
     votes.set_vote(alice, "2503.00001", False)
     assert count_on(anonymous.get("/").content, "2503.00001") == 0
+
+
+def vote_count_of_paper_page(body: bytes) -> int:
+    return int(re.search(rb"Log in to upvote \((\d+)", body).group(1))
+
+
+def test_a_vote_keeps_the_other_papers_pages_cached(papers, alice, django_assert_num_queries):
+    """A vote replaces its paper's and the lists' tokens, not the global one: the page and the
+    API answer of another paper are still served without a query, its own show the vote."""
+    anonymous = Client()
+    for url in ("/papers/2503.00001", "/papers/2503.00002", "/api/v1/papers/2503.00002v1"):
+        anonymous.get(url)
+    votes.set_vote(alice, "2503.00001", True)
+    with django_assert_num_queries(0):
+        other = anonymous.get("/papers/2503.00002")
+        other_api = anonymous.get("/api/v1/papers/2503.00002v1")
+    assert other.status_code == other_api.status_code == 200
+    assert vote_count_of_paper_page(anonymous.get("/papers/2503.00001").content) == 1
+    assert count_on(anonymous.get("/").content, "2503.00001") == 1
+
+
+def test_a_vote_shows_on_its_paper_under_any_spelling_of_its_id(papers, alice):
+    anonymous = Client()
+    for url in ("/api/v1/papers/2503.00001v2", "/api/papers/2503.00001"):
+        assert anonymous.get(url).json()["upvotes"] == 0
+    votes.set_vote(alice, "2503.00001", True)
+    for url in ("/api/v1/papers/2503.00001v2", "/api/papers/2503.00001"):
+        assert anonymous.get(url).json()["upvotes"] == 1
+    votes.set_vote(alice, "2503.00001", False)
+    assert anonymous.get("/api/v1/papers/2503.00001v2").json()["upvotes"] == 0
+
+
+def test_a_vote_row_written_elsewhere_replaces_its_papers_token(papers, alice):
+    """A vote saved outside votes.py (the admin) still shows: the row's signal is scoped too."""
+    from paperfeed.community.models import Vote
+
+    before = pagecache.version(pagecache.paper_scope("2503.00001"))
+    other = pagecache.version(pagecache.paper_scope("2503.00002"))
+    Vote.objects.create(user=alice, paper_id="2503.00001")
+    assert pagecache.version(pagecache.paper_scope("2503.00001")) != before
+    assert pagecache.version(pagecache.paper_scope("2503.00002")) == other
+
+
+def test_a_login_keeps_the_pages(papers, alice, django_assert_num_queries):
+    anonymous = Client()
+    anonymous.get("/")
+    logged_in(alice)  # saves last_login
+    with django_assert_num_queries(0):
+        assert anonymous.get("/").status_code == 200
+
+
+def test_a_renamed_user_replaces_the_version(papers, alice):
+    before = pagecache.version()
+    alice.username = "alice2"
+    alice.save()
+    assert pagecache.version() != before
+
+
+def test_a_papers_token_lives_as_long_as_its_pages(settings):
+    settings.PAPERFEED_PAGE_CACHE_SECONDS = 1
+    store = caches[pagecache.VERSIONS]
+    key = f"{pagecache.VERSION_KEY}:{pagecache.paper_scope('2503.00001')}"
+    store.delete(key)
+    pagecache.version(pagecache.paper_scope("2503.00001"))
+    assert store.get(key) is not None
+    time.sleep(1.3)
+    assert store.get(key) is None  # expired with its pages
+    assert store.get(pagecache.VERSION_KEY) is not None  # the global one is kept
 
 
 def test_a_comment_shows_at_once(papers, alice):

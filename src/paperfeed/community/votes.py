@@ -92,7 +92,7 @@ def _add(user, paper_id: str) -> bool:
     except IntegrityError:
         return False
     Paper.objects.filter(pk=paper_id).update(upvotes=F("upvotes") + 1)
-    pagecache.changed("vote")
+    pagecache.paper_changed(paper_id, "vote")
     return True
 
 
@@ -102,7 +102,7 @@ def _remove(user, paper_id: str) -> bool:
     if not deleted:
         return False
     Paper.objects.filter(pk=paper_id, upvotes__gt=0).update(upvotes=F("upvotes") - 1)
-    pagecache.changed("vote")
+    pagecache.paper_changed(paper_id, "vote")
     return True
 
 

@@ -13,17 +13,25 @@ message written, no ``Vary`` or ``private``/``no-store`` from the view, at most
 :data:`MAX_BYTES`. Error pages are never stored. The middleware sits last, so a hit still passes
 through every other middleware (security headers, CSP, request log).
 
-Invalidation: keys carry a version token (:func:`version`), read once per cacheable request
-from a store every process shares — Redis when ``REDIS_URL`` is set, else a file cache of the
-node (``$PAPERFEED_HOME/page-versions``) — while the pages themselves live in the ``pages``
-cache alias (Redis, or each process's local memory). :func:`changed` replaces the token, now and
-again when the writer's transaction commits (a request rendering between the two would
-otherwise store the old rows under the new token). Writers call it: a vote, a comment, an
-ingested batch, a signals refresh, a hide, a submitted paper entering the feed, index updates,
-and any save or delete of a model of the papers, community, signals, claims and orgs apps
-(:mod:`paperfeed.ops.apps` connects these). A missing token is replaced by a new random one,
-never by an old value, so a culled token cannot bring back old pages. Entries expire after
-``PAPERFEED_PAGE_CACHE_SECONDS`` in any case (time-dependent orders such as trending decay).
+Invalidation: keys carry version tokens (:func:`version`), read once per cacheable request
+(one round trip) from a store every process shares — Redis when ``REDIS_URL`` is set, else a
+file cache of the node (``$PAPERFEED_HOME/page-versions``) — while the pages themselves live in
+the ``pages`` cache alias (Redis, or each process's local memory). A key carries two tokens: the
+global one and its request's **scope**'s (:func:`scope_of`): ``paper:ID`` for the routes that
+show one paper and nothing of another paper that a vote changes (:data:`PAPER_ROUTES`: the paper
+page, whose similar papers show no counts, and the API's paper), ``lists`` for every other route.
+:func:`changed` replaces the global token; :func:`paper_changed` (a vote on one paper) replaces
+that paper's and the lists' tokens only, so the pages of every other paper stay cached. Both
+replace now and again when the writer's transaction commits (a request rendering between the two
+would otherwise store the old rows under the new token). Writers call them: a vote, a comment,
+an ingested batch, a signals refresh, a hide, a submitted paper entering the feed, index
+updates, and any save or delete of a model of the papers, community, signals, claims and orgs
+apps (:mod:`paperfeed.ops.apps` connects these; a vote row is paper-scoped, a login's
+``last_login`` shows nowhere). A missing token is replaced by a new random one, never by an old
+value, so a culled or expired token cannot bring back old pages. A paper's token lives as long
+as a page stored under it (``PAPERFEED_PAGE_CACHE_SECONDS``), so voted papers do not pile up in
+the store. Entries expire after ``PAPERFEED_PAGE_CACHE_SECONDS`` in any case (time-dependent
+orders such as trending decay).
 
 Conditional GET (RFC 9110 §13): every 200 of these routes gets a strong ``ETag`` (MD5 of the
 body) and ``Cache-Control: no-cache`` (clients revalidate every time); a cached one also gets
@@ -47,6 +55,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+
+from paperfeed.papers.ids import InvalidArxivId, parse_arxiv_id
 
 log = logging.getLogger(__name__)
 
@@ -87,37 +97,88 @@ ROUTES = frozenset(
 )
 """Route names (``resolver_match.view_name``) whose responses are cached and conditional."""
 
+PAPER_ROUTES = frozenset({"paper", "api:paper_info", "api:get_paper"})
+"""Routes that show one paper and no count of any other (scope ``paper:ID``): a vote on another
+paper keeps them cached. Every other route of :data:`ROUTES` is in scope ``lists``."""
+LISTS = "lists"
+
 
 def seconds() -> float:
     """How long a stored response lives (``PAPERFEED_PAGE_CACHE_SECONDS``; 0: no cache)."""
     return float(getattr(settings, "PAPERFEED_PAGE_CACHE_SECONDS", 0))
 
 
-# -- the version token ---------------------------------------------------------------------
-def version() -> str:
-    """The current token; a new random one when the store has none (first use, culled)."""
-    store = caches[VERSIONS]
-    token = store.get(VERSION_KEY)
-    if token is None:
-        store.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-        token = store.get(VERSION_KEY)
-    return token
-
-
-def _replace() -> None:
+# -- the version tokens --------------------------------------------------------------------
+def paper_scope(paper_id: str) -> str:
+    """The scope of one paper's pages; any spelling of the id (a version, old style) is one."""
     try:
-        caches[VERSIONS].set(VERSION_KEY, secrets.token_hex(8), timeout=None)
-    except Exception:  # noqa: BLE001 - the change is stored; pages then expire by age
-        log.warning("page cache version not replaced", exc_info=True)
+        return "paper:" + parse_arxiv_id(paper_id).id
+    except InvalidArxivId:
+        return "paper:" + paper_id  # no such paper: its 404 is never stored
+
+
+def scope_of(request) -> str:
+    """``paper:ID`` for :data:`PAPER_ROUTES`, else ``lists``."""
+    match = request.resolver_match
+    if match.view_name in PAPER_ROUTES:
+        return paper_scope(match.kwargs.get("arxiv_id") or match.kwargs.get("paper_id") or "")
+    return LISTS
+
+
+def _scope_key(scope: str) -> str:
+    return f"{VERSION_KEY}:{scope}"
+
+
+def _timeout(key_: str) -> float | None:
+    """The global and the lists' tokens are kept; a paper's as long as its pages live."""
+    if key_ in (VERSION_KEY, _scope_key(LISTS)):
+        return None
+    return max(seconds(), 1.0)
+
+
+def version(scope: str | None = None) -> str:
+    """The current global token, joined with ``scope``'s when given; a token the store lacks
+    (first use, culled, expired) becomes a new random one."""
+    store = caches[VERSIONS]
+    keys = [VERSION_KEY, *([_scope_key(scope)] if scope else [])]
+    tokens = store.get_many(keys)
+    if len(tokens) < len(keys):
+        for missing in (k for k in keys if k not in tokens):
+            store.add(missing, secrets.token_hex(8), timeout=_timeout(missing))
+        tokens = store.get_many(keys)
+    return ".".join(tokens.get(k, "-") for k in keys)
+
+
+def _replacer(keys: tuple[str, ...]):
+    def replace() -> None:
+        try:
+            store = caches[VERSIONS]
+            for key_ in keys:
+                store.set(key_, secrets.token_hex(8), timeout=_timeout(key_))
+        except Exception:  # noqa: BLE001 - the change is stored; pages then expire by age
+            log.warning("page cache version not replaced", exc_info=True)
+
+    return replace
+
+
+def _replace_now_and_on_commit(keys: tuple[str, ...]) -> None:
+    replace = _replacer(keys)
+    replace()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(replace)
 
 
 def changed(reason: str = "") -> None:
     """Something every anonymous page may show changed: no stored page is served again.
 
-    Replaces the token now and, inside a transaction, again once it commits."""
-    _replace()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_replace)
+    Replaces the global token now and, inside a transaction, again once it commits."""
+    _replace_now_and_on_commit((VERSION_KEY,))
+
+
+def paper_changed(paper_id: str, reason: str = "") -> None:
+    """Something of one paper that its own pages and the lists show changed (its vote count):
+    the pages of other papers stay cached. Now and, inside a transaction, on commit."""
+    _replace_now_and_on_commit((_scope_key(paper_scope(paper_id)), _scope_key(LISTS)))
 
 
 # -- which requests and responses ----------------------------------------------------------
@@ -246,7 +307,7 @@ class PageCacheMiddleware:
             request._page_cache = Plan(key=None)
             return None
         try:
-            plan = Plan(key=key(request, version()))
+            plan = Plan(key=key(request, version(scope_of(request))))
             entry = caches[PAGES].get(plan.key)
         except Exception:  # noqa: BLE001 - a cache outage serves uncached
             log.warning("page cache unavailable", exc_info=True)
