@@ -184,6 +184,7 @@ WORKER = textwrap.dedent(
     os.environ["DJANGO_SETTINGS_MODULE"] = "paperfeed.settings"
     from paperfeed.web.serve_app import application  # what `paperfeed serve` preloads
     from paperfeed.web import warmup
+    from paperfeed.search import cross_encoder
     from django.test import Client
 
     warmup.warm_worker()
@@ -198,6 +199,7 @@ WORKER = textwrap.dedent(
         "mode": api.json().get("mode"),
         "items": len(api.json().get("items", [])),
         "heavy": sorted(m for m in sys.modules if m.split(".")[0] in heavy),
+        "reranker": type(cross_encoder.load(os.environ["PAPERFEED_RERANK_MODEL"])).__name__,
     }))
     """
 )
@@ -205,8 +207,19 @@ WORKER = textwrap.dedent(
 
 @pytest.mark.slow
 def test_a_web_worker_serves_hybrid_search_without_importing_torch(model_home, tmp_path):
+    """The query encoder and a configured cross-encoder run on ONNX Runtime: the batch
+    commands exported both, and serving searches imports neither torch nor transformers."""
+    from tests.search.test_cross_encoder import build_tiny_cross_encoder
+
     papers, vectors, ids = corpus(tmp_path)
-    env = {"PAPERFEED_EMBEDDING_MODEL": DEFAULT_MODEL, "PAPERFEED_ALLOWED_HOSTS": "localhost"}
+    reranker = tmp_path / "reranker"
+    reranker.mkdir()
+    build_tiny_cross_encoder(reranker, ["speculative", "decoding", "protein", "folding"])
+    env = {
+        "PAPERFEED_EMBEDDING_MODEL": DEFAULT_MODEL,
+        "PAPERFEED_ALLOWED_HOSTS": "localhost",
+        "PAPERFEED_RERANK_MODEL": str(reranker),
+    }
     for args in (
         ("init",),
         ("ingest", "--no-index", str(papers)),
@@ -216,6 +229,7 @@ def test_a_web_worker_serves_hybrid_search_without_importing_torch(model_home, t
         done = run_cli(*args, home=model_home, env=env)
         assert done.returncode == 0, (args, done.stderr.decode()[-2000:])
     assert b"query model for the web" in done.stdout  # `index` checked the export: up to date
+    assert b"re-ranking model for the web" in done.stdout  # and exported the cross-encoder
     out = subprocess.run(
         [sys.executable, "-c", WORKER],
         capture_output=True,
@@ -233,6 +247,7 @@ def test_a_web_worker_serves_hybrid_search_without_importing_torch(model_home, t
         "mode": "hybrid",
         "items": seen["items"],
         "heavy": [],
+        "reranker": "OnnxCrossEncoder",
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from django_tasks import task
@@ -21,11 +22,13 @@ from django_tasks_db.models import DBTaskResult
 from paperfeed.community import feed_entry
 from paperfeed.digests import alerts_send, send
 from paperfeed.ingest import harvest
-from paperfeed.search import embedding_job, query_model, refresh
+from paperfeed.search import embedding_job, query_model, refresh, rerank_model
+from paperfeed.search.cross_encoder import RerankError
 from paperfeed.search.paths import IndexBusy
 from paperfeed.signals import fetching
 from paperfeed.signals.http import RateLimited
 
+log = logging.getLogger(__name__)
 INDEX_BUSY_WAIT = 60.0
 """Seconds a job waits while another process of the node writes an index (a web process
 catching up after votes, a ``paperfeed index`` timer) before giving up on updating it."""
@@ -139,6 +142,10 @@ def embed_new_papers() -> dict:
     run = embedding_job.embed_pending()
     update = refresh.papers_changed(wait=INDEX_BUSY_WAIT)
     query_model.ensure_for_vectors(run.model)  # the web's query encoder (search/query_model.py)
+    try:  # the web's re-ranker (search/rerank_model.py): a bad one only leaves re-ranking off
+        rerank_model.ensure()
+    except RerankError as exc:
+        log.warning("re-ranking model not exported: %s", exc)
     return {"model": run.model, "embedded": run.embedded, "indexes": update.as_dict()}
 
 

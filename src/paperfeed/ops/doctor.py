@@ -151,6 +151,20 @@ def check_query_model() -> list[Check]:
     return [Check("query model", WARN, f"searches answer lexically: {problem}")]
 
 
+def check_rerank_model() -> list[Check]:
+    """With PAPERFEED_RERANK_MODEL set, web processes re-rank with the ONNX export the batch
+    commands make (search/cross_encoder.py): without it results keep the fused order."""
+    from paperfeed.search import cross_encoder
+
+    path = cross_encoder.configured()
+    if not path:
+        return [Check("re-ranking", OK, "off (PAPERFEED_RERANK_MODEL is empty)")]
+    problem = cross_encoder.files_problem(path)
+    if problem is None:
+        return [Check("re-ranking", OK, f"{path} exported to ONNX and checked")]
+    return [Check("re-ranking", WARN, f"results keep the fused order: {path}: {problem}")]
+
+
 def check_smtp(timeout: float = SMTP_TIMEOUT) -> list[Check]:
     backend = settings.EMAIL_BACKEND
     if backend.endswith("console.EmailBackend"):
@@ -311,6 +325,7 @@ CHECKS: tuple[Callable[[], list[Check]], ...] = (
     check_index,
     check_embeddings,
     check_query_model,
+    check_rerank_model,
     check_smtp,
     check_data_dir,
     check_signals,

@@ -3,7 +3,8 @@
 ``paperfeed serve`` runs gunicorn with ``--preload`` on :mod:`paperfeed.web.serve_app`, so
 :func:`preload` runs once in gunicorn's master before it forks the workers: the ONNX query
 encoder (:mod:`paperfeed.search.query_encoder`; ~90 MB of weights, then shared copy-on-write by
-every worker), every template compiled into Django's cached loader and the URL resolver
+every worker) and, when ``PAPERFEED_RERANK_MODEL`` is set, the re-ranker's ONNX export
+(:mod:`paperfeed.search.cross_encoder`), every template compiled into Django's cached loader and the URL resolver
 populated.  Nothing there opens the database or an index (a tantivy reader's threads and a
 database connection must not cross a fork).  Each worker then calls :func:`warm_worker` before it
 accepts a connection (``BufferingThreadWorker.load_wsgi``): one hybrid search opens the lexical
@@ -71,12 +72,25 @@ def load_query_model() -> None:
     load_query_encoder(current_model())
 
 
+def load_rerank_model() -> None:
+    """The re-ranker's ONNX session, when one is configured; a missing export only logs (the
+    searches then keep the fused order and say so in the log)."""
+    from paperfeed.search import cross_encoder
+
+    if path := cross_encoder.configured():
+        try:
+            cross_encoder.load(path)
+        except cross_encoder.RerankError as exc:
+            log.warning("re-ranking off: %s", exc)
+
+
 def preload() -> dict[str, float]:
     """Before the fork (module doc): the query encoder, templates, URLs. Seconds per step."""
     from django.urls import get_resolver
 
     steps: dict[str, float] = {}
     _timed(steps, "query model", load_query_model)
+    _timed(steps, "re-ranking model", load_rerank_model)
     _timed(steps, "templates", compile_templates)
     _timed(steps, "urls", lambda: get_resolver().url_patterns)
     log.info("preloaded: %s", ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in steps.items()))

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from paperfeed.progress import progress_bar
-from paperfeed.search import embedding_job, query_model, refresh
+from paperfeed.search import embedding_job, query_model, refresh, rerank_model
+from paperfeed.search.cross_encoder import RerankError
 from paperfeed.search.encoders import BACKENDS, EncoderError
 
 
@@ -95,10 +96,15 @@ class Command(BaseCommand):
                 self._embed(options)
             # the web's torch-free query encoder, exported and checked here, never in a worker
             report = query_model.ensure_for_vectors(embedding_job.current_model())
-        except (embedding_job.EmbeddingError, EncoderError) as exc:
+            rerank = rerank_model.ensure()  # the re-ranker, when PAPERFEED_RERANK_MODEL is set
+        except (embedding_job.EmbeddingError, EncoderError, RerankError) as exc:
             raise CommandError(str(exc)) from None
-        if report is not None:
-            self.stdout.write(query_model.describe(report))
+        for line in (
+            query_model.describe(report) if report else None,
+            rerank_model.describe(rerank) if rerank else None,
+        ):
+            if line:
+                self.stdout.write(line)
         if not options["no_sync"]:
             update = refresh.papers_changed(progress=True)
             if update.busy:

@@ -7,7 +7,8 @@ import sys
 import orjson
 from django.core.management.base import BaseCommand, CommandError
 
-from paperfeed.search import query_model, refresh
+from paperfeed.search import query_model, refresh, rerank_model
+from paperfeed.search.cross_encoder import RerankError
 from paperfeed.search.embedding_job import current_model
 from paperfeed.search.encoders import EncoderError
 from paperfeed.search.sync import index_status
@@ -70,6 +71,12 @@ class Command(BaseCommand):
             raise CommandError(f"query model: {exc}") from None
         if report is not None and not json:
             self.stdout.write(query_model.describe(report))
+        try:  # the web's torch-free re-ranker, when PAPERFEED_RERANK_MODEL names one
+            rerank = rerank_model.ensure()
+        except RerankError as exc:
+            raise CommandError(f"re-ranking model: {exc}") from None
+        if rerank is not None and not json:
+            self.stdout.write(rerank_model.describe(rerank))
 
     def _print(self, result: dict, as_json: bool, *, status: bool = False) -> None:
         if as_json:
