@@ -95,7 +95,8 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Path of a sentence-transformers CrossEncoder directory that re-ranks the best "
         "PAPERFEED_RERANK_DEPTH results of a relevance-ordered hybrid or semantic search "
-        "(empty: off, the default). Loaded from the path only, never downloaded.",
+        "(empty: off, the default). Loaded from the path only, never downloaded; `paperfeed "
+        "index` exports it to ONNX, which web processes run without torch.",
     ),
     Setting(
         "PAPERFEED_RERANK_DEPTH",
