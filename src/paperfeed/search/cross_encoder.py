@@ -37,12 +37,15 @@ from django.conf import settings
 from paperfeed.search.encoders import paper_text
 from paperfeed.search.hits import Hit
 from paperfeed.search.onnx_runtime import cache_dir
-from paperfeed.search.query_encoder import build_session
+from paperfeed.search.query_encoder import (
+    ONNX_FILE,
+    TOKENIZER_FILE,
+    build_session,
+    exported_files_problem,
+)
 
 log = logging.getLogger(__name__)
 
-ONNX_FILE = "model.onnx"
-TOKENIZER_FILE = "tokenizer.json"
 MANIFEST_FILE = "rerank-model.json"
 """Written last by the batch side, after the score check: its presence means the pair is good."""
 ACTIVATIONS = ("sigmoid", "identity")
@@ -108,15 +111,8 @@ def files_problem(path: str) -> str | None:
     manifest = Manifest.read(directory)
     if manifest is None:
         return f"no ONNX export in {directory}; {FIX}"
-    try:
-        sizes = (
-            (directory / ONNX_FILE).stat().st_size,
-            (directory / TOKENIZER_FILE).stat().st_size,
-        )
-    except OSError as exc:
-        return f"the ONNX export is incomplete ({exc}); {FIX}"
-    if sizes != (manifest.onnx_bytes, manifest.tokenizer_bytes):
-        return f"the files in {directory} do not match their manifest; {FIX}"
+    if problem := exported_files_problem(directory, manifest, FIX):
+        return problem
     if manifest.fingerprint != fingerprint(path):
         return f"the model changed since it was exported; {FIX}"
     return None

@@ -82,15 +82,23 @@ def files_problem(name: str, directory: Path | None = None) -> str | None:
     fix = "run `paperfeed embed` (or `paperfeed index`) to export and check it"
     if manifest is None:
         return f"no query model for {name!r} in {directory}; {fix}"
+    if manifest.model != name:
+        return f"query model files in {directory} do not match their manifest; {fix}"
+    return exported_files_problem(directory, manifest, fix)
+
+
+def exported_files_problem(directory: Path, manifest, fix: str) -> str | None:
+    """Why ``model.onnx`` and ``tokenizer.json`` in ``directory`` are not the files
+    ``manifest`` (``onnx_bytes``, ``tokenizer_bytes``) describes; None when they are."""
     try:
         sizes = (
             (directory / ONNX_FILE).stat().st_size,
             (directory / TOKENIZER_FILE).stat().st_size,
         )
     except OSError as exc:
-        return f"query model for {name!r} is incomplete ({exc}); {fix}"
-    if manifest.model != name or sizes != (manifest.onnx_bytes, manifest.tokenizer_bytes):
-        return f"query model files in {directory} do not match their manifest; {fix}"
+        return f"the exported model in {directory} is incomplete ({exc}); {fix}"
+    if sizes != (manifest.onnx_bytes, manifest.tokenizer_bytes):
+        return f"the files in {directory} do not match their manifest; {fix}"
     return None
 
 
