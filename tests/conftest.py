@@ -37,11 +37,12 @@ def _fresh_rate_limits():
     """Every test starts with no request counted by a rate limit (they live in Django's cache,
     which outlives a test's database rollback: a user id reused by the next test would inherit
     the last one's comments)."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from paperfeed.ops import pagecache
 
     cache.clear()
+    caches[pagecache.VERSIONS].clear()  # no token of an earlier test's votes
     pagecache.changed("a new test")  # no page stored by an earlier test is served
 
 

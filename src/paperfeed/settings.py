@@ -202,6 +202,8 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "page-versions"),
+            # never culled: a paper's token lost early would bring back its older pages
+            "OPTIONS": {"MAX_ENTRIES": 10_000_000},
         }
     ),
 }

@@ -215,16 +215,42 @@ def test_a_renamed_user_replaces_the_version(papers, alice):
     assert pagecache.version() != before
 
 
-def test_a_papers_token_lives_as_long_as_its_pages(settings):
-    settings.PAPERFEED_PAGE_CACHE_SECONDS = 1
+def test_what_is_no_arxiv_id_gets_no_token_of_its_own(papers, recwarn):
+    """A client's garbage in a paper's URL never becomes a key of the shared token store."""
+    from django.core.cache import CacheKeyWarning
+
+    for url in ("/api/v1/papers/%0EQ%C3%8Bn%C3%89", "/papers/9999999999999999999999"):
+        assert Client().get(url).status_code in (400, 404)
+    assert pagecache.paper_scope("\x0eQ\xcbn") == pagecache.LISTS
+    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]
+
+
+def test_reading_pages_writes_no_token_and_a_votes_token_lapses_after_its_pages(
+    papers, alice, settings, monkeypatch
+):
+    """Tokens are written by changes only (reading the pages of many papers adds nothing to the
+    store), and a paper's lapses once the pages stored before it have expired."""
+    settings.PAPERFEED_PAGE_CACHE_SECONDS = 1  # pages stored from here on live 1 s
     store = caches[pagecache.VERSIONS]
     key = f"{pagecache.VERSION_KEY}:{pagecache.paper_scope('2503.00001')}"
-    store.delete(key)
-    pagecache.version(pagecache.paper_scope("2503.00001"))
-    assert store.get(key) is not None
-    time.sleep(1.3)
-    assert store.get(key) is None  # expired with its pages
+    anonymous = Client()
+    anonymous.get("/papers/2503.00001")
+    anonymous.get("/papers/2503.00002")
+    assert store.get(key) is None
+    assert pagecache.version(pagecache.paper_scope("2503.00001")).endswith(pagecache.UNCHANGED)
+    monkeypatch.setattr(pagecache, "PAPER_TOKEN_MARGIN", 0.5)
+    votes.set_vote(alice, "2503.00001", True)
+    assert store.get(key) is not None and store.get(key) != pagecache.UNCHANGED
+    assert vote_count_of_paper_page(anonymous.get("/papers/2503.00001").content) == 1
+    time.sleep(2.7)  # past 2 x 1 s + 0.5 s: the token and every page before it are gone
+    assert store.get(key) is None
+    assert vote_count_of_paper_page(anonymous.get("/papers/2503.00001").content) == 1
     assert store.get(pagecache.VERSION_KEY) is not None  # the global one is kept
+
+
+def test_the_nodes_token_store_never_culls(settings):
+    options = settings.CACHES[pagecache.VERSIONS].get("OPTIONS", {})
+    assert options.get("MAX_ENTRIES", 300) >= 1_000_000
 
 
 def test_a_comment_shows_at_once(papers, alice):

@@ -28,10 +28,13 @@ an ingested batch, a signals refresh, a hide, a submitted paper entering the fee
 updates, and any save or delete of a model of the papers, community, signals, claims and orgs
 apps (:mod:`paperfeed.ops.apps` connects these; a vote row is paper-scoped, a login's
 ``last_login`` shows nowhere). A missing token is replaced by a new random one, never by an old
-value, so a culled or expired token cannot bring back old pages. A paper's token lives as long
-as a page stored under it (``PAPERFEED_PAGE_CACHE_SECONDS``), so voted papers do not pile up in
-the store. Entries expire after ``PAPERFEED_PAGE_CACHE_SECONDS`` in any case (time-dependent
-orders such as trending decay).
+value, so a culled token cannot bring back old pages. A paper's token is written only by a
+change to it and lapses after twice ``PAPERFEED_PAGE_CACHE_SECONDS`` plus two minutes, when
+every page stored under the state before it has expired (:data:`PAPER_TOKEN_MARGIN`): the store
+holds tokens of recently voted papers only, whatever number of papers is read. No token may be
+culled early (the file cache's ``MAX_ENTRIES`` is far above that number; Redis keeps its default
+``noeviction``). Entries expire after ``PAPERFEED_PAGE_CACHE_SECONDS`` in any case
+(time-dependent orders such as trending decay).
 
 Conditional GET (RFC 9110 §13): every 200 of these routes gets a strong ``ETag`` (MD5 of the
 body) and ``Cache-Control: no-cache`` (clients revalidate every time); a cached one also gets
@@ -110,11 +113,13 @@ def seconds() -> float:
 
 # -- the version tokens --------------------------------------------------------------------
 def paper_scope(paper_id: str) -> str:
-    """The scope of one paper's pages; any spelling of the id (a version, old style) is one."""
+    """The scope of one paper's pages; any spelling of the id (a version, old style) is one.
+    What is no arXiv id names no paper (its 404 is never stored): the lists' scope, so that no
+    client's text becomes a key of the shared store."""
     try:
         return "paper:" + parse_arxiv_id(paper_id).id
     except InvalidArxivId:
-        return "paper:" + paper_id  # no such paper: its 404 is never stored
+        return LISTS
 
 
 def scope_of(request) -> str:
@@ -129,24 +134,40 @@ def _scope_key(scope: str) -> str:
     return f"{VERSION_KEY}:{scope}"
 
 
+PAPER_TOKEN_MARGIN = 120.0
+"""Seconds a paper's token outlives the pages stored under the token before it: more than any
+request takes (gunicorn's timeout is 60 s), so a page rendered from rows read before the change
+but stored after it has expired too when the token lapses."""
+UNCHANGED = "0"
+"""A paper's part of the key while its token is absent: no change to the paper is that recent."""
+
+
+def _kept(key_: str) -> bool:
+    return key_ in (VERSION_KEY, _scope_key(LISTS))
+
+
 def _timeout(key_: str) -> float | None:
-    """The global and the lists' tokens are kept; a paper's as long as its pages live."""
-    if key_ in (VERSION_KEY, _scope_key(LISTS)):
-        return None
-    return max(seconds(), 1.0)
+    """The global and the lists' tokens are kept; a paper's lapses once every page stored
+    before it was written has expired (:data:`PAPER_TOKEN_MARGIN`)."""
+    return None if _kept(key_) else 2 * seconds() + PAPER_TOKEN_MARGIN
 
 
 def version(scope: str | None = None) -> str:
-    """The current global token, joined with ``scope``'s when given; a token the store lacks
-    (first use, culled, expired) becomes a new random one."""
+    """The current global token, joined with ``scope``'s when given (one round trip).
+
+    The global and the lists' tokens, when the store lacks them (first use, culled), become a
+    new random one, never an old value.  A paper's token is only ever written by a change to
+    that paper (:func:`paper_changed`), never by a read, so reading the pages of many papers
+    adds nothing to the store; while it is absent the key says :data:`UNCHANGED`."""
     store = caches[VERSIONS]
     keys = [VERSION_KEY, *([_scope_key(scope)] if scope else [])]
     tokens = store.get_many(keys)
-    if len(tokens) < len(keys):
-        for missing in (k for k in keys if k not in tokens):
-            store.add(missing, secrets.token_hex(8), timeout=_timeout(missing))
+    missing = [k for k in keys if k not in tokens and _kept(k)]
+    if missing:
+        for key_ in missing:
+            store.add(key_, secrets.token_hex(8), timeout=None)
         tokens = store.get_many(keys)
-    return ".".join(tokens.get(k, "-") for k in keys)
+    return ".".join(tokens.get(k, UNCHANGED) for k in keys)
 
 
 def _replacer(keys: tuple[str, ...]):
