@@ -12,13 +12,14 @@ measured. Stages:
 - ``init``, ``ingest``: ``paperfeed init``; ``paperfeed ingest papers.jsonl.gz --no-index``
   (wall time, papers/s, database size after).
 - ``vectors``: ``paperfeed embed --import vectors.f16.npy --ids vectors.ids.txt --no-sync``.
-- ``index``: ``paperfeed index --rebuild`` (tantivy + usearch HNSW, single-threaded insert):
+- ``index``: ``paperfeed index --rebuild`` (tantivy + usearch HNSW, inserts on every core):
   wall time and the size on disk of each index.
 - ``search``: a fresh process times :func:`paperfeed.search.search` in-process, hybrid, over
   bench_hybrid's 40 queries x ``--repeat`` (query encoding included), then the same queries
   filtered (a category, the last year, both): p50/p95/max.
 - ``pages``: the home, the latest day, its ISO week and its month through django.test.Client
-  (server time, anonymous), ``--repeat`` x each after one cold request: p50/p95.
+  (server time, anonymous, the page cache off: every request rendered), ``--repeat`` x 10
+  each after one cold request: p50/p95.
 - ``rss``: a fresh process opens both indexes (the vector index memory-mapped, as web workers
   do), serves one search page through the test client; its VmRSS, split into anonymous and
   file-backed (the mapped index files, shared between workers and evictable) from
@@ -335,7 +336,9 @@ def run_stage(name: str, args, env: dict) -> dict:
     if name == "search":
         return child(env, "search", "--repeat", str(args.repeat))
     if name == "pages":
-        return child(env, "pages", "--repeat", str(args.repeat * 10))
+        # the page cache off: rendering is measured here (bench_cache.py measures the cache)
+        uncached = {**env, "PAPERFEED_PAGE_CACHE_SECONDS": "0"}
+        return child(uncached, "pages", "--repeat", str(args.repeat * 10))
     if name == "rss":
         return child(env, "rss")
     if name == "day":
