@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import json
-import os
 
 import numpy as np
 import pytest
@@ -26,7 +25,6 @@ from paperfeed.search.vector_index import (
     rebuild_vectors,
     search_vectors,
     similar,
-    stored_vector,
     sync_vectors,
     top_k,
     why_semantic,
@@ -108,6 +106,30 @@ def test_exact_nearest_orders_by_dot_product():
 
 
 @pytest.mark.django_db
+def test_a_rebuild_and_a_sync_insert_on_one_thread(encoder, data_home, monkeypatch):
+    """usearch 2.26's parallel insertion loses nodes: 2 threads left 1-8 of 5,000 random vectors
+    unable to find themselves (3 seeds), 1 thread none. A 2.8M rebuild takes longer on one
+    thread, but no paper may be unreachable by meaning."""
+    from usearch.index import Index
+
+    asked = []
+    add = Index.add
+
+    def spy(self, keys, vectors, *args, threads=0, **kwargs):
+        asked.append(threads)
+        return add(self, keys, vectors, *args, threads=threads, **kwargs)
+
+    monkeypatch.setattr(Index, "add", spy)
+    store(*(paper(i) for i in range(1, 41)))
+    embedding_job.embed_missing(encoder)
+    assert rebuild_vectors().total == 40
+    store(paper(41))
+    embedding_job.embed_missing(encoder)
+    assert sync_vectors()["added"] == 1
+    assert asked and set(asked) == {1}
+
+
+@pytest.mark.django_db
 def test_sync_builds_then_adds_and_removes_incrementally(encoder, data_home):
     store(*(paper(i) for i in range(1, 9)))
     embedding_job.embed_missing(encoder)
@@ -141,39 +163,6 @@ def test_rebuild_and_model_change(encoder, settings, data_home):
     embedding_job.embed_missing(load_encoder(), reembed=True)
     assert sync_vectors()["rebuilt"] is True
     assert (current_index().model, current_index().dim) == ("hashing:32", 32)
-
-
-@pytest.mark.django_db
-def test_a_rebuild_inserts_on_every_core_and_a_sync_on_one(encoder, data_home, monkeypatch):
-    """A rebuild is a batch job: usearch inserts on every core (one thread took the better part
-    of an hour at 2.8M papers); a sync's few new vectors stay on one (web processes sync)."""
-    from usearch.index import Index
-
-    from paperfeed.search import vector_index
-
-    assert (os.cpu_count() or 1) == vector_index.BUILD_THREADS
-    asked = []
-    add = Index.add
-
-    def spy(self, keys, vectors, *args, threads=0, **kwargs):
-        asked.append(threads)
-        return add(self, keys, vectors, *args, threads=threads, **kwargs)
-
-    monkeypatch.setattr(Index, "add", spy)
-    monkeypatch.setattr(vector_index, "BUILD_THREADS", 2)  # parallel even on a 1-core runner
-    store(*(paper(i) for i in range(1, 41)))
-    embedding_job.embed_missing(encoder)
-    assert rebuild_vectors().total == 40
-    assert asked and set(asked) == {2}
-    index = current_index()
-    for row in Embedding.objects.all()[:10]:  # the parallel graph finds each stored vector
-        hits = search_vectors(np.asarray(stored_vector(row.paper_id)), 5)
-        assert row.paper_id in {h.id for h in hits if h.score > 0.999}
-    asked.clear()
-    store(paper(41))
-    embedding_job.embed_missing(encoder)
-    assert sync_vectors()["added"] == 1 and set(asked) == {1}
-    assert len(current_index()) == len(index) + 1
 
 
 @pytest.mark.django_db

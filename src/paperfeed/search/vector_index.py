@@ -18,7 +18,6 @@ unreachable (0.35 % of 600 random vectors could not find themselves; none single
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,13 +55,6 @@ to :data:`EF_MAX`.  On 221,328 vectors a search for the top 200 (hybrid's depth)
 the exact top 200 at ef 128, 0.985 at 512, 0.992 at 768 and 0.994 at 1,024 (docs/benchmarks.md,
 "Vector recall"): 800 for hybrid's 200 clears the 0.99 bar at the least cost; a top 10 (similar
 papers) is exact enough at 128."""
-
-
-BUILD_THREADS = os.cpu_count() or 1
-"""Threads of a whole rebuild's HNSW inserts (usearch inserts in parallel): every core, as the
-lexical writer uses its threads — a rebuild is a batch job, and at 2.8M papers one thread takes
-the better part of an hour. A sync's few new vectors are added on one thread (web processes
-catch up with it)."""
 
 
 EF_MAX = 1024
@@ -312,7 +304,7 @@ def _rebuild_locked(model: str, progress: bool) -> VectorSync:
         "index vectors", total=len(keys), unit="papers", disable=not progress
     ) as advance:
         for ids, vectors in _vectors_for(keys, advance):
-            index.index.add(ids, vectors, log=False, threads=BUILD_THREADS)
+            index.index.add(ids, vectors, log=False, threads=1)
     _publish(index)
     return VectorSync(added=len(keys), total=len(index), rebuilt=True)
 
