@@ -12,11 +12,12 @@ measured. Stages:
 - ``init``, ``ingest``: ``paperfeed init``; ``paperfeed ingest papers.jsonl.gz --no-index``
   (wall time, papers/s, database size after).
 - ``vectors``: ``paperfeed embed --import vectors.f16.npy --ids vectors.ids.txt --no-sync``.
-- ``index``: ``paperfeed index --rebuild`` (tantivy + usearch HNSW, inserts on every core):
+- ``index``: ``paperfeed index --rebuild`` (tantivy + usearch HNSW, one-thread inserts):
   wall time and the size on disk of each index.
-- ``search``: a fresh process times :func:`paperfeed.search.search` in-process, hybrid, over
-  bench_hybrid's 40 queries x ``--repeat`` (query encoding included), then the same queries
-  filtered (a category, the last year, both): p50/p95/max.
+- ``search``: a fresh process times :func:`paperfeed.search.search` in-process, hybrid (or
+  ``--search-mode lexical``), over bench_hybrid's 40 queries x ``--repeat`` (query encoding
+  included), then the same queries filtered (a category, the last year, both): p50/p95/max;
+  the first search's time and the process's memory after them.
 - ``pages``: the home, the latest day, its ISO week and its month through django.test.Client
   (server time, anonymous, the page cache off: every request rendered), ``--repeat`` x 10
   each after one cold request: p50/p95.
@@ -152,33 +153,34 @@ def _setup() -> None:
     django.setup()
 
 
-def child_search(repeat: int) -> dict:
+def child_search(repeat: int, mode: str = "hybrid") -> dict:
     from bench_hybrid import QUERIES
     from paperfeed.papers import lists
     from paperfeed.search import search
 
-    search("warm up the encoder and open the indexes")
+    first, _ = timed(lambda: search("warm up the encoder and open the indexes", mode=mode))
     since = lists.latest_day() - dt.timedelta(days=365)
     kinds = {
-        "hybrid": {},
-        f"hybrid, category {FILTER_CATEGORY}": {"categories": [FILTER_CATEGORY]},
-        "hybrid, last 365 days": {"since": since},
-        f"hybrid, {FILTER_CATEGORY} + last 365 days": {
+        mode: {},
+        f"{mode}, category {FILTER_CATEGORY}": {"categories": [FILTER_CATEGORY]},
+        f"{mode}, last 365 days": {"since": since},
+        f"{mode}, {FILTER_CATEGORY} + last 365 days": {
             "categories": [FILTER_CATEGORY],
             "since": since,
         },
     }
-    result = {}
+    result = {"first_search_s": round(first, 2)}
     for label, filters in kinds.items():
         walls, cpus = [], []
         for _ in range(repeat):
             for query in QUERIES:
-                wall, cpu = timed(
-                    lambda q=query, f=filters: search(q, mode="hybrid", limit=20, **f)
-                )
+                wall, cpu = timed(lambda q=query, f=filters: search(q, mode=mode, limit=20, **f))
                 walls.append(wall)
                 cpus.append(cpu)
         result[label] = percentiles(walls, cpus)
+    result["rss_mib"] = round(_status_kib("VmRSS") / 1024, 1)  # after the searches
+    result["rss_anon_mib"] = round(_status_kib("RssAnon") / 1024, 1)
+    result["rss_file_mib"] = round(_status_kib("RssFile") / 1024, 1)
     return result
 
 
@@ -334,7 +336,7 @@ def run_stage(name: str, args, env: dict) -> dict:
         sizes = {p.name: du(p) for p in sorted(index.iterdir()) if p.is_dir()}
         return {"seconds": round(seconds, 1), "index_bytes": sizes, "result": orjson.loads(out)}
     if name == "search":
-        return child(env, "search", "--repeat", str(args.repeat))
+        return child(env, "search", "--repeat", str(args.repeat), "--search-mode", args.search_mode)
     if name == "pages":
         # the page cache off: rendering is measured here (bench_cache.py measures the cache)
         uncached = {**env, "PAPERFEED_PAGE_CACHE_SECONDS": "0"}
@@ -358,12 +360,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default SQLite)")
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated, in order")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the queries (3)")
+    parser.add_argument(
+        "--search-mode",
+        choices=("hybrid", "lexical"),
+        default="hybrid",
+        help="the search stage's mode (lexical: no vector index needed)",
+    )
     parser.add_argument("--child", choices=("search", "pages", "rss"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _setup()
         result = {
-            "search": lambda: child_search(args.repeat),
+            "search": lambda: child_search(args.repeat, args.search_mode),
             "pages": lambda: child_pages(args.repeat),
             "rss": child_rss,
         }[args.child]()
